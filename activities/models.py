@@ -1,0 +1,1 @@
+"""activities: models arrive with their feature issues."""

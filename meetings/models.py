@@ -1,0 +1,1 @@
+"""meetings: models arrive with their feature issues."""

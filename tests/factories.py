@@ -1,0 +1,143 @@
+"""Test data through the application's own services, so tests exercise the real rules.
+
+Every helper takes the working group explicitly and enters its scope itself; tests do not need
+to remember to.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value
+
+from members.models import Institution, Representative
+from members.services import add_representative, create_institution
+from vpswg.models import User, WorkingGroup
+from vpswg.roles import Pillar, Role
+from vpswg.scoping import group_scope
+from vpswg.services.groups import create_working_group
+from vpswg.services.roles import grant_role
+
+PASSWORD = "correct-horse-battery-staple"
+_seq = itertools.count(1)
+
+
+def make_group(slug: str | None = None, **fields) -> WorkingGroup:
+    n = next(_seq)
+    slug = slug or f"group-{n}"
+    defaults = {
+        "name": f"Working group {slug}",
+        "country": "Testland",
+        "default_language": "en",
+        "timezone": "UTC",
+    }
+    defaults.update(fields)
+    return create_working_group(slug=slug, **defaults)
+
+
+def make_user(email: str | None = None, *, verified: bool = True, **fields) -> User:
+    n = next(_seq)
+    email = email or f"person{n}@example.test"
+    fields.setdefault("full_name", f"Person {n}")
+    user = User.objects.create_user(email=email, password=PASSWORD, **fields)
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    return user
+
+
+def make_institution(group: WorkingGroup, **fields) -> Institution:
+    n = next(_seq)
+    defaults = {
+        "name": f"Institution {n}",
+        "pillar": Pillar.COMPANIES,
+        "kind": Institution.Kind.COMPANY,
+        "participation": Institution.Participation.MEMBER,
+    }
+    defaults.update(fields)
+    with group_scope(group):
+        return create_institution(working_group=group, **defaults)
+
+
+def make_representative(
+    group: WorkingGroup, user: User | None = None, institution: Institution | None = None, **kw
+) -> Representative:
+    user = user or make_user()
+    institution = institution or make_institution(group)
+    with group_scope(group):
+        return add_representative(institution=institution, user=user, notify=False, **kw)
+
+
+def enrol_totp(user: User) -> str:
+    """Give the user a TOTP authenticator (as allauth's activation does); returns the secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    import time
+
+    counter = int(time.time()) // 30
+    return f"{hotp_value(secret, counter):06d}"
+
+
+def make_member(group: WorkingGroup, **user_fields) -> User:
+    user = make_user(**user_fields)
+    make_representative(group, user=user)
+    return user
+
+
+def make_observer(group: WorkingGroup, **user_fields) -> User:
+    user = make_user(**user_fields)
+    institution = make_institution(
+        group,
+        pillar="",
+        kind=Institution.Kind.INTERNATIONAL_ORGANISATION,
+        participation=Institution.Participation.OBSERVER,
+    )
+    make_representative(group, user=user, institution=institution)
+    return user
+
+
+def make_secretariat(group: WorkingGroup, *, mfa: bool = True, **user_fields) -> User:
+    user = make_member(group, **user_fields)
+    with group_scope(group):
+        grant_role(working_group=group, user=user, role=Role.SECRETARIAT, notify=False)
+    if mfa:
+        enrol_totp(user)
+    return user
+
+
+def make_coordination(
+    group: WorkingGroup, pillar: str = Pillar.COMPANIES, *, mfa: bool = True, **user_fields
+) -> User:
+    user = make_member(group, **user_fields)
+    with group_scope(group):
+        grant_role(
+            working_group=group, user=user, role=Role.COORDINATION, pillar=pillar, notify=False
+        )
+    if mfa:
+        enrol_totp(user)
+    return user
+
+
+def make_role_user(group: WorkingGroup, role: str | None) -> User:
+    """A user holding exactly ``role`` in ``group`` (None: an account with no role there)."""
+    user = make_user()
+    if role is None:
+        return user
+    with group_scope(group):
+        if role == Role.COORDINATION:
+            grant_role(
+                working_group=group, user=user, role=role, pillar=Pillar.GOVERNMENT, notify=False
+            )
+        else:
+            grant_role(working_group=group, user=user, role=role, notify=False)
+    if role in (Role.SECRETARIAT, Role.COORDINATION):
+        enrol_totp(user)
+    return user
+
+
+def has_totp(user: User) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

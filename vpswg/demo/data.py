@@ -1,0 +1,406 @@
+"""The demo's content: the Peruvian working group as of August 2016 (seed text, note 2), and a
+small Ghanaian group so that tenant isolation can be seen. People are fictional; institutions
+are those the seed lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PASSWORD = "vpswg-demo-2026"
+
+PERU = {
+    "slug": "peru",
+    "name": "Grupo de Trabajo de Principios Voluntarios – Perú",
+    "country": "Perú",
+    "default_language": "es",
+    "timezone": "America/Lima",
+    "public_description": (
+        "Espacio de confianza donde empresas extractivas, instituciones del Estado, embajadas y "
+        "organizaciones de la sociedad civil reflexionan juntas sobre los retos de seguridad y "
+        "derechos humanos, y promueven la implementación de los Principios Voluntarios en el "
+        "Perú. Creado en 2010 tras un estudio exploratorio de Socios Perú; se reúne al menos una "
+        "vez por trimestre bajo la Regla de Chatham House."
+    ),
+    "applications_open": True,
+}
+
+# (name, short name, pillar, kind, participation, VPs member, representative, e-mail local part)
+PERU_INSTITUTIONS = [
+    (
+        "Ministerio del Interior",
+        "MININTER",
+        "government",
+        "national_government",
+        "member",
+        False,
+        "Jorge Salinas Vera",
+        "mininter",
+    ),
+    (
+        "Ministerio de Energía y Minas",
+        "MINEM",
+        "government",
+        "national_government",
+        "member",
+        False,
+        "Rosa Quispe Huamán",
+        "minem",
+    ),
+    (
+        "Ministerio de Relaciones Exteriores",
+        "RREE",
+        "government",
+        "national_government",
+        "member",
+        False,
+        "Alberto Cárdenas Ríos",
+        "rree",
+    ),
+    (
+        "Ministerio de Justicia y Derechos Humanos",
+        "MINJUSDH",
+        "government",
+        "national_government",
+        "member",
+        False,
+        "Patricia Mendoza Flores",
+        "minjusdh",
+    ),
+    (
+        "Oficina Nacional de Diálogo y Sostenibilidad – PCM",
+        "ONDS-PCM",
+        "government",
+        "national_government",
+        "member",
+        False,
+        "Víctor Ayala Torres",
+        "onds",
+    ),
+    (
+        "SUCAMEC",
+        "SUCAMEC",
+        "government",
+        "national_government",
+        "member",
+        False,
+        "Carmen Rojas Delgado",
+        "sucamec",
+    ),
+    (
+        "Anglo American",
+        "Anglo American",
+        "companies",
+        "company",
+        "member",
+        True,
+        "Diego Fernández Castro",
+        "angloamerican",
+    ),
+    (
+        "Antamina",
+        "Antamina",
+        "companies",
+        "company",
+        "member",
+        False,
+        "Mariela Chávez León",
+        "antamina",
+    ),
+    (
+        "Barrick",
+        "Barrick",
+        "companies",
+        "company",
+        "member",
+        True,
+        "Ricardo Vargas Soto",
+        "barrick",
+    ),
+    (
+        "Glencore",
+        "Glencore",
+        "companies",
+        "company",
+        "member",
+        True,
+        "Sofía Gutiérrez Paz",
+        "glencore",
+    ),
+    (
+        "Las Bambas – MMG",
+        "Las Bambas",
+        "companies",
+        "company",
+        "member",
+        False,
+        "Hugo Medina Zapata",
+        "lasbambas",
+    ),
+    ("Repsol", "Repsol", "companies", "company", "member", True, "Elena Navarro Ruiz", "repsol"),
+    (
+        "Rio Tinto",
+        "Rio Tinto",
+        "companies",
+        "company",
+        "member",
+        True,
+        "Martín Herrera Campos",
+        "riotinto",
+    ),
+    (
+        "Yanacocha – Newmont",
+        "Yanacocha",
+        "companies",
+        "company",
+        "member",
+        True,
+        "Julia Espinoza Tello",
+        "yanacocha",
+    ),
+    (
+        "APRODEH",
+        "APRODEH",
+        "civil_society",
+        "ngo_academic",
+        "member",
+        False,
+        "Gloria Huanca Mamani",
+        "aprodeh",
+    ),
+    (
+        "IDEH-PUCP",
+        "IDEH-PUCP",
+        "civil_society",
+        "ngo_academic",
+        "member",
+        False,
+        "Fernando Lozano Vidal",
+        "idehpucp",
+    ),
+    (
+        "Instituto de Defensa Legal",
+        "IDL",
+        "civil_society",
+        "ngo_academic",
+        "member",
+        False,
+        "Ana Beltrán Ochoa",
+        "idl",
+    ),
+    (
+        "Servicios Educativos Rurales",
+        "SER",
+        "civil_society",
+        "ngo_academic",
+        "member",
+        False,
+        "Raúl Pinedo Cueva",
+        "ser",
+    ),
+    (
+        "Socios Perú",
+        "Socios Perú",
+        "civil_society",
+        "ngo_academic",
+        "member",
+        True,
+        "Lucía Paredes Aguilar",
+        "socios",
+    ),
+    (
+        "Embajada de Australia",
+        "Australia",
+        "government",
+        "foreign_government",
+        "member",
+        True,
+        "Emma Clarke",
+        "australia",
+    ),
+    (
+        "Embajada Británica",
+        "Reino Unido",
+        "government",
+        "foreign_government",
+        "member",
+        True,
+        "Oliver Bennett",
+        "uk",
+    ),
+    (
+        "Embajada de Canadá",
+        "Canadá",
+        "government",
+        "foreign_government",
+        "member",
+        True,
+        "Claire Tremblay",
+        "canada",
+    ),
+    (
+        "Embajada de Colombia",
+        "Colombia",
+        "government",
+        "foreign_government",
+        "member",
+        True,
+        "Andrés Morales Díaz",
+        "colombia",
+    ),
+    (
+        "Embajada de los Países Bajos",
+        "Países Bajos",
+        "government",
+        "foreign_government",
+        "member",
+        True,
+        "Pieter de Vries",
+        "netherlands",
+    ),
+    (
+        "Embajada de Suiza",
+        "Suiza",
+        "government",
+        "foreign_government",
+        "member",
+        True,
+        "Lukas Meier",
+        "switzerland",
+    ),
+    (
+        "Embajada de los Estados Unidos",
+        "Estados Unidos",
+        "government",
+        "foreign_government",
+        "member",
+        True,
+        "Rachel Gordon",
+        "usa",
+    ),
+    (
+        "Delegación de la Unión Europea",
+        "Unión Europea",
+        "government",
+        "foreign_government",
+        "member",
+        False,
+        "Sophie Laurent",
+        "eu",
+    ),
+    (
+        "Comité Internacional de la Cruz Roja",
+        "CICR",
+        "",
+        "international_organisation",
+        "observer",
+        False,
+        "Thomas Keller",
+        "icrc",
+    ),
+    (
+        "UNLIREC",
+        "UNLIREC",
+        "",
+        "international_organisation",
+        "observer",
+        False,
+        "Mónica Salazar Prado",
+        "unlirec",
+    ),
+]
+
+#: The Secretariat is held by Socios Perú (seed step 6); one Coordination seat per pillar.
+PERU_SECRETARIAT = "socios"
+PERU_SEATS = {"companies": "antamina", "government": "minjusdh", "civil_society": "idehpucp"}
+
+GHANA = {
+    "slug": "ghana",
+    "name": "Ghana Voluntary Principles Working Group",
+    "country": "Ghana",
+    "default_language": "en",
+    "timezone": "Africa/Accra",
+    "public_description": (
+        "Mining companies, government agencies and civil society in Ghana working together on "
+        "security and human rights around extractive sites."
+    ),
+    "applications_open": True,
+}
+
+GHANA_INSTITUTIONS = [
+    (
+        "Ministry of Lands and Natural Resources",
+        "MLNR",
+        "government",
+        "national_government",
+        "member",
+        False,
+        "Kwame Mensah",
+        "mlnr",
+    ),
+    (
+        "Ghana Police Service",
+        "GPS",
+        "government",
+        "national_government",
+        "member",
+        False,
+        "Abena Owusu",
+        "police",
+    ),
+    (
+        "Gold Fields Ghana",
+        "Gold Fields",
+        "companies",
+        "company",
+        "member",
+        False,
+        "Kofi Asante",
+        "goldfields",
+    ),
+    ("Newmont Ghana", "Newmont", "companies", "company", "member", True, "Ama Boateng", "newmont"),
+    (
+        "Centre for Democratic Development",
+        "CDD-Ghana",
+        "civil_society",
+        "ngo_academic",
+        "member",
+        False,
+        "Yaw Darko",
+        "cdd",
+    ),
+    ("WACAM", "WACAM", "civil_society", "ngo_academic", "member", False, "Efua Addo", "wacam"),
+    (
+        "High Commission of Canada",
+        "Canada",
+        "government",
+        "foreign_government",
+        "member",
+        True,
+        "Claire Tremblay",
+        "canada",
+    ),
+]
+GHANA_SECRETARIAT = "cdd"
+GHANA_SEATS = {"companies": "newmont", "government": "mlnr", "civil_society": "wacam"}
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    fields: dict
+    institutions: list[tuple]
+    secretariat: str
+    seats: dict[str, str]
+    #: Accounts printed after seeding besides the Secretariat and the seats.
+    showcase: tuple[str, ...]
+
+
+GROUPS = (
+    GroupSpec(
+        PERU, PERU_INSTITUTIONS, PERU_SECRETARIAT, PERU_SEATS, ("angloamerican", "icrc", "canada")
+    ),
+    GroupSpec(GHANA, GHANA_INSTITUTIONS, GHANA_SECRETARIAT, GHANA_SEATS, ("goldfields",)),
+)
+
+#: E-mail addresses that are the same person in both groups (an embassy officer posted to both
+#: countries, as DESIGN.md foresees): the demo of the group switcher.
+SHARED_PEOPLE = {"canada"}

@@ -1,0 +1,103 @@
+"""Create (or bring up to date) the demo: the Peruvian working group and a Ghanaian one.
+
+Idempotent: running it twice leaves the same data. It goes through the same services as the
+application, so the demo exercises the real rules (roles, guardian grants, audit log).
+"""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from members.models import Institution, Representative
+from members.services import add_representative, create_institution
+from vpswg.demo import data
+from vpswg.models import User, WorkingGroup
+from vpswg.roles import Role
+from vpswg.scoping import group_scope
+from vpswg.services.groups import create_working_group
+from vpswg.services.roles import grant_role
+
+ADMIN_EMAIL = "admin@example.org"
+
+
+def demo_email(local: str, group_slug: str) -> str:
+    if local in data.SHARED_PEOPLE:
+        return f"{local}@example.org"
+    return f"{local}@{group_slug}.example.org"
+
+
+def ensure_user(email: str, full_name: str, *, language: str = "", **extra) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email, password=data.PASSWORD, full_name=full_name, language=language, **extra
+        )
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+class Command(BaseCommand):
+    help = "Create the demo working groups (Peru, Ghana) with their institutions and accounts."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            ensure_user(ADMIN_EMAIL, "Platform operator", is_staff=True, is_superuser=True)
+            accounts = [account for spec in data.GROUPS for account in self.seed_group(spec)]
+        self.print_accounts(accounts)
+
+    def seed_group(self, spec: data.GroupSpec) -> list[tuple[str, str, str]]:
+        group = WorkingGroup.objects.filter(slug=spec.fields["slug"]).first()
+        if group is None:
+            group = create_working_group(**spec.fields)
+        accounts = []
+        with group_scope(group):
+            existing = {i.name: i for i in Institution.objects.all()}
+            represented = set(
+                Representative.objects.filter(end_date__isnull=True).values_list(
+                    "institution_id", "user_id"
+                )
+            )
+            for name, short, pillar, kind, participation, vps, person, local in spec.institutions:
+                institution = existing.get(name) or create_institution(
+                    working_group=group,
+                    name=name,
+                    short_name=short,
+                    pillar=pillar,
+                    kind=kind,
+                    participation=participation,
+                    vps_member=vps,
+                )
+                language = group.default_language if local not in data.SHARED_PEOPLE else "en"
+                user = ensure_user(demo_email(local, group.slug), person, language=language)
+                if (institution.pk, user.pk) not in represented:
+                    add_representative(institution=institution, user=user, notify=False)
+                roles = [participation]
+                if local == spec.secretariat:
+                    grant_role(working_group=group, user=user, role=Role.SECRETARIAT, notify=False)
+                    roles.append("secretariat")
+                for seat_pillar, seat_local in spec.seats.items():
+                    if local == seat_local:
+                        grant_role(
+                            working_group=group,
+                            user=user,
+                            role=Role.COORDINATION,
+                            pillar=seat_pillar,
+                            notify=False,
+                        )
+                        roles.append(f"coordination ({seat_pillar})")
+                if len(roles) > 1 or local in spec.showcase:
+                    accounts.append((group.slug, user.email, ", ".join(roles)))
+        return accounts
+
+    def print_accounts(self, accounts) -> None:
+        out = self.stdout
+        out.write(self.style.SUCCESS("Demo data is ready."))
+        out.write(f"Every demo account's password: {data.PASSWORD}")
+        out.write(f"  {'platform':8} {ADMIN_EMAIL:34} platform operator (/admin/)")
+        for slug, email, roles in accounts:
+            out.write(f"  {slug:8} {email:34} {roles}")
+        out.write("Every other institution has a representative too: <name>@<group>.example.org.")

@@ -1,0 +1,7 @@
+from vpswg.models.audit import AuditEntry
+from vpswg.models.notifications import Notification
+from vpswg.models.roles import RoleAssignment
+from vpswg.models.tenancy import WorkingGroup
+from vpswg.models.users import User
+
+__all__ = ["AuditEntry", "Notification", "RoleAssignment", "User", "WorkingGroup"]

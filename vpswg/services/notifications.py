@@ -1,0 +1,264 @@
+"""The notification outbox: queue notices with the change that causes them, deliver after commit.
+
+``notify`` writes one row per recipient inside the caller's transaction and asks, on commit,
+for delivery. ``deliver`` sends each pending row at most once: it locks the row, sends, and
+marks it sent in the same transaction, so two workers (or a task run twice) cannot both send
+it; the ``Message-ID`` is derived from the row's unique key, so even a send repeated after a
+crash between SMTP's acceptance and the commit is recognisable as the same message. Failures
+are recorded on the row and retried with backoff; ``sweep`` picks up whatever was left behind.
+
+E-mails go to one recipient each and carry links, never minutes text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from vpswg.models import Notification, User, WorkingGroup
+from vpswg.scoping import group_scope, scopes_disabled
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+BASE_BACKOFF_SECONDS = 30
+#: Must stay below the broker's visibility timeout (settings.CELERY_BROKER_TRANSPORT_OPTIONS).
+MAX_BACKOFF_SECONDS = 60 * 60
+#: Rows younger than this are left to the on-commit dispatch; the sweep takes older ones.
+SWEEP_GRACE = timedelta(minutes=2)
+DISPATCH_CHUNK = 50
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone to notify: a user (e-mail and in-app) or a bare address (e.g. an applicant)."""
+
+    email: str
+    user: User | None = None
+    language: str = ""
+
+    @classmethod
+    def of(cls, user: User) -> Recipient:
+        return cls(email=user.email, user=user, language=user.language)
+
+
+def backoff(attempts: int) -> int:
+    return min(BASE_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
+
+
+def absolute_url(path: str) -> str:
+    if not path or path.startswith(("http://", "https://")):
+        return path
+    return f"{settings.SITE_URL}{path}"
+
+
+def notify(
+    *,
+    working_group: WorkingGroup,
+    recipients: Iterable[User | Recipient],
+    kind: str,
+    key: str,
+    context: dict[str, Any] | None = None,
+    link: str = "",
+    email: bool = True,
+    in_app: bool = True,
+    attachments: Sequence[dict[str, str]] = (),
+) -> list[int]:
+    """Queue one notice per recipient; returns the ids of rows created now.
+
+    ``key`` identifies the event (e.g. ``"minutes-approved:42:v3"``); with the recipient it makes
+    each row's unique key, so calling ``notify`` twice for the same event adds nothing. Subject
+    and text come from ``notifications/<kind>/subject.txt`` and ``body.txt``, rendered in the
+    recipient's language (their own, else the group's).
+    """
+    rows: list[Notification] = []
+    for item in recipients:
+        recipient = Recipient.of(item) if isinstance(item, User) else item
+        language = recipient.language or working_group.default_language
+        ctx = {
+            "working_group": working_group,
+            "recipient": recipient,
+            "link": absolute_url(link),
+            **(context or {}),
+        }
+        with translation.override(language):
+            subject = " ".join(render_to_string(f"notifications/{kind}/subject.txt", ctx).split())
+            body = render_to_string(f"notifications/{kind}/body.txt", ctx).strip() + "\n"
+        ident = recipient.user.pk if recipient.user else recipient.email.lower()
+        rows.append(
+            Notification(
+                working_group=working_group,
+                recipient=recipient.user,
+                email=recipient.email if email else "",
+                kind=kind,
+                key=f"{working_group.pk}:{kind}:{key}:{ident}",
+                subject=subject[:250],
+                body=body,
+                link=link,
+                language=language,
+                attachments=list(attachments),
+                in_app=in_app and recipient.user is not None,
+                status=Notification.Status.PENDING if email else Notification.Status.NOT_EMAILED,
+            )
+        )
+    if not rows:
+        return []
+    keys = [r.key for r in rows]
+    existing = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    Notification.objects.bulk_create(
+        [r for r in rows if r.key not in existing], ignore_conflicts=True
+    )
+    new_ids = list(
+        Notification.objects.filter(
+            key__in=[k for k in keys if k not in existing], status=Notification.Status.PENDING
+        ).values_list("id", flat=True)
+    )
+    if new_ids:
+        group_id = working_group.pk
+        transaction.on_commit(lambda: dispatch(group_id, new_ids))
+    return new_ids
+
+
+def dispatch(working_group_id: int, notification_ids: Sequence[int]) -> None:
+    """Hand pending rows to the worker in chunks (in-process when there is no broker)."""
+    from vpswg.tasks import deliver_notifications
+
+    ids = list(notification_ids)
+    for start in range(0, len(ids), DISPATCH_CHUNK):
+        deliver_notifications.delay(working_group_id, ids[start : start + DISPATCH_CHUNK])
+
+
+def message_id(key: str) -> str:
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+    return f"<{digest}@vpswg>"
+
+
+def _message(notification: Notification) -> EmailMessage:
+    message = EmailMessage(
+        subject=notification.subject,
+        body=notification.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.email],
+        headers={
+            "Message-ID": message_id(notification.key),
+            "Auto-Submitted": "auto-generated",
+            "X-Auto-Response-Suppress": "All",
+        },
+    )
+    for attachment in notification.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    return message
+
+
+@dataclass
+class DeliveryResult:
+    sent: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    retry_in: int | None = None
+
+
+def deliver(notification_ids: Iterable[int]) -> DeliveryResult:
+    """Send each pending row once, within the active scope. Safe to call twice, concurrently."""
+    result = DeliveryResult()
+    connection = get_connection()
+    try:
+        for nid in notification_ids:
+            with transaction.atomic():
+                notification = (
+                    Notification.objects.select_for_update(skip_locked=True)
+                    .filter(pk=nid, status=Notification.Status.PENDING)
+                    .first()
+                )
+                if notification is None:
+                    result.skipped.append(nid)
+                    continue
+                now = timezone.now()
+                try:
+                    connection.send_messages([_message(notification)])
+                except Exception as exc:  # noqa: BLE001 - every failure is recorded and retried
+                    notification.attempts += 1
+                    notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                    if notification.attempts >= MAX_ATTEMPTS:
+                        notification.status = Notification.Status.FAILED
+                        notification.next_attempt_at = None
+                    else:
+                        delay = backoff(notification.attempts)
+                        notification.next_attempt_at = now + timedelta(seconds=delay)
+                        result.retry_in = min(result.retry_in or delay, delay)
+                    result.failed.append(nid)
+                    logger.warning(
+                        "notification %s attempt %s failed: %s",
+                        nid,
+                        notification.attempts,
+                        type(exc).__name__,
+                    )
+                    # A refused message may have broken the connection; start a fresh one.
+                    connection.close()
+                    connection = get_connection()
+                else:
+                    notification.status = Notification.Status.SENT
+                    notification.attempts += 1
+                    notification.sent_at = now
+                    notification.last_error = ""
+                    notification.next_attempt_at = None
+                    result.sent.append(nid)
+                notification.save(
+                    update_fields=["status", "attempts", "last_error", "next_attempt_at", "sent_at"]
+                )
+    finally:
+        connection.close()
+    return result
+
+
+def sweep(now=None) -> int:
+    """Dispatch rows whose delivery was lost or is due for a retry; returns how many."""
+    now = now or timezone.now()
+    # Delivery bookkeeping across all groups: the sweep reads ids and group ids only.
+    with scopes_disabled():
+        due = list(
+            Notification.objects.filter(status=Notification.Status.PENDING)
+            .filter(
+                Q(next_attempt_at__lte=now)
+                | Q(next_attempt_at__isnull=True, created_at__lte=now - SWEEP_GRACE)
+            )
+            .values_list("working_group_id", "id")
+            .order_by("working_group_id", "id")[:5000]
+        )
+    by_group: dict[int, list[int]] = {}
+    for group_id, nid in due:
+        by_group.setdefault(group_id, []).append(nid)
+    for group_id, ids in by_group.items():
+        dispatch(group_id, ids)
+    return len(due)
+
+
+# --- In-app -------------------------------------------------------------------------------
+
+
+def unread_count(user: User, group_ids: Sequence[int]) -> int:
+    if not user.is_authenticated or not group_ids:
+        return 0
+    with group_scope(group_ids):
+        return Notification.objects.filter(
+            recipient=user, in_app=True, read_at__isnull=True
+        ).count()
+
+
+def mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's own notices read (all of them when ``notification_ids`` is None)."""
+    qs = Notification.objects.filter(recipient=user, in_app=True, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=list(notification_ids))
+    return qs.update(read_at=timezone.now())

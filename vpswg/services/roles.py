@@ -1,0 +1,90 @@
+"""Granting and revoking roles; the Django group membership (guardian's grant) follows."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from vpswg.models import RoleAssignment, User, WorkingGroup
+from vpswg.permissions import role_group_name
+from vpswg.roles import Role
+from vpswg.services import notifications
+from vpswg.services.audit import record
+
+
+@transaction.atomic
+def grant_role(
+    *,
+    working_group: WorkingGroup,
+    user: User,
+    role: Role | str,
+    pillar: str = "",
+    actor: User | None = None,
+    notify: bool = True,
+) -> RoleAssignment:
+    """Give ``user`` a role in the group (idempotent). A Coordination seat needs a pillar.
+
+    The person is told (e-mail and in-app) unless ``notify`` is false (demo and bulk data).
+    """
+    role = Role(role)
+    if (role == Role.COORDINATION) != bool(pillar):
+        raise ValidationError(_("A Coordination Group seat belongs to exactly one pillar."))
+    assignment, created = RoleAssignment.objects.get_or_create(
+        working_group=working_group, user=user, role=role, defaults={"pillar": pillar}
+    )
+    if not created and assignment.pillar != pillar:
+        previous = assignment.pillar
+        assignment.pillar = pillar
+        assignment.save(update_fields=["pillar"])
+        record(
+            working_group=working_group,
+            actor=actor,
+            verb="role.seat_moved",
+            obj=assignment,
+            from_state=previous,
+            to_state=pillar,
+            data={"user": user.pk},
+        )
+    group = Group.objects.get(name=role_group_name(working_group.pk, role))
+    user.groups.add(group)
+    if created:
+        record(
+            working_group=working_group,
+            actor=actor,
+            verb="role.granted",
+            obj=assignment,
+            to_state=role,
+            data={"user": user.pk, "pillar": pillar},
+        )
+        if notify:
+            notifications.notify(
+                working_group=working_group,
+                recipients=[user],
+                kind="role_granted",
+                key=str(assignment.pk),
+                context={"role": role, "pillar": pillar},
+                link=reverse("group:home", kwargs={"wg": working_group.slug}),
+            )
+    return assignment
+
+
+@transaction.atomic
+def revoke_role(
+    *, working_group: WorkingGroup, user: User, role: Role | str, actor: User | None = None
+) -> bool:
+    """Take a role away; effective on the user's next request. False if they did not hold it."""
+    role = Role(role)
+    deleted, _ = RoleAssignment.objects.filter(user=user, role=role).delete()
+    user.groups.remove(*Group.objects.filter(name=role_group_name(working_group.pk, role)))
+    if deleted:
+        record(
+            working_group=working_group,
+            actor=actor,
+            verb="role.revoked",
+            from_state=role,
+            data={"user": user.pk},
+        )
+    return bool(deleted)

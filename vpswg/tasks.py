@@ -1,0 +1,21 @@
+"""Celery tasks of the project package: thin wrappers over services."""
+
+from __future__ import annotations
+
+from vpswg.celery import TenantTask, app
+from vpswg.services import notifications
+
+
+@app.task(name="vpswg.deliver_notifications", base=TenantTask, bind=True)
+def deliver_notifications(self, working_group_id: int, notification_ids: list[int]) -> dict:
+    """Send pending outbox rows; rows that failed are retried after their backoff."""
+    result = notifications.deliver(notification_ids)
+    if result.failed and result.retry_in is not None:
+        self.apply_async((working_group_id, result.failed), countdown=result.retry_in)
+    return {"sent": len(result.sent), "failed": len(result.failed), "skipped": len(result.skipped)}
+
+
+@app.task(name="vpswg.sweep_outbox")
+def sweep_outbox() -> int:
+    """Periodic safety net: dispatch rows whose delivery was lost or whose retry is due."""
+    return notifications.sweep()

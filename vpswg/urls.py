@@ -1,0 +1,36 @@
+"""The stable URLs (DESIGN.md): top-level pages, then everything of a group under /<wg>/.
+
+The ``wg`` segment is resolved once by ``WorkingGroupMiddleware``, which removes it from the
+view's arguments: group views read ``request.working_group``.
+"""
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from vpswg import views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "vpswg"
+admin.site.site_title = "vpswg"
+
+group_urlpatterns = [
+    path("", include("vpswg.group_urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("<slug:wg>/", include(group_urlpatterns)),
+]
+
+handler400 = "vpswg.views.bad_request"
+handler403 = "vpswg.views.permission_denied"
+handler404 = "vpswg.views.page_not_found"
+handler500 = "vpswg.views.server_error"

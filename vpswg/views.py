@@ -1,0 +1,178 @@
+"""Views of the project package: front page, group page and dashboard, audit log,
+notifications, language, health and error pages. Thin: they call services and queries."""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
+
+from members.queries import composition
+from vpswg.models import AuditEntry, Notification, WorkingGroup
+from vpswg.permissions import public, requires, signed_in
+from vpswg.roles import Action
+from vpswg.scoping import group_scope
+from vpswg.services import notifications as notification_service
+from vpswg.services.groups import groups_of
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 50
+
+
+@public
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    listed = WorkingGroup.objects.filter(is_listed=True).order_by("name")
+    return render(
+        request,
+        "vpswg/home.html",
+        {"listed_groups": listed, "my_groups": groups_of(request.user)},
+    )
+
+
+@public
+@require_GET
+def group_home(request: HttpRequest) -> HttpResponse:
+    """The group's public page; for someone who holds a role there, their dashboard."""
+    group = request.working_group
+    context = {"composition": composition(group)}
+    if request.wg_roles:
+        return render(request, "vpswg/dashboard.html", context)
+    return render(request, "vpswg/group_public.html", context)
+
+
+@requires(Action.VIEW_AUDIT_LOG)
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    entries = AuditEntry.objects.select_related("actor").order_by("-created_at", "-id")
+    verb = request.GET.get("verb", "").strip()
+    if verb:
+        entries = entries.filter(verb__startswith=verb)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "vpswg/audit_log.html#entries" if request.htmx else "vpswg/audit_log.html"
+    response = render(request, template, {"page": page, "verb": verb})
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def _own_notifications(request: HttpRequest):
+    return Notification.objects.filter(recipient=request.user, in_app=True)
+
+
+@signed_in
+@require_GET
+def notifications(request: HttpRequest) -> HttpResponse:
+    groups = groups_of(request.user)
+    with group_scope([g.pk for g in groups]):
+        page = Paginator(
+            _own_notifications(request).order_by("-created_at", "-id"), PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+        groups_by_id = {g.pk: g for g in groups}
+        items = [(n, groups_by_id.get(n.working_group_id)) for n in page]
+        return render(request, "vpswg/notifications.html", {"page": page, "items": items})
+
+
+@signed_in
+@require_GET
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one of the user's notices read and follow its link."""
+    groups = groups_of(request.user)
+    with group_scope([g.pk for g in groups]):
+        notification = _own_notifications(request).filter(pk=pk).first()
+        if notification is None:
+            raise Http404
+        notification_service.mark_read(user=request.user, notification_ids=[notification.pk])
+    if notification.link and url_has_allowed_host_and_scheme(notification.link, allowed_hosts=None):
+        return redirect(notification.link)
+    return redirect("notifications")
+
+
+@signed_in
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    groups = groups_of(request.user)
+    with group_scope([g.pk for g in groups]):
+        notification_service.mark_read(user=request.user)
+    if request.htmx:
+        return render(request, "vpswg/includes/bell.html", {"unread_count": 0})
+    return redirect("notifications")
+
+
+@public
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language, which also saves the choice on the account of a signed-in user."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if (
+        request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and request.user.language != language
+    ):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response
+
+
+@public
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 only when the database and (where configured) Redis answer; 503 otherwise."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        logger.warning("healthz: database check failed: %s", type(exc).__name__)
+        checks["database"] = "unavailable"
+    for name, url in (("redis", settings.REDIS_URL), ("cache", settings.CACHE_URL)):
+        if not url:
+            checks[name] = "not configured"
+            continue
+        try:
+            client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+            client.ping()
+            client.close()
+            checks[name] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            logger.warning("healthz: %s check failed: %s", name, type(exc).__name__)
+            checks[name] = "unavailable"
+    healthy = all(v in {"ok", "not configured"} for v in checks.values())
+    return JsonResponse(checks, status=200 if healthy else 503)
+
+
+# --- Error pages: never more than the status and a way back --------------------------------
+
+
+def bad_request(request, exception=None):
+    return defaults.bad_request(request, exception, template_name="400.html")
+
+
+def permission_denied(request, exception=None):
+    return defaults.permission_denied(request, exception, template_name="403.html")
+
+
+def page_not_found(request, exception=None):
+    return defaults.page_not_found(request, exception, template_name="404.html")
+
+
+def server_error(request):
+    return defaults.server_error(request, template_name="500.html")
+
+
+def group_url(name: str, group: WorkingGroup, **kwargs) -> str:
+    return reverse(name, kwargs={"wg": group.slug, **kwargs})

@@ -1,0 +1,1 @@
+"""workplan: models arrive with their feature issues."""
