@@ -247,6 +247,19 @@ def start_worker(
 
 
 @pytest.fixture
+def eager_tasks():
+    """Tasks run in-process, as in the embedded default (for tests about services, not workers)."""
+    from vpswg.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous
+
+
+@pytest.fixture
 def celery_queue(settings):
     """A queue of this test's own, so that nothing from another test reaches its worker."""
     from vpswg.celery import app

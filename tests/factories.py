@@ -72,6 +72,7 @@ def enrol_totp(user: User) -> str:
     """Give the user a TOTP authenticator (as allauth's activation does); returns the secret."""
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
+    user.totp_secret = secret  # for sign_in() in the same test
     return secret
 
 
@@ -141,3 +142,17 @@ def make_role_user(group: WorkingGroup, role: str | None) -> User:
 
 def has_totp(user: User) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def sign_in(client, user: User, secret: str | None = None, password: str = PASSWORD) -> None:
+    """Sign in through allauth's own form (and TOTP stage), as a person would."""
+    from django.urls import reverse
+
+    secret = secret or getattr(user, "totp_secret", None)
+    response = client.post(reverse("account_login"), {"login": user.email, "password": password})
+    assert response.status_code == 302, response
+    if secret is not None:
+        assert response["Location"] == reverse("mfa_authenticate")
+        response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+        assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VPSWG_VAR_DIR", BASE_DIR / "var"))
 
+# Only the process environment counts (compose passes its env_file to the containers): a
+# production .env lying in a development checkout must not take over `make run` or the tests.
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 if DJANGO_ENV not in {"development", "test", "production"}:
@@ -110,7 +111,8 @@ TEMPLATES = [
 
 # --- Data stores ---------------------------------------------------------------------------
 
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+if not PRODUCTION:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'vpswg.sqlite3'}")
 }
@@ -219,8 +221,9 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # --- Static and media ------------------------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -272,7 +275,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Only safe behind a proxy that sets the header: the app must not be reachable directly.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -326,5 +331,10 @@ if PRODUCTION:
         problems.append("VPSWG_ENFORCE_MFA is off")
     if not ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS is empty")
+    for name in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SITE_URL"):
+        # The embedded defaults (SQLite, in-process tasks, console mail, a localhost link base)
+        # would lose data, mail and links silently.
+        if not env.str(name, default=""):
+            problems.append(f"{name} is not set")
     if problems:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")

@@ -1,0 +1,199 @@
+"""The notification outbox: rows in the transaction, delivery after commit, exactly once,
+failures recorded and retried, one recipient per e-mail, in-app notices."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import make_member, make_user, sign_in
+from vpswg.models import Notification
+from vpswg.scoping import group_scope
+from vpswg.services import notifications
+from vpswg.services.notifications import Recipient, deliver, message_id, notify, sweep
+
+pytestmark = pytest.mark.django_db
+
+
+def queue(group, users, key="event-1", **kw):
+    with group_scope(group):
+        return notify(
+            working_group=group,
+            recipients=users,
+            kind="role_granted",
+            key=key,
+            context={"role": "member"},
+            link=f"/{group.slug}/",
+            **kw,
+        )
+
+
+def test_notify_writes_one_row_per_recipient(group):
+    a, b = make_user(), make_user()
+    ids = queue(group, [a, b])
+    with group_scope(group):
+        rows = Notification.objects.filter(pk__in=ids)
+        assert {r.recipient_id for r in rows} == {a.pk, b.pk}
+        assert {r.email for r in rows} == {a.email, b.email}
+        assert all(r.status == "pending" for r in rows)
+
+
+def test_the_same_event_twice_adds_nothing(group):
+    user = make_user()
+    assert len(queue(group, [user])) == 1
+    assert queue(group, [user]) == []
+    with group_scope(group):
+        assert Notification.objects.filter(recipient=user).count() == 1
+
+
+def test_delivery_waits_for_commit_and_a_rollback_sends_nothing(
+    group, smtp_server, django_capture_on_commit_callbacks
+):
+    user = make_user()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        try:
+            with transaction.atomic():
+                queue(group, [user])
+                raise RuntimeError("the change failed")
+        except RuntimeError:
+            pass
+    assert callbacks == []
+    with group_scope(group):
+        assert not Notification.objects.exists()
+    assert smtp_server.recorder.received == []
+
+
+def test_after_commit_each_recipient_gets_exactly_one_e_mail(
+    group, smtp_server, django_capture_on_commit_callbacks, eager_tasks
+):
+    users = [make_user() for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        queue(group, users)
+    received = smtp_server.recorder.wait_for(3)
+    assert sorted(r for m in received for r in m.recipients) == sorted(u.email for u in users)
+    for mail in received:
+        assert len(mail.recipients) == 1  # never a visible list
+        assert str(mail.message["To"]) == mail.recipients[0]
+        assert "Cc" not in mail.message and "Bcc" not in mail.message
+        assert f"http://127.0.0.1:8000/{group.slug}/" in mail.text
+    with group_scope(group):
+        assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_delivering_twice_sends_once(group, smtp_server):
+    ids = queue(group, [make_user()])
+    with group_scope(group):
+        first = deliver(ids)
+        second = deliver(ids)
+    assert first.sent == ids and second.skipped == ids
+    assert len(smtp_server.recorder.received) == 1
+    with group_scope(group):
+        row = Notification.objects.get(pk=ids[0])
+    assert smtp_server.recorder.received[0].message["Message-ID"] == message_id(row.key)
+    assert row.attempts == 1 and row.sent_at is not None
+
+
+def test_a_refused_message_is_recorded_and_retried_while_others_go(group, smtp_server):
+    refused, fine = make_user(email="refused@example.test"), make_user(email="fine@example.test")
+    smtp_server.recorder.refuse.add("refused@example.test")
+    ids = queue(group, [refused, fine])
+    with group_scope(group):
+        result = deliver(ids)
+        bad = Notification.objects.get(recipient=refused)
+        good = Notification.objects.get(recipient=fine)
+    assert result.failed == [bad.pk] and result.sent == [good.pk]
+    assert result.retry_in == notifications.BASE_BACKOFF_SECONDS
+    assert bad.status == "pending" and bad.attempts == 1
+    assert "refused" in bad.last_error.lower() or "550" in bad.last_error
+    assert bad.next_attempt_at > timezone.now()
+    assert [m.recipients for m in smtp_server.recorder.received] == [["fine@example.test"]]
+    # The server accepts it again: the retry sends it, once.
+    smtp_server.recorder.refuse.clear()
+    with group_scope(group):
+        assert deliver([bad.pk]).sent == [bad.pk]
+        assert deliver([bad.pk]).skipped == [bad.pk]
+    assert len(smtp_server.recorder.to("refused@example.test")) == 1
+
+
+def test_a_row_that_keeps_failing_ends_failed(group, smtp_server):
+    smtp_server.recorder.refuse.add("never@example.test")
+    ids = queue(group, [make_user(email="never@example.test")])
+    with group_scope(group):
+        for _ in range(notifications.MAX_ATTEMPTS):
+            deliver(ids)
+        row = Notification.objects.get(pk=ids[0])
+    assert row.status == "failed" and row.attempts == notifications.MAX_ATTEMPTS
+    assert row.next_attempt_at is None
+
+
+def test_backoff_grows_and_stays_below_the_broker_visibility_timeout(settings):
+    delays = [notifications.backoff(n) for n in range(1, 12)]
+    assert delays == sorted(delays) and delays[0] == 30
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert max(delays) == notifications.MAX_BACKOFF_SECONDS < visibility
+
+
+def test_sweep_dispatches_rows_left_behind(group, smtp_server, eager_tasks):
+    ids = queue(group, [make_user()])
+    with group_scope(group):
+        Notification.objects.filter(pk__in=ids).update(
+            created_at=timezone.now() - timedelta(minutes=10)
+        )
+        young = queue(group, [make_user()], key="young")
+    assert sweep() == 1  # the young row is left to its own on-commit dispatch
+    assert len(smtp_server.recorder.received) == 1
+    with group_scope(group):
+        assert Notification.objects.get(pk=ids[0]).status == "sent"
+        assert Notification.objects.get(pk=young[0]).status == "pending"
+
+
+def test_e_mail_follows_the_recipients_language(group):
+    spanish = make_user(language="es")
+    english = make_user(language="en")
+    queue(group, [spanish, english])
+    with group_scope(group):
+        es = Notification.objects.get(recipient=spanish)
+        en = Notification.objects.get(recipient=english)
+    assert es.language == "es" and en.language == "en"
+    assert es.subject.startswith("Ahora es miembro")
+    assert en.subject.startswith("You are now a member")
+
+
+def test_a_bare_address_gets_e_mail_but_no_in_app_notice(group):
+    ids = queue(group, [Recipient(email="applicant@example.test")])
+    with group_scope(group):
+        row = Notification.objects.get(pk=ids[0])
+    assert row.recipient is None and row.email == "applicant@example.test" and not row.in_app
+
+
+def test_in_app_notices_in_the_header_and_list(client, group, other_group):
+    user = make_member(group)
+    queue(group, [user], key="a")
+    queue(group, [user], key="b")
+    queue(other_group, [make_user()], key="c")  # someone else's, elsewhere
+    sign_in(client, user)
+    page = client.get(reverse("group:home", kwargs={"wg": group.slug})).content.decode()
+    assert 'class="bell-count">2<' in page
+    response = client.get(reverse("notifications"))
+    assert len(response.context["items"]) == 2
+    notice = response.context["items"][0][0]
+    response = client.get(reverse("notification_open", kwargs={"pk": notice.pk}))
+    assert response.status_code == 302 and response["Location"] == f"/{group.slug}/"
+    page = client.get(reverse("group:home", kwargs={"wg": group.slug})).content.decode()
+    assert 'class="bell-count">1<' in page
+    client.post(reverse("notifications_read"))
+    page = client.get(reverse("group:home", kwargs={"wg": group.slug})).content.decode()
+    assert "bell-count" not in page
+
+
+def test_someone_elses_notice_answers_404(client, group):
+    owner, snoop = make_member(group), make_member(group)
+    (nid,) = queue(group, [owner])
+    sign_in(client, snoop)
+    assert client.get(reverse("notification_open", kwargs={"pk": nid})).status_code == 404
+    with group_scope(group):
+        assert Notification.objects.get(pk=nid).read_at is None

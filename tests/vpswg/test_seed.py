@@ -1,0 +1,112 @@
+"""Demo data reads as the seed does; scale data is built in bulk; groups stay apart."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from members.models import Institution, Representative
+from tests.factories import sign_in
+from vpswg.demo import data
+from vpswg.models import RoleAssignment, User, WorkingGroup
+from vpswg.scoping import group_scope, scopes_disabled
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", verbosity=0)
+    return WorkingGroup.objects.get(slug="peru"), WorkingGroup.objects.get(slug="ghana")
+
+
+def test_peru_has_the_29_institutions_of_august_2016(demo):
+    peru, _ = demo
+    assert peru.default_language == "es" and peru.timezone == "America/Lima"
+    with group_scope(peru):
+        institutions = list(Institution.objects.all())
+    assert len(institutions) == 29
+    by = Counter((i.pillar, i.kind, i.participation) for i in institutions)
+    assert by == {
+        ("government", "national_government", "member"): 6,
+        ("companies", "company", "member"): 8,
+        ("civil_society", "ngo_academic", "member"): 5,
+        ("government", "foreign_government", "member"): 8,
+        ("", "international_organisation", "observer"): 2,
+    }
+    observers = {i.name for i in institutions if i.participation == "observer"}
+    assert observers == {"Comité Internacional de la Cruz Roja", "UNLIREC"}
+
+
+def test_every_institution_has_a_representative_and_the_roles_are_seated(demo):
+    peru, _ = demo
+    with group_scope(peru):
+        assert Representative.objects.values("institution").distinct().count() == 29
+        secretariat = RoleAssignment.objects.get(role="secretariat")
+        assert Representative.objects.get(user=secretariat.user).institution.name == "Socios Perú"
+        seats = dict(RoleAssignment.objects.filter(role="coordination").values_list("pillar", "user__email"))
+    assert set(seats) == {"companies", "government", "civil_society"}
+
+
+def test_seed_demo_is_idempotent(demo):
+    before = (User.objects.count(), *_counts())
+    call_command("seed_demo", verbosity=0)
+    assert (User.objects.count(), *_counts()) == before
+
+
+def _counts():
+    with scopes_disabled():
+        return Institution.objects.count(), Representative.objects.count(), RoleAssignment.objects.count()
+
+
+def test_nothing_of_ghana_is_visible_from_peru(client, demo):
+    peru, ghana = demo
+    with group_scope(peru):
+        names = set(Institution.objects.values_list("name", flat=True))
+    ghana_names = {row[0] for row in data.GHANA_INSTITUTIONS}
+    assert not names & ghana_names
+    member = User.objects.get(email="angloamerican@peru.example.org")
+    sign_in(client, member, password=data.PASSWORD)
+    body = client.get(reverse("group:home", kwargs={"wg": "peru"})).content.decode()
+    for name in ghana_names:
+        assert name not in body
+    assert client.get(reverse("group:home", kwargs={"wg": "ghana"})).templates[0].name == (
+        "vpswg/group_public.html"
+    )
+
+
+def test_one_person_in_two_groups_sees_both_in_the_switcher(client, demo):
+    user = User.objects.get(email="canada@example.org")
+    sign_in(client, user, password=data.PASSWORD)
+    body = client.get("/").content.decode()
+    assert "/peru/" in body and "/ghana/" in body
+    assert 'class="menu group-switcher"' in body
+
+
+def test_seed_scale_builds_groups_in_bulk(django_assert_max_num_queries):
+    began = time.monotonic()
+    call_command("seed_scale", groups=3, verbosity=0)
+    elapsed = time.monotonic() - began
+    groups = WorkingGroup.objects.filter(slug__startswith="scale-")
+    assert groups.count() == 3
+    with group_scope(groups.first()):
+        assert Institution.objects.count() == 40
+        assert Representative.objects.count() == 60
+        assert RoleAssignment.objects.filter(role="coordination").count() == 3
+    assert User.objects.filter(email__endswith="scale-0001.example.org").count() == 60
+    assert elapsed < 30
+    # Bulk: the cost per group is a constant number of queries, not one per row.
+    with django_assert_max_num_queries(60):
+        call_command("seed_scale", groups=1, start=10, verbosity=0)
+
+
+def test_seed_scale_refuses_to_build_over_existing_groups():
+    from django.core.management.base import CommandError
+
+    call_command("seed_scale", groups=1, verbosity=0)
+    with pytest.raises(CommandError, match="--start"):
+        call_command("seed_scale", groups=1, verbosity=0)
