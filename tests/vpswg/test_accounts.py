@@ -38,9 +38,7 @@ def test_a_wrong_password_is_refused_with_a_message(client, group):
 
 def test_an_unverified_address_must_be_confirmed_first(client, smtp_server):
     user = make_user(email="new@example.test", verified=False)
-    response = client.post(
-        reverse("account_login"), {"login": user.email, "password": PASSWORD}
-    )
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
     assert "_auth_user_id" not in client.session
@@ -57,7 +55,9 @@ def test_password_reset_by_e_mail(client, group, smtp_server):
     client.post(reverse("account_reset_password"), {"email": "forgetful@example.test"})
     (mail,) = smtp_server.recorder.wait_for(1)
     assert mail.recipients == ["forgetful@example.test"]
-    path = "/" + re.search(r"https?://[^/\s]+/(accounts/password/reset/key/\S+/)", mail.text).group(1)
+    path = "/" + re.search(r"https?://[^/\s]+/(accounts/password/reset/key/\S+/)", mail.text).group(
+        1
+    )
     response = client.get(path, follow=True)
     assert response.status_code == 200
     new_password = "a-brand-new-passphrase-2026"

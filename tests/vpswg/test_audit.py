@@ -22,10 +22,18 @@ def test_services_record_who_did_what(group):
         entries = AuditEntry.objects.filter(data__user=member.pk).values_list("verb", "to_state")
         assert ("role.granted", "member") in set(entries)
         entry = record(
-            working_group=group, actor=actor, verb="test.moved", obj=group,
-            from_state="draft", to_state="submitted",
+            working_group=group,
+            actor=actor,
+            verb="test.moved",
+            obj=group,
+            from_state="draft",
+            to_state="submitted",
         )
-    assert (entry.actor, entry.object_type, entry.object_id) == (actor, "vpswg.workinggroup", str(group.pk))
+    assert (entry.actor, entry.object_type, entry.object_id) == (
+        actor,
+        "vpswg.workinggroup",
+        str(group.pk),
+    )
 
 
 def test_entries_cannot_be_changed_or_deleted(group):
@@ -42,14 +50,21 @@ def test_entries_cannot_be_changed_or_deleted(group):
             AuditEntry.objects.filter(pk=entry.pk).delete()
 
 
-@pytest.mark.parametrize("sql", [
-    "UPDATE vpswg_auditentry SET verb = 'rewritten' WHERE id = %s",
-    "DELETE FROM vpswg_auditentry WHERE id = %s",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE vpswg_auditentry SET verb = 'rewritten' WHERE id = %s",
+        "DELETE FROM vpswg_auditentry WHERE id = %s",
+    ],
+)
 def test_the_database_refuses_raw_changes_too(group, sql):
     with group_scope(group):
         entry = record(working_group=group, actor=None, verb="test.event")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as c:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as c,
+    ):
         c.execute(sql, [entry.pk])
 
 

@@ -25,11 +25,16 @@ def test_configuration_is_safe_for_at_least_once_delivery():
 
 
 @pytest.mark.django_db
-def test_a_task_runs_inside_the_scope_of_the_group_it_names(group, other_group, smtp_server, eager_tasks):
+def test_a_task_runs_inside_the_scope_of_the_group_it_names(
+    group, other_group, smtp_server, eager_tasks
+):
     with group_scope(other_group):
         (foreign_id,) = notify(
-            working_group=other_group, recipients=[make_user()], kind="role_granted",
-            key="x", context={"role": "member"},
+            working_group=other_group,
+            recipients=[make_user()],
+            kind="role_granted",
+            key="x",
+            context={"role": "member"},
         )
     # Asked to deliver another group's row, a task for `group` cannot even see it.
     result = deliver_notifications.apply(args=(group.pk, [foreign_id])).get()
@@ -40,12 +45,18 @@ def test_a_task_runs_inside_the_scope_of_the_group_it_names(group, other_group, 
 
 
 @pytest.mark.worker
-def test_a_real_worker_delivers_after_commit_and_postgres_sees_it(celery_worker, group, smtp_server):
+def test_a_real_worker_delivers_after_commit_and_postgres_sees_it(
+    celery_worker, group, smtp_server
+):
     users = [make_user() for _ in range(3)]
     with transaction.atomic(), group_scope(group):
         ids = notify(
-            working_group=group, recipients=users, kind="role_granted", key="worker",
-            context={"role": "member"}, link=f"/{group.slug}/",
+            working_group=group,
+            recipients=users,
+            kind="role_granted",
+            key="worker",
+            context={"role": "member"},
+            link=f"/{group.slug}/",
         )
     received = smtp_server.recorder.wait_for(3, timeout=30)
     assert sorted(m.recipients[0] for m in received) == sorted(u.email for u in users)

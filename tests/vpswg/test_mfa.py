@@ -13,8 +13,8 @@ from tests.factories import (
     make_coordination,
     make_member,
     make_representative,
-    sign_in,
     make_secretariat,
+    sign_in,
     totp_code,
 )
 
@@ -61,9 +61,7 @@ def open_totp_activation(client):
     if response.status_code == 302:
         assert response["Location"].startswith(reverse("account_reauthenticate"))
         assert client.get(response["Location"]).status_code == 200
-        response = client.post(
-            response["Location"], {"password": PASSWORD}, follow=True
-        )
+        response = client.post(response["Location"], {"password": PASSWORD}, follow=True)
     assert response.status_code == 200
     assert response.resolver_match.url_name == "mfa_activate_totp"
     return response
@@ -122,9 +120,7 @@ def test_recovery_codes_are_offered(client, group):
     sign_in(client, user)
     secret = open_totp_activation(client).context["form"].secret
     client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
-    assert Authenticator.objects.filter(
-        user=user, type=Authenticator.Type.RECOVERY_CODES
-    ).exists()
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists()
     assert client.get(reverse("mfa_view_recovery_codes")).status_code == 200
 
 

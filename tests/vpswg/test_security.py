@@ -26,7 +26,9 @@ def assert_no_inline_code(html: str, url: str) -> None:
         ("event handler attribute", EVENT_HANDLER),
     ]:
         match = pattern.search(html)
-        assert match is None, f"{name} on {url}: {html[max(match.start() - 80, 0):match.end() + 80]}"
+        assert match is None, (
+            f"{name} on {url}: {html[max(match.start() - 80, 0) : match.end() + 80]}"
+        )
 
 
 @pytest.fixture
@@ -59,7 +61,12 @@ def test_pages_send_the_security_headers_and_no_inline_code(client, pages):
 
 
 def test_signed_out_pages_have_no_inline_code_either(client, group):
-    for url in ["/", f"/{group.slug}/", reverse("account_login"), reverse("account_reset_password")]:
+    for url in [
+        "/",
+        f"/{group.slug}/",
+        reverse("account_login"),
+        reverse("account_reset_password"),
+    ]:
         response = client.get(url)
         assert response.status_code == 200
         assert_no_inline_code(response.content.decode(), url)

@@ -48,7 +48,9 @@ def test_every_institution_has_a_representative_and_the_roles_are_seated(demo):
         assert Representative.objects.values("institution").distinct().count() == 29
         secretariat = RoleAssignment.objects.get(role="secretariat")
         assert Representative.objects.get(user=secretariat.user).institution.name == "Socios Perú"
-        seats = dict(RoleAssignment.objects.filter(role="coordination").values_list("pillar", "user__email"))
+        seats = dict(
+            RoleAssignment.objects.filter(role="coordination").values_list("pillar", "user__email")
+        )
     assert set(seats) == {"companies", "government", "civil_society"}
 
 
@@ -60,7 +62,11 @@ def test_seed_demo_is_idempotent(demo):
 
 def _counts():
     with scopes_disabled():
-        return Institution.objects.count(), Representative.objects.count(), RoleAssignment.objects.count()
+        return (
+            Institution.objects.count(),
+            Representative.objects.count(),
+            RoleAssignment.objects.count(),
+        )
 
 
 def test_nothing_of_ghana_is_visible_from_peru(client, demo):
@@ -68,6 +74,8 @@ def test_nothing_of_ghana_is_visible_from_peru(client, demo):
     with group_scope(peru):
         names = set(Institution.objects.values_list("name", flat=True))
     ghana_names = {row[0] for row in data.GHANA_INSTITUTIONS}
+    with group_scope(ghana):  # the leakable data is there
+        assert set(Institution.objects.values_list("name", flat=True)) == ghana_names
     assert not names & ghana_names
     member = User.objects.get(email="angloamerican@peru.example.org")
     sign_in(client, member, password=data.PASSWORD)

@@ -25,9 +25,21 @@ PRODUCTION = {
 CLEAN = {
     k: v
     for k, v in os.environ.items()
-    if k not in {"DJANGO_ENV", "DATABASE_URL", "REDIS_URL", "CACHE_URL", "EMAIL_URL", "DEBUG", "SITE_URL",
-                 "SECRET_KEY", "ALLOWED_HOSTS", "VPSWG_ENFORCE_MFA", "CELERY_TASK_ALWAYS_EAGER",
-                 "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    if k
+    not in {
+        "DJANGO_ENV",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "CACHE_URL",
+        "EMAIL_URL",
+        "DEBUG",
+        "SITE_URL",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "VPSWG_ENFORCE_MFA",
+        "CELERY_TASK_ALWAYS_EAGER",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
 }
 
 SHOW = """
@@ -52,7 +64,12 @@ def run(code: str, tmp_path: Path, **env) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**CLEAN, "DJANGO_SETTINGS_MODULE": "vpswg.settings", "VPSWG_VAR_DIR": str(tmp_path), **env},
+        env={
+            **CLEAN,
+            "DJANGO_SETTINGS_MODULE": "vpswg.settings",
+            "VPSWG_VAR_DIR": str(tmp_path),
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=60,
@@ -84,7 +101,8 @@ def test_with_no_environment_the_embedded_defaults_apply(tmp_path):
 
 def test_urls_switch_to_postgres_redis_and_smtp(tmp_path):
     result = run(
-        SHOW, tmp_path,
+        SHOW,
+        tmp_path,
         DATABASE_URL="postgres://u:p@db.example:5432/vpswg",
         REDIS_URL="redis://cache.example:6379/0",
         EMAIL_URL="smtp://mail.example:25",

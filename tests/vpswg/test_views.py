@@ -73,7 +73,9 @@ def test_dashboard_by_role(client, group):
 
 @pytest.mark.parametrize("signed_in_as", ["member", "secretariat", "anonymous"])
 def test_group_page_query_count_does_not_grow_with_institutions(client, group, signed_in_as):
-    user = {"member": make_member, "secretariat": make_secretariat}.get(signed_in_as, lambda g: None)(group)
+    user = {"member": make_member, "secretariat": make_secretariat}.get(
+        signed_in_as, lambda g: None
+    )(group)
     if user:
         sign_in(client, user)
     url = f"/{group.slug}/"
@@ -100,11 +102,23 @@ def test_notifications_query_count_does_not_grow_with_notices(client, group):
     user = make_member(group)
     sign_in(client, user)
     with group_scope(group):
-        notify(working_group=group, recipients=[user], kind="role_granted", key="k0", context={"role": "member"})
+        notify(
+            working_group=group,
+            recipients=[user],
+            kind="role_granted",
+            key="k0",
+            context={"role": "member"},
+        )
     one = count_queries(client, reverse("notifications"))
     with group_scope(group):
         for i in range(1, 40):
-            notify(working_group=group, recipients=[user], kind="role_granted", key=f"k{i}", context={"role": "member"})
+            notify(
+                working_group=group,
+                recipients=[user],
+                kind="role_granted",
+                key=f"k{i}",
+                context={"role": "member"},
+            )
     assert count_queries(client, reverse("notifications")) == one
 
 

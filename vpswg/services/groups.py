@@ -16,10 +16,19 @@ def create_working_group(*, actor: User | None = None, **fields) -> WorkingGroup
     group = WorkingGroup(**fields)
     group.full_clean()
     group.save()
+    set_up_working_group(group=group, actor=actor)
+    return group
+
+
+@transaction.atomic
+def set_up_working_group(*, group: WorkingGroup, actor: User | None = None) -> None:
+    """What a newly saved group needs: its role groups and grants, and its first log entry.
+
+    Separate from ``create_working_group`` for the admin site, whose form saves the row itself.
+    """
     sync_role_groups(group)
     with group_scope(group):
         record(working_group=group, actor=actor, verb="group.created", obj=group)
-    return group
 
 
 def groups_of(user: User) -> list[WorkingGroup]:

@@ -65,7 +65,11 @@ def grant_role(
                 recipients=[user],
                 kind="role_granted",
                 key=str(assignment.pk),
-                context={"role": role, "pillar": pillar},
+                context={
+                    "role": role,
+                    "pillar": pillar,
+                    "reset_link": notifications.absolute_url(reverse("account_reset_password")),
+                },
                 link=reverse("group:home", kwargs={"wg": working_group.slug}),
             )
     return assignment

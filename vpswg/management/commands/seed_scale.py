@@ -82,13 +82,13 @@ def build_membership(group: WorkingGroup, index: int, password_hash: str) -> Non
     roles.append(RoleAssignment(working_group=group, user=users[0], role=Role.SECRETARIAT))
     for seat, pillar in enumerate(Pillar, start=1):
         roles.append(
-            RoleAssignment(working_group=group, user=users[seat], role=Role.COORDINATION, pillar=pillar)
+            RoleAssignment(
+                working_group=group, user=users[seat], role=Role.COORDINATION, pillar=pillar
+            )
         )
     Representative.objects.bulk_create(representatives)
     RoleAssignment.objects.bulk_create(roles)
-    django_groups = {
-        g.name: g.pk for g in Group.objects.filter(name__startswith=f"wg:{group.pk}:")
-    }
+    django_groups = {g.name: g.pk for g in Group.objects.filter(name__startswith=f"wg:{group.pk}:")}
     Membership = User.groups.through
     Membership.objects.bulk_create(
         [
