@@ -42,6 +42,10 @@ class RoleAssignment(TenantModel):
         indexes = [models.Index(fields=["working_group", "role"], name="roleassign_wg_role")]
 
     def __str__(self) -> str:
+        return f"{self.user}: {self.label}"
+
+    @property
+    def label(self) -> str:
         if self.pillar:
             return f"{self.get_role_display()} ({self.get_pillar_display()})"
         return str(self.get_role_display())
