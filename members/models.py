@@ -136,3 +136,224 @@ class Representative(TenantModel):
     def is_current(self) -> bool:
         today = timezone.localdate()
         return self.start_date <= today and (self.end_date is None or self.end_date >= today)
+
+
+class StandingDecision(TenantModel):
+    """A decision on an institution's standing, with its date and reason: the history of
+    ``Institution.standing``. A warning leaves the standing as it was but is kept too."""
+
+    class Decision(models.TextChoices):
+        ADMISSION = "admission", _("Admission")
+        WARNING = "warning", _("Warning")
+        SUSPENSION = "suspension", _("Suspension")
+        EXPULSION = "expulsion", _("Expulsion")
+        REINSTATEMENT = "reinstatement", _("Reinstatement")
+        WITHDRAWAL = "withdrawal", _("Withdrawal")
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="standing_decisions"
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    from_standing = models.CharField(max_length=10, choices=Institution.Standing.choices)
+    to_standing = models.CharField(max_length=10, choices=Institution.Standing.choices)
+    reason = models.TextField(_("reason"))
+    effective_date = models.DateField(_("date"), default=timezone.localdate)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("standing decision")
+        verbose_name_plural = _("standing decisions")
+        ordering = ["-effective_date", "-id"]
+        indexes = [
+            models.Index(fields=["working_group", "institution"], name="standing_wg_inst"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.institution}"
+
+
+def _document_upload_to(instance, filename: str) -> str:
+    # ``filename`` is already the random name chosen by the service (vpswg.uploads.random_name).
+    return filename
+
+
+class Application(TenantModel):
+    """An institution's application for membership, or a member's nomination of one.
+
+    Moves only through ``members.services.applications``:
+    nominated -> submitted -> (incomplete -> submitted)* -> screened -> accepted | declined.
+    """
+
+    class Source(models.TextChoices):
+        APPLICATION = "application", _("Application")
+        NOMINATION = "nomination", _("Nomination by a member")
+
+    class Status(models.TextChoices):
+        NOMINATED = "nominated", _("Nominated, awaiting the institution's letter")
+        SUBMITTED = "submitted", _("Submitted, awaiting screening")
+        INCOMPLETE = "incomplete", _("Incomplete, awaiting the applicant")
+        SCREENED = "screened", _("Complete, before the Coordination Group")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    reference = models.CharField(_("reference"), max_length=24, unique=True)
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.APPLICATION)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+
+    # The institution
+    name = models.CharField(_("name of the institution"), max_length=200)
+    short_name = models.CharField(_("short name or acronym"), max_length=60, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    pillar = models.CharField(
+        _("pillar"),
+        max_length=20,
+        choices=Pillar.choices,
+        blank=True,
+        help_text=_("Leave empty only to apply as an observer without a pillar."),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Institution.Kind.choices)
+    participation = models.CharField(
+        _("applies as"),
+        max_length=10,
+        choices=Institution.Participation.choices,
+        default=Institution.Participation.MEMBER,
+    )
+    description = models.TextField(
+        _("the institution's work"),
+        blank=True,
+        help_text=_("Its work on security, human rights and extractive industries."),
+    )
+
+    # The contact person, who becomes the institution's representative on acceptance
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    contact_email = models.EmailField(_("contact e-mail"))
+    contact_phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
+    contact_position = models.CharField(_("position"), max_length=200, blank=True)
+    contact_language = models.CharField(
+        _("language for e-mails"), max_length=8, choices=settings.LANGUAGES, blank=True
+    )
+
+    # The letter (PDF or DOCX), stored under a random name
+    letter = models.FileField(_("application letter"), upload_to=_document_upload_to, blank=True)
+    letter_name = models.CharField(max_length=200, blank=True)
+    letter_type = models.CharField(max_length=100, blank=True)
+    letter_size = models.PositiveIntegerField(default=0)
+
+    # The participation criteria of seed step 4, attested by the applicant
+    vps_member = models.BooleanField(
+        _("a) The institution is a member of the Voluntary Principles Initiative"), default=False
+    )
+    proposed_by = models.CharField(
+        _("a) …or it is proposed by its pillar: by whom"), max_length=300, blank=True
+    )
+    attests_institutional = models.BooleanField(
+        _("b) It will take part in its institutional, not individual, capacity"), default=False
+    )
+    attests_topics = models.BooleanField(
+        _("c) It works on security, human rights and extractive industries"), default=False
+    )
+    attests_standing = models.BooleanField(
+        _("d) It is highly regarded among its peers and within its sector"), default=False
+    )
+
+    # A nomination
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    nominating_institution = models.ForeignKey(
+        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="nominations"
+    )
+    nomination_reason = models.TextField(_("why the group should invite it"), blank=True)
+
+    # The review
+    screening_note = models.TextField(_("what is missing"), blank=True)
+    decision_message = models.TextField(_("message to the applicant"), blank=True)
+    institution = models.OneToOneField(
+        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="application"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    screened_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership application")
+        verbose_name_plural = _("membership applications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["working_group", "status", "-created_at"], name="application_wg_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in {self.Status.ACCEPTED, self.Status.DECLINED}
+
+
+class ApplicationVote(TenantModel):
+    """One Coordination seat's vote on one application, with its comment."""
+
+    class Vote(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        DECLINE = "decline", _("Decline")
+        ABSTAIN = "abstain", _("Abstain")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    pillar = models.CharField(_("seat"), max_length=20, choices=Pillar.choices)
+    vote = models.CharField(_("vote"), max_length=10, choices=Vote.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "voter"], name="vote_once_per_seat"),
+        ]
+        indexes = [
+            models.Index(fields=["working_group", "application"], name="vote_wg_application"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_vote_display()} ({self.get_pillar_display()})"
+
+
+class AnnualReport(TenantModel):
+    """An institution's yearly report on its security and human rights efforts."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="annual_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("year reported on"))
+    text = models.TextField(_("report"))
+    file = models.FileField(_("attachment"), upload_to=_document_upload_to, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    file_type = models.CharField(max_length=100, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "year"], name="report_once_a_year"),
+        ]
+        indexes = [
+            models.Index(fields=["working_group", "year"], name="report_wg_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.year}"

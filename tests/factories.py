@@ -13,7 +13,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value
 
 from members.models import Institution, Representative
-from members.services import add_representative, create_institution
+from members.services.institutions import add_representative, create_institution
 from vpswg.models import User, WorkingGroup
 from vpswg.roles import Pillar, Role
 from vpswg.scoping import group_scope
@@ -156,3 +156,94 @@ def sign_in(client, user: User, secret: str | None = None, password: str = PASSW
         response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
         assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+# --- Documents and applications ------------------------------------------------------------------
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def docx_bytes(macro: bool = False) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        content_type = (
+            "application/vnd.ms-word.document.macroEnabled.main+xml"
+            if macro
+            else "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+        )
+        archive.writestr(
+            "[Content_Types].xml",
+            f'<?xml version="1.0"?><Types><Override PartName="/word/document.xml" ContentType="{content_type}"/></Types>',
+        )
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def upload(name: str = "letter.pdf", content: bytes = MINIMAL_PDF):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from vpswg.uploads import validate_document
+
+    file = SimpleUploadedFile(name, content)
+    file.document_type = validate_document(file)
+    return file
+
+
+APPLICATION_DATA = {
+    "name": "Minera Andina del Sur",
+    "short_name": "MAS",
+    "website": "https://minera.example",
+    "pillar": "companies",
+    "kind": "company",
+    "participation": "member",
+    "description": "Copper mining in the southern Andes.",
+    "contact_name": "Valeria Torres",
+    "contact_email": "valeria.torres@minera.example",
+    "contact_phone": "+51 1 555 0100",
+    "contact_position": "Head of Security",
+    "contact_language": "",
+    "vps_member": True,
+    "proposed_by": "",
+    "attests_institutional": True,
+    "attests_topics": True,
+    "attests_standing": True,
+}
+
+
+def make_application(group: WorkingGroup, status: str = "submitted", **data):
+    """An application moved through the real transitions up to ``status``."""
+    from members.services import applications as service
+
+    fields = {**APPLICATION_DATA, **data}
+    with group_scope(group):
+        application, token = service.submit_application(
+            working_group=group, data=fields, letter=upload()
+        )
+        if status in {"screened", "incomplete"}:
+            screener = make_user()
+            service.screen(
+                application=application,
+                actor=screener,
+                complete=status == "screened",
+                note="" if status == "screened" else "The letter is not signed.",
+            )
+        application.refresh_from_db()
+        if status == "incomplete":
+            # Screening sends a fresh link (the old one may have been forwarded): take it from
+            # the e-mail the applicant receives.
+            from vpswg.models import Notification
+
+            link = Notification.objects.get(
+                kind="application_incomplete", key__contains=f":{application.pk}:"
+            ).link
+            token = link.rstrip("/").rsplit("/", 1)[-1]
+    application.token = token
+    return application

@@ -15,11 +15,36 @@ class NavEntry:
     url_name: str
     label: str
     action: Action | None  # None: anyone with a role in the group
+    #: Other pages under this entry (URL names starting with one of these).
+    also: tuple[str, ...] = ()
+
+    def is_current(self, view_name: str) -> bool:
+        return view_name == self.url_name or view_name.startswith(self.also or ("\0",))
 
 
 GROUP_NAV: tuple[NavEntry, ...] = (
     NavEntry("group:home", _("Overview"), None),
+    NavEntry(
+        "members:directory",
+        _("Members"),
+        Action.VIEW_DIRECTORY,
+        also=(
+            "members:institution",
+            "members:representative",
+            "members:standing",
+            "members:nominate",
+        ),
+    ),
+    NavEntry(
+        "members:applications",
+        _("Applications"),
+        Action.REVIEW_APPLICATIONS,
+        also=("members:application",),
+    ),
+    NavEntry("members:compliance", _("Compliance"), Action.VIEW_COMPLIANCE),
+    NavEntry("members:report", _("Annual report"), Action.REPORT_COMPLIANCE),
     NavEntry("group:audit", _("Audit log"), Action.VIEW_AUDIT_LOG),
+    NavEntry("group:settings", _("Settings"), Action.MANAGE_GROUP),
 )
 
 
@@ -32,7 +57,7 @@ def group_nav(request) -> list[dict]:
         {
             "label": entry.label,
             "url": reverse(entry.url_name, kwargs={"wg": group.slug}),
-            "active": current == entry.url_name,
+            "active": entry.is_current(current),
         }
         for entry in GROUP_NAV
         if entry.action is None or entry.action.value in request.wg_perms

@@ -243,7 +243,7 @@ STORAGES = {
 
 # --- Celery ----------------------------------------------------------------------------------
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 # Without a broker, tasks run in-process (the embedded default used by `make run`).
@@ -262,6 +262,7 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="vpswg")
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "vpswg.sweep_outbox", "schedule": 60.0},
+    "membership-daily": {"task": "members.daily", "schedule": 6 * 60 * 60.0},
 }
 
 # --- Security --------------------------------------------------------------------------------
@@ -316,6 +317,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Request bodies may carry minutes text: never log them.
         "django.request": {"level": "WARNING"},
+        # In-process tasks (the embedded default) would log every notice sent to the terminal.
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
     },
 }
 

@@ -16,6 +16,8 @@ admin.site.site_title = "vpswg"
 
 group_urlpatterns = [
     path("", include("vpswg.group_urls")),
+    path("apply/", include("members.apply_urls")),
+    path("members/", include("members.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +27,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("<slug:wg>/", include(group_urlpatterns)),

@@ -4,27 +4,34 @@ notifications, language, health and error pages. Thin: they call services and qu
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 import redis
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from members.queries import composition
+from vpswg.forms import GroupSettingsForm
 from vpswg.models import AuditEntry, Notification, WorkingGroup
 from vpswg.permissions import public, requires, signed_in
 from vpswg.roles import Action
 from vpswg.scoping import group_scope
 from vpswg.services import notifications as notification_service
-from vpswg.services.groups import groups_of
+from vpswg.services.groups import groups_of, update_settings
+from vpswg.services.invitations import user_for_token
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +115,42 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "vpswg/includes/bell.html", {"unread_count": 0})
     return redirect("notifications")
+
+
+@public
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """An invited person sets their password (the link works once), then signs in."""
+    user = user_for_token(token)
+    if user is None:
+        return render(request, "vpswg/invitation_invalid.html", status=404)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            # Following the e-mailed link proves the address.
+            EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).update(
+                primary=False
+            )
+            EmailAddress.objects.update_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
+        messages.success(request, _("Your password is set. Sign in to continue."))
+        return redirect(f"{reverse('account_login')}?{urlencode({'login': user.email})}")
+    return render(request, "vpswg/invitation.html", {"form": form, "invited": user})
+
+
+@requires(Action.MANAGE_GROUP)
+@require_http_methods(["GET", "POST"])
+def group_settings(request: HttpRequest) -> HttpResponse:
+    group = WorkingGroup.objects.get(pk=request.working_group.pk)
+    form = GroupSettingsForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        update_settings(group=group, actor=request.user, form=form)
+        messages.success(request, _("The settings have been saved."))
+        return redirect("group:settings", wg=group.slug)
+    return render(request, "vpswg/group_settings.html", {"form": form})
 
 
 @public

@@ -15,6 +15,7 @@ A meta-test fails when a pattern has no entry here. Add one with every new URL.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -33,6 +34,9 @@ class Probe:
     data: Callable[[WorkingGroup], dict] = field(default=lambda group: {})
     #: Deviations from the rule above, each with its reason next to the entry.
     statuses: dict[str, int] = field(default_factory=dict)
+    #: Status when the object belongs to another group; None where the URL's object is not a
+    #: group's (an invitation token names an account), with the reason next to the entry.
+    outsider: int | None = 404
 
 
 def _notification(group: WorkingGroup, user: User) -> dict:
@@ -44,11 +48,76 @@ def _notification(group: WorkingGroup, user: User) -> dict:
             working_group=group,
             recipients=[user],
             kind="role_granted",
-            key=f"probe-{user.pk}",
+            key=f"probe-{uuid.uuid4().hex}",
             context={"role": "member"},
             link=f"/{group.slug}/",
         )
     return {"pk": ids[0]}
+
+
+def _institution(group: WorkingGroup, user: User) -> dict:
+    from tests.factories import make_institution
+
+    return {"pk": make_institution(group).pk}
+
+
+def _representative(group: WorkingGroup, user: User) -> dict:
+    from tests.factories import make_representative
+
+    rep = make_representative(group)
+    return {"pk": rep.institution_id, "rep": rep.pk}
+
+
+def _application(status: str):
+    def factory(group: WorkingGroup, user: User) -> dict:
+        from tests.factories import make_application
+
+        return {"pk": make_application(group, status).pk}
+
+    return factory
+
+
+def _voted_application(group: WorkingGroup, user: User) -> dict:
+    """A screened application every seat of the group has voted on: ready to be decided."""
+    from members.services.applications import seats, vote
+    from tests.factories import make_application
+    from vpswg.scoping import group_scope
+
+    application = make_application(group, "screened")
+    with group_scope(group):
+        for seat in seats():
+            vote(application=application, actor=seat.user, choice="approve")
+    return {"pk": application.pk}
+
+
+def _applicant_token(group: WorkingGroup, user: User) -> dict:
+    from tests.factories import make_application
+
+    return {"token": make_application(group, "incomplete").token}
+
+
+def _report(group: WorkingGroup, user: User) -> dict:
+    from members.services.compliance import submit_annual_report
+    from tests.factories import make_representative, upload
+    from vpswg.scoping import group_scope
+
+    rep = make_representative(group)
+    with group_scope(group):
+        report = submit_annual_report(
+            institution=rep.institution,
+            actor=rep.user,
+            year=2025,
+            text="Our year.",
+            upload=upload(),
+        )
+    return {"pk": report.pk}
+
+
+def _invitation(group: WorkingGroup, user: User) -> dict:
+    from vpswg.services.invitations import get_or_invite_user, invitation_token
+
+    invited, _ = get_or_invite_user(email=f"invited-{group.slug}-{user.pk}@example.test")
+    return {"token": invitation_token(invited)}
 
 
 REGISTRY: dict[str, Probe] = {
@@ -60,9 +129,45 @@ REGISTRY: dict[str, Probe] = {
     # A notice of a group where one no longer holds a role is out of reach, like the group.
     "notification_open": Probe(ok=302, obj=_notification, statuses={"no_role": 404}),
     "notifications_read": Probe(method="post", ok=302),
+    # The token names an account, not a group's object: there is no "another group" here.
+    "invitation": Probe(obj=_invitation, outsider=None),
     # A working group
     "group:home": Probe(),
     "group:audit": Probe(),
+    "group:settings": Probe(),
+    # Applying (public)
+    "apply:form": Probe(),
+    "apply:thanks": Probe(ok=302),  # nothing was sent from this session: back to the form
+    "apply:status": Probe(),
+    "apply:applicant": Probe(obj=_applicant_token),
+    # Membership
+    "members:directory": Probe(),
+    "members:institution": Probe(obj=_institution),
+    "members:institution_new": Probe(),
+    "members:institution_edit": Probe(obj=_institution),
+    "members:representative_add": Probe(obj=_institution),
+    "members:representative_end": Probe(method="post", ok=302, obj=_representative),
+    "members:standing": Probe(
+        method="post",
+        ok=302,
+        obj=_institution,
+        data=lambda g: {"decision": "warning", "reason": "Three plenaries missed."},
+    ),
+    "members:nominate": Probe(),
+    "members:applications": Probe(),
+    "members:application": Probe(obj=_application("submitted")),
+    "members:application_letter": Probe(obj=_application("submitted")),
+    "members:application_screen": Probe(
+        method="post", ok=302, obj=_application("submitted"), data=lambda g: {"complete": "yes"}
+    ),
+    "members:application_vote": Probe(
+        method="post", ok=302, obj=_application("screened"), data=lambda g: {"vote": "approve"}
+    ),
+    "members:application_decide": Probe(method="post", ok=302, obj=_voted_application),
+    "members:compliance": Probe(),
+    # Only a current representative reports for an institution; a role alone has none.
+    "members:report": Probe(),
+    "members:report_file": Probe(obj=_report),
 }
 
 #: Third-party URL trees, tested by their projects and by our own account and MFA tests.

@@ -404,3 +404,86 @@ GROUPS = (
 #: E-mail addresses that are the same person in both groups (an embassy officer posted to both
 #: countries, as DESIGN.md foresees): the demo of the group switcher.
 SHARED_PEOPLE = {"canada"}
+
+
+# --- Membership in motion (Peru) ------------------------------------------------------------------
+
+#: Applications at different steps: (data, step, {seat local part: vote}).
+PERU_APPLICATIONS = [
+    (
+        {
+            "name": "Sociedad Nacional de Minería, Petróleo y Energía",
+            "short_name": "SNMPE",
+            "website": "https://snmpe.example.org",
+            "pillar": "companies",
+            "kind": "other",
+            "participation": "member",
+            "description": "Gremio que agrupa a las empresas mineras, petroleras y energéticas del Perú.",
+            "contact_name": "Gabriela Ponce Ríos",
+            "contact_email": "gponce@snmpe.example.org",
+            "contact_position": "Gerente de Asuntos Sociales",
+            "contact_language": "es",
+            "vps_member": False,
+            "proposed_by": "El pilar de empresas del Grupo de Trabajo",
+            "attests_institutional": True,
+            "attests_topics": True,
+            "attests_standing": True,
+        },
+        "submitted",
+        {},
+    ),
+    (
+        {
+            "name": "Coordinadora Nacional de Derechos Humanos",
+            "short_name": "CNDDHH",
+            "website": "https://cnddhh.example.org",
+            "pillar": "civil_society",
+            "kind": "ngo_academic",
+            "participation": "member",
+            "description": "Colectivo de organizaciones de derechos humanos con presencia en regiones mineras.",
+            "contact_name": "Rocío Mamani Condori",
+            "contact_email": "rmamani@cnddhh.example.org",
+            "contact_position": "Secretaria Ejecutiva",
+            "contact_language": "es",
+            "vps_member": False,
+            "proposed_by": "El pilar de sociedad civil del Grupo de Trabajo",
+            "attests_institutional": True,
+            "attests_topics": True,
+            "attests_standing": True,
+        },
+        "screened",
+        {"idehpucp": "approve"},
+    ),
+]
+
+#: Plenaries held (quarterly, seed step 5) with their topics from seed step 8, and the
+#: institutions (by e-mail local part) that were absent.
+PERU_PLENARIES = [
+    (
+        "2025-12-04 09:00",
+        "La situación de derechos humanos en las regiones mineras",
+        {"glencore", "eu", "ser"},
+    ),
+    (
+        "2026-03-05 09:00",
+        "Empresas de seguridad privada y el proyecto de ley",
+        {"glencore", "onds"},
+    ),
+    (
+        "2026-06-04 09:00",
+        "Convenios entre la Policía Nacional y las empresas extractivas",
+        {"glencore", "unlirec"},
+    ),
+    ("2026-09-03 09:00", "Conflictos sociales y consulta previa", {"glencore", "eu", "colombia"}),
+]
+
+#: Institutions (by e-mail local part) that have sent their report on 2025.
+PERU_REPORTS_2025 = [
+    "antamina",
+    "angloamerican",
+    "socios",
+    "minjusdh",
+    "idehpucp",
+    "canada",
+    "repsol",
+]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import zoneinfo
 
 from django.conf import settings
@@ -24,6 +26,7 @@ RESERVED_SLUGS = frozenset(
         "healthz",
         "i18n",
         "notifications",
+        "invitation",
         "api",
         "about",
         "help",
@@ -67,6 +70,16 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(_("“%(tz)s” is not a known time zone."), params={"tz": value})
 
 
+def validate_month_day(value: str) -> None:
+    try:
+        month, day = (int(part) for part in value.split("-"))
+        datetime.date(2024, month, day)  # a leap year, so 02-29 is accepted
+    except (ValueError, TypeError) as exc:
+        raise ValidationError(
+            _("Enter a day of the year as MM-DD, e.g. 03-31."), code="invalid"
+        ) from exc
+
+
 class WorkingGroup(models.Model):
     """One in-country working group: the tenant every other row belongs to."""
 
@@ -105,6 +118,51 @@ class WorkingGroup(models.Model):
     public_description = models.TextField(_("public description"), blank=True)
     applications_open = models.BooleanField(_("accepts membership applications"), default=True)
     is_listed = models.BooleanField(_("listed on the front page"), default=True)
+
+    # Membership (seed step 4): how the Coordination Group decides, what members must do.
+    class ApplicationRule(models.TextChoices):
+        MAJORITY_WITH_PILLAR = (
+            "majority_with_pillar",
+            _(
+                "Majority of the votes cast, with at least one seat of the applicant's pillar approving"
+            ),
+        )
+        MAJORITY = "majority", _("Majority of the votes cast")
+        UNANIMITY = "unanimity", _("Every seat that voted approves")
+
+    application_rule = models.CharField(
+        _("decision rule for applications"),
+        max_length=30,
+        choices=ApplicationRule.choices,
+        default=ApplicationRule.MAJORITY_WITH_PILLAR,
+        help_text=_("Abstentions are not votes cast."),
+    )
+    attendance_required = models.PositiveSmallIntegerField(
+        _("plenaries an institution must attend"),
+        default=2,
+        validators=[MaxValueValidator(24)],
+        help_text=_("Out of the last plenaries counted below; 0 sets no attendance requirement."),
+    )
+    attendance_window = models.PositiveSmallIntegerField(
+        _("plenaries counted"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    annual_report_required = models.BooleanField(
+        _("members report on their security and human rights efforts every year"), default=True
+    )
+    annual_report_due = models.CharField(
+        _("annual report due (month-day)"),
+        max_length=5,
+        default="03-31",
+        validators=[validate_month_day],
+        help_text=_("The report on a year is due on this day of the following year, e.g. 03-31."),
+    )
+    report_reminder_days = models.PositiveSmallIntegerField(
+        _("remind this many days before the report is due"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -125,3 +183,10 @@ class WorkingGroup(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def report_due_date(self, year: int):
+        """When the annual report on ``year`` is due (in the following year)."""
+        month, day = (int(part) for part in self.annual_report_due.split("-"))
+        if (month, day) == (2, 29) and not calendar.isleap(year + 1):
+            day = 28
+        return datetime.date(year + 1, month, day)

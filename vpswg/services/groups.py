@@ -38,3 +38,18 @@ def groups_of(user: User) -> list[WorkingGroup]:
     # A user's own roles across tenants: the one cross-group read the switcher needs.
     own = RoleAssignment.objects.with_scopes_disabled().filter(user=user).values("working_group")
     return list(WorkingGroup.objects.filter(pk__in=own).order_by("name"))
+
+
+@transaction.atomic
+def update_settings(*, group: WorkingGroup, actor: User, form) -> WorkingGroup:
+    """Save the Secretariat's changes to the group's settings, with the fields in the log."""
+    form.save()
+    with group_scope(group):
+        record(
+            working_group=group,
+            actor=actor,
+            verb="group.settings_changed",
+            obj=group,
+            data={"fields": sorted(form.changed_data)},
+        )
+    return group

@@ -6,18 +6,27 @@ application, so the demo exercises the real rules (roles, guardian grants, audit
 
 from __future__ import annotations
 
+import datetime
+
 from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
-from members.models import Institution, Representative
-from members.services import add_representative, create_institution
+from meetings.models import Attendance, Meeting
+from members.models import AnnualReport, Application, Institution, Representative
+from members.services import applications as application_service
+from members.services.compliance import submit_annual_report
+from members.services.institutions import add_representative, create_institution
 from vpswg.demo import data
+from vpswg.demo.documents import simple_pdf
 from vpswg.models import User, WorkingGroup
 from vpswg.roles import Role
 from vpswg.scoping import group_scope
 from vpswg.services.groups import create_working_group
 from vpswg.services.roles import grant_role
+from vpswg.uploads import validate_document
 
 ADMIN_EMAIL = "admin@example.org"
 
@@ -44,9 +53,17 @@ class Command(BaseCommand):
     help = "Create the demo working groups (Peru, Ghana) with their institutions and accounts."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # The demo's notices are real rows (seen in the app); their e-mails stay in memory
+        # instead of filling the terminal of `make run`.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            transaction.atomic(),
+        ):
             ensure_user(ADMIN_EMAIL, "Platform operator", is_staff=True, is_superuser=True)
             accounts = [account for spec in data.GROUPS for account in self.seed_group(spec)]
+            peru = WorkingGroup.objects.get(slug=data.PERU["slug"])
+            with group_scope(peru):
+                self.seed_membership_in_motion(peru)
         self.print_accounts(accounts)
 
     def seed_group(self, spec: data.GroupSpec) -> list[tuple[str, str, str]]:
@@ -92,6 +109,73 @@ class Command(BaseCommand):
                 if len(roles) > 1 or local in spec.showcase:
                     accounts.append((group.slug, user.email, ", ".join(roles)))
         return accounts
+
+    def seed_membership_in_motion(self, group: WorkingGroup) -> None:
+        """Applications under review, plenaries held with their attendance, annual reports."""
+        by_local = {
+            local: User.objects.get(email=demo_email(local, group.slug))
+            for *_, local in data.PERU_INSTITUTIONS
+        }
+        secretariat = by_local[data.PERU_SECRETARIAT]
+        for fields, step, votes in data.PERU_APPLICATIONS:
+            if Application.objects.filter(name=fields["name"]).exists():
+                continue
+            letter = SimpleUploadedFile(
+                "carta.pdf", simple_pdf(["Carta de solicitud", fields["name"], "Lima"])
+            )
+            letter.document_type = validate_document(letter)
+            application, _ = application_service.submit_application(
+                working_group=group, data=fields, letter=letter
+            )
+            if step in {"screened"}:
+                application_service.screen(
+                    application=application, actor=secretariat, complete=True
+                )
+            for local, choice in votes.items():
+                application_service.vote(
+                    application=application, actor=by_local[local], choice=choice
+                )
+        reps = {
+            r.user_id: r
+            for r in Representative.objects.filter(end_date__isnull=True).select_related(
+                "institution"
+            )
+        }
+        for when, title, absent in data.PERU_PLENARIES:
+            if Meeting.objects.filter(title=title).exists():
+                continue
+            start = datetime.datetime.strptime(when, "%Y-%m-%d %H:%M").replace(tzinfo=group.zone)
+            meeting = Meeting.objects.create(
+                working_group=group,
+                kind=Meeting.Kind.PLENARY,
+                title=title,
+                start=start,
+                venue="Lima",
+                status=Meeting.Status.HELD,
+            )
+            Attendance.objects.bulk_create(
+                [
+                    Attendance(
+                        working_group=group,
+                        meeting=meeting,
+                        user=user,
+                        institution=reps[user.pk].institution,
+                    )
+                    for local, user in by_local.items()
+                    if local not in absent and user.pk in reps
+                ]
+            )
+        Institution.objects.update(created_at=datetime.datetime(2016, 8, 1, tzinfo=group.zone))
+        for local in data.PERU_REPORTS_2025:
+            rep = reps[by_local[local].pk]
+            if not AnnualReport.objects.filter(institution=rep.institution, year=2025).exists():
+                submit_annual_report(
+                    institution=rep.institution,
+                    actor=rep.user,
+                    year=2025,
+                    text="Capacitación en Principios Voluntarios para el personal de seguridad; "
+                    "diálogo con comunidades del área de influencia.",
+                )
 
     def print_accounts(self, accounts) -> None:
         out = self.stdout

@@ -1,0 +1,222 @@
+"""Membership forms. None carries the working group: views take it from the URL."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import (
+    AnnualReport,
+    Application,
+    ApplicationVote,
+    Institution,
+    Representative,
+    StandingDecision,
+)
+from members.services.applications import APPLICANT_FIELDS, NOMINATION_FIELDS
+from vpswg.forms import https_urls
+from vpswg.uploads import DocumentField
+
+
+class PillarRuleMixin:
+    """A member institution belongs to a pillar; only an observer may have none."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("participation") == Institution.Participation.MEMBER and not data.get("pillar"):
+            self.add_error("pillar", _("A member institution belongs to one of the three pillars."))
+        return data
+
+
+class ApplicationForm(PillarRuleMixin, forms.ModelForm):
+    letter = DocumentField(label=_("Application letter"))
+
+    class Meta:
+        model = Application
+        fields = [*APPLICANT_FIELDS]
+        formfield_callback = https_urls
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "proposed_by": forms.TextInput(
+                attrs={"placeholder": _("e.g. the civil society pillar of the group")}
+            ),
+        }
+
+    def __init__(self, *args, letter_required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["letter"].required = letter_required
+        for name in ("attests_institutional", "attests_topics", "attests_standing"):
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = _(
+                "This criterion must be met to take part in the group."
+            )
+        self.fields["contact_language"].choices = [
+            ("", _("Same as the group")),
+            *list(settings.LANGUAGES),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("vps_member") and not (data.get("proposed_by") or "").strip():
+            self.add_error(
+                "proposed_by",
+                _(
+                    "Criterion a): if the institution is not a member of the Voluntary Principles "
+                    "Initiative, say who in its pillar proposes it."
+                ),
+            )
+        return data
+
+
+class NominationForm(PillarRuleMixin, forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = [*NOMINATION_FIELDS]
+        formfield_callback = https_urls
+        widgets = {"nomination_reason": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nomination_reason"].required = True
+        self.fields["contact_language"].choices = [
+            ("", _("Same as the group")),
+            *list(settings.LANGUAGES),
+        ]
+
+
+class StatusLookupForm(forms.Form):
+    reference = forms.CharField(label=_("Reference number"), max_length=24)
+    email = forms.EmailField(label=_("Contact e-mail given in the application"))
+
+
+class ScreenForm(forms.Form):
+    complete = forms.TypedChoiceField(
+        label=_("The application is"),
+        choices=[
+            ("yes", _("complete: send it to the Coordination Group")),
+            ("no", _("incomplete: ask the applicant for what is missing")),
+        ],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("What is missing (sent to the applicant)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("complete") is False and not (data.get("note") or "").strip():
+            self.add_error("note", _("Say what is missing: the applicant receives this note."))
+        return data
+
+
+class VoteForm(forms.Form):
+    vote = forms.ChoiceField(
+        label=_("Your seat's vote"), choices=ApplicationVote.Vote.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment (seen by the Secretariat and the Coordination Group)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DecideForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the applicant"),
+        required=False,
+        help_text=_(
+            "Sent with the decision. For a decline, the reason the Coordination Group chooses to give."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AliasesField(forms.CharField):
+    """Other names, one per line (used to find the institution's names in minutes)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        seen, names = set(), []
+        for line in text.splitlines():
+            name = " ".join(line.split())
+            if name and name.lower() not in seen:
+                seen.add(name.lower())
+                names.append(name)
+        return names
+
+
+class InstitutionForm(PillarRuleMixin, forms.ModelForm):
+    aliases = AliasesField(
+        label=_("Other names"),
+        required=False,
+        help_text=_("One per line: acronyms, former names, how people refer to it."),
+    )
+
+    class Meta:
+        model = Institution
+        formfield_callback = https_urls
+        fields = [
+            "name",
+            "short_name",
+            "aliases",
+            "pillar",
+            "kind",
+            "participation",
+            "vps_member",
+            "website",
+            "public_profile",
+        ]
+        widgets = {"public_profile": forms.Textarea(attrs={"rows": 4})}
+
+
+class RepresentativeForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Representative.Kind.choices)
+    job_title = forms.CharField(label=_("Position"), max_length=200, required=False)
+    language = forms.ChoiceField(
+        label=_("Language for e-mails"),
+        choices=[("", _("Same as the group")), *settings.LANGUAGES],
+        required=False,
+    )
+
+
+class StandingForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[c for c in StandingDecision.Decision.choices if c[0] != "admission"],
+    )
+    reason = forms.CharField(
+        label=_("Reason (the institution is told)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AnnualReportForm(forms.ModelForm):
+    file = DocumentField(label=_("Attachment (optional)"), required=False)
+
+    class Meta:
+        model = AnnualReport
+        fields = ["year", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 10})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"] = forms.TypedChoiceField(
+            label=_("Year reported on"),
+            choices=[(y, y) for y in range(this_year, this_year - 4, -1)],
+            coerce=int,
+            initial=this_year - 1,
+        )

@@ -1,0 +1,1 @@
+"""Membership services: institutions and representatives, applications, compliance."""

@@ -1,0 +1,24 @@
+"""Celery tasks of the membership app: thin wrappers over services."""
+
+from __future__ import annotations
+
+from vpswg.celery import TenantTask, app
+from vpswg.models import WorkingGroup
+
+
+@app.task(name="members.report_reminders", base=TenantTask)
+def report_reminders(working_group_id: int) -> int:
+    from members.services.compliance import send_report_reminders
+
+    return send_report_reminders(WorkingGroup.objects.get(pk=working_group_id))
+
+
+@app.task(name="members.daily")
+def daily() -> int:
+    """Fan out the daily membership jobs, one task per group (each in its own scope)."""
+    ids = list(
+        WorkingGroup.objects.filter(annual_report_required=True).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        report_reminders.delay(pk)
+    return len(ids)

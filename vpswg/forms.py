@@ -1,0 +1,55 @@
+"""Forms of the project package."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vpswg.models import WorkingGroup
+
+
+def https_urls(db_field: models.Field, **kwargs) -> forms.Field | None:
+    """ModelForm ``formfield_callback``: an address typed without a scheme is https."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+class GroupSettingsForm(forms.ModelForm):
+    """What the Secretariat may change about its group (the slug and listing are the
+    operator's)."""
+
+    class Meta:
+        model = WorkingGroup
+        fields = [
+            "name",
+            "country",
+            "public_description",
+            "default_language",
+            "timezone",
+            "applications_open",
+            "meeting_cadence_months",
+            "default_meeting_duration",
+            "notice_period_days",
+            "application_rule",
+            "attendance_required",
+            "attendance_window",
+            "annual_report_required",
+            "annual_report_due",
+            "report_reminder_days",
+        ]
+        widgets = {"public_description": forms.Textarea(attrs={"rows": 5})}
+
+    def clean(self):
+        data = super().clean()
+        required, window = data.get("attendance_required"), data.get("attendance_window")
+        if required is not None and window is not None and required > window:
+            self.add_error(
+                "attendance_required",
+                forms.ValidationError(
+                    _("%(required)s of the last %(window)s plenaries cannot be met."),
+                    params={"required": required, "window": window},
+                ),
+            )
+        return data
