@@ -3,6 +3,7 @@ broker), a Celery worker process, an SMTP server on loopback and Debian's Chromi
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import os
@@ -132,6 +133,8 @@ class SMTPRecorder:
     received: list[ReceivedMail] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Seconds each message takes to accept (to slow a worker down enough to kill it midway).
+    delay: float = 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refuse:
@@ -140,6 +143,8 @@ class SMTPRecorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.received.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message))
@@ -203,6 +208,21 @@ class WorkerProcess:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool processes at once, as a crash would."""
+        import signal
+
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
 
 def _database_url() -> str:
     from django.db import connection
@@ -229,6 +249,7 @@ def start_worker(
         "EMAIL_URL": smtp.url,
         "CELERY_QUEUE": queue,
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        "NOTIFICATION_BACKOFF_SECONDS": "1",
     }
     log = log_path.open("w")
     process = subprocess.Popen(
@@ -255,6 +276,7 @@ def start_worker(
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: a test can kill the pool with it
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -303,12 +325,7 @@ def celery_worker(transactional_db, smtp_server, celery_queue, tmp_path):
     try:
         yield worker
     finally:
-        if worker.process.poll() is None:
-            worker.process.terminate()
-            try:
-                worker.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.process.kill()
+        worker.stop()
 
 
 # --- Real browser: Playwright driving Debian's Chromium ----------------------------------------

@@ -247,3 +247,83 @@ def make_application(group: WorkingGroup, status: str = "submitted", **data):
             token = link.rstrip("/").rsplit("/", 1)[-1]
     application.token = token
     return application
+
+
+# --- Meetings ----------------------------------------------------------------------------------
+
+
+def make_meeting(
+    group: WorkingGroup,
+    status: str = "planned",
+    *,
+    days: float = 30,
+    kind: str = "plenary",
+    actor: User | None = None,
+    title: str | None = None,
+    **fields,
+):
+    """A meeting ``days`` from now, moved through the real services up to ``status``."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.models import Meeting
+    from meetings.services import meetings as service
+    from meetings.services import participation
+
+    actor = actor or make_user()
+    with group_scope(group):
+        start = timezone.now() + timedelta(days=days if status == "planned" or days > 0 else 10)
+        meeting = service.plan_meeting(
+            working_group=group,
+            actor=actor,
+            kind=kind,
+            title=title or f"Meeting {next(_seq)}",
+            start=start,
+            venue=fields.pop("venue", "Lima"),
+            use_agreements=False,
+            **fields,
+        )
+        if status in {"convened", "held", "cancelled"}:
+            service.convene(meeting=meeting, actor=actor)
+        if days <= 0 or status == "held":
+            Meeting.objects.filter(pk=meeting.pk).update(
+                start=timezone.now() + timedelta(days=min(days, -0.1))
+            )
+            meeting.refresh_from_db()
+        if status == "held":
+            participation.record_attendance(meeting=meeting, actor=actor, present=[])
+        if status == "cancelled":
+            service.cancel(meeting=meeting, actor=actor, reason="Test cancellation.")
+        meeting.refresh_from_db()
+    return meeting
+
+
+def make_agenda_item(meeting, topic: str = "Private security companies", **kw):
+    from meetings.services import meetings as service
+
+    with group_scope(meeting.working_group):
+        return service.save_agenda_item(meeting=meeting, actor=make_user(), topic=topic, **kw)
+
+
+def make_guest(group: WorkingGroup, **fields):
+    from meetings.services import meetings as service
+
+    n = next(_seq)
+    defaults = {
+        "name": f"Guest {n}",
+        "organisation": "Ombudsman's Office",
+        "email": f"guest{n}@example.test",
+    }
+    defaults.update(fields)
+    with group_scope(group):
+        return service.register_guest(working_group=group, actor=make_user(), **defaults)
+
+
+def make_topic(
+    group: WorkingGroup, title: str = "Use of force by the police", user: User | None = None
+):
+    from meetings.services import topics
+
+    with group_scope(group):
+        return topics.propose(working_group=group, actor=user or make_user(), title=title)

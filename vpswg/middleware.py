@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 from vpswg.models import RoleAssignment, User, WorkingGroup
@@ -47,6 +47,8 @@ class WorkingGroupMiddleware:
         if group is None:
             raise Http404
         request.working_group = group
+        # Dates and times of a group are shown, and typed, in the group's time zone.
+        timezone.activate(group.zone)
         with group_scope(group):
             if request.user.is_authenticated:
                 held = list(
@@ -56,7 +58,10 @@ class WorkingGroupMiddleware:
                 request.wg_seats = frozenset(pillar for _, pillar in held if pillar)
                 if request.wg_roles:
                     request.wg_perms = group_permissions(request.user, group)
-            return self.get_response(request)
+            try:
+                return self.get_response(request)
+            finally:
+                timezone.deactivate()
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         # Group views read request.working_group; the slug itself is not their business.

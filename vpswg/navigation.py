@@ -24,6 +24,7 @@ class NavEntry:
 
 GROUP_NAV: tuple[NavEntry, ...] = (
     NavEntry("group:home", _("Overview"), None),
+    NavEntry("meetings:list", _("Meetings"), Action.VIEW_MEETINGS, also=("meetings:",)),
     NavEntry(
         "members:directory",
         _("Members"),

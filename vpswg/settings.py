@@ -260,9 +260,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="vpswg")
 CELERY_TIMEZONE = "UTC"
+# The outbox: first retry after this many seconds (doubling up to an hour); rows not sent
+# within the grace period are picked up by the periodic sweep.
+NOTIFICATION_BACKOFF_SECONDS = env.int("NOTIFICATION_BACKOFF_SECONDS", default=30)
+NOTIFICATION_SWEEP_GRACE_SECONDS = env.int("NOTIFICATION_SWEEP_GRACE_SECONDS", default=120)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "vpswg.sweep_outbox", "schedule": 60.0},
     "membership-daily": {"task": "members.daily", "schedule": 6 * 60 * 60.0},
+    # Every hour: the job is idempotent, and a reminder a day before should not wait a day.
+    "convening": {"task": "meetings.daily", "schedule": 60 * 60.0},
 }
 
 # --- Security --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ group_urlpatterns = [
     path("", include("vpswg.group_urls")),
     path("apply/", include("members.apply_urls")),
     path("members/", include("members.urls")),
+    path("meetings/", include("meetings.urls")),
 ]
 
 urlpatterns = [

@@ -23,10 +23,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from meetings.queries import meeting_list
 from members.queries import composition
 from vpswg.forms import GroupSettingsForm
 from vpswg.models import AuditEntry, Notification, WorkingGroup
-from vpswg.permissions import public, requires, signed_in
+from vpswg.permissions import can, public, requires, signed_in
 from vpswg.roles import Action
 from vpswg.scoping import group_scope
 from vpswg.services import notifications as notification_service
@@ -56,6 +57,8 @@ def group_home(request: HttpRequest) -> HttpResponse:
     group = request.working_group
     context = {"composition": composition(group)}
     if request.wg_roles:
+        upcoming, _past = meeting_list(can_manage=can(request, Action.MANAGE_MEETINGS))
+        context["next_meetings"] = list(upcoming[:3])
         return render(request, "vpswg/dashboard.html", context)
     return render(request, "vpswg/group_public.html", context)
 
@@ -137,7 +140,11 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 user=user, email=user.email, defaults={"verified": True, "primary": True}
             )
         messages.success(request, _("Your password is set. Sign in to continue."))
-        return redirect(f"{reverse('account_login')}?{urlencode({'login': user.email})}")
+        query = {"login": user.email}
+        next_url = request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
+            query["next"] = next_url
+        return redirect(f"{reverse('account_login')}?{urlencode(query)}")
     return render(request, "vpswg/invitation.html", {"form": form, "invited": user})
 
 

@@ -120,6 +120,34 @@ def _invitation(group: WorkingGroup, user: User) -> dict:
     return {"token": invitation_token(invited)}
 
 
+def _meeting(status: str, days: float = 30):
+    def factory(group: WorkingGroup, user: User) -> dict:
+        from tests.factories import make_meeting
+
+        return {"pk": make_meeting(group, status, days=days).pk}
+
+    return factory
+
+
+def _agenda_item(group: WorkingGroup, user: User) -> dict:
+    from tests.factories import make_agenda_item, make_meeting
+
+    item = make_agenda_item(make_meeting(group, "planned"))
+    return {"pk": item.meeting_id, "item": item.pk}
+
+
+def _topic(group: WorkingGroup, user: User) -> dict:
+    from tests.factories import make_topic
+
+    return {"pk": make_topic(group).pk}
+
+
+def _schedule_data(group: WorkingGroup) -> dict:
+    from tests.factories import make_meeting
+
+    return {"meeting": make_meeting(group, "planned").pk}
+
+
 REGISTRY: dict[str, Probe] = {
     # Top level
     "home": Probe(),
@@ -168,6 +196,36 @@ REGISTRY: dict[str, Probe] = {
     # Only a current representative reports for an institution; a role alone has none.
     "members:report": Probe(),
     "members:report_file": Probe(obj=_report),
+    # Meetings
+    "meetings:list": Probe(),
+    "meetings:new": Probe(),
+    "meetings:guests": Probe(),
+    "meetings:topics": Probe(),
+    "meetings:topic_interest": Probe(method="post", ok=302, obj=_topic),
+    "meetings:topic_schedule": Probe(method="post", ok=302, obj=_topic, data=_schedule_data),
+    "meetings:detail": Probe(obj=_meeting("convened")),
+    "meetings:calendar": Probe(obj=_meeting("convened")),
+    "meetings:edit": Probe(obj=_meeting("planned")),
+    "meetings:convene": Probe(method="post", ok=302, obj=_meeting("planned")),
+    "meetings:cancel": Probe(
+        method="post", ok=302, obj=_meeting("convened"), data=lambda g: {"reason": "Strike."}
+    ),
+    "meetings:answer": Probe(
+        method="post", ok=302, obj=_meeting("convened"), data=lambda g: {"answer": "yes"}
+    ),
+    "meetings:attendance": Probe(method="post", ok=302, obj=_meeting("convened", days=-0.05)),
+    "meetings:next": Probe(
+        method="post",
+        ok=302,
+        obj=_meeting("held"),
+        data=lambda g: {"topics": "ICoC", "venue": "Cusco"},
+    ),
+    "meetings:agenda_add": Probe(obj=_meeting("planned")),
+    "meetings:agenda_edit": Probe(obj=_agenda_item),
+    "meetings:agenda_delete": Probe(method="post", ok=302, obj=_agenda_item),
+    "meetings:agenda_move": Probe(
+        method="post", ok=302, obj=_agenda_item, data=lambda g: {"direction": "down"}
+    ),
 }
 
 #: Third-party URL trees, tested by their projects and by our own account and MFA tests.

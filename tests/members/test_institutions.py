@@ -208,7 +208,7 @@ def test_directory_by_pillar_with_observers_apart(client, group, other_group):
 
 def test_directory_query_count_is_the_same_for_3_and_30_institutions(client, group):
     sign_in(client, make_member(group))
-    for i in range(2):
+    for _ in range(2):
         make_representative(group)
     few = directory_queries(client, group)
     for i in range(27):

@@ -106,7 +106,7 @@ def test_a_refused_message_is_recorded_and_retried_while_others_go(group, smtp_s
         bad = Notification.objects.get(recipient=refused)
         good = Notification.objects.get(recipient=fine)
     assert result.failed == [bad.pk] and result.sent == [good.pk]
-    assert result.retry_in == notifications.BASE_BACKOFF_SECONDS
+    assert result.retry_in == notifications.base_backoff() == 30
     assert bad.status == "pending" and bad.attempts == 1
     assert "refused" in bad.last_error.lower() or "550" in bad.last_error
     assert bad.next_attempt_at > timezone.now()

@@ -487,3 +487,67 @@ PERU_REPORTS_2025 = [
     "canada",
     "repsol",
 ]
+
+#: Topics the Peruvian group has dealt with (seed step 8), proposed by members (local parts),
+#: with those who marked interest.
+PERU_TOPICS = [
+    (
+        "La situación de derechos humanos en el país y en regiones específicas",
+        "aprodeh",
+        ["idl", "ser", "canada"],
+    ),
+    ("Empresas de seguridad privada", "sucamec", ["antamina", "barrick", "switzerland"]),
+    ("Legislación nacional sobre el uso de la fuerza", "mininter", ["idl", "icrc"]),
+    (
+        "Convenios entre la Policía Nacional y las empresas extractivas",
+        "idl",
+        ["aprodeh", "yanacocha", "uk"],
+    ),
+    (
+        "Contratos entre empresas extractivas y empresas de seguridad privada",
+        "antamina",
+        ["glencore"],
+    ),
+    ("Conflictos sociales", "onds", ["ser", "lasbambas", "usa"]),
+    ("Pueblos indígenas y consulta previa, libre e informada", "idehpucp", ["aprodeh", "eu"]),
+    ("Iniciativas en curso de los miembros del Grupo", "socios", []),
+    (
+        "Principios Rectores de la ONU sobre las empresas y los derechos humanos",
+        "minjusdh",
+        ["canada", "netherlands"],
+    ),
+    (
+        "Código Internacional de Conducta para Proveedores de Seguridad Privada (ICoC)",
+        "switzerland",
+        ["sucamec"],
+    ),
+]
+
+PERU_GUESTS = [
+    {
+        "name": "Dra. Elena Villanueva",
+        "organisation": "Defensoría del Pueblo",
+        "position": "Adjunta para la Prevención de Conflictos Sociales",
+        "email": "evillanueva@defensoria.example.org",
+        "expertise": "Conflictos sociales y uso de la fuerza",
+    },
+    {
+        "name": "Mg. Javier Rondón",
+        "organisation": "Pontificia Universidad Católica del Perú",
+        "position": "Investigador",
+        "email": "jrondon@pucp.example.org",
+        "expertise": "Empresas de seguridad privada y regulación",
+    },
+]
+
+#: The next plenary, relative to the day the demo is seeded, with its agenda.
+PERU_NEXT_PLENARY = {
+    "title": "Plenaria: seguridad privada y uso de la fuerza",
+    "days_ahead": 18,
+    "venue": "Embajada de Suiza, Av. Salaverry 3240, San Isidro, Lima",
+    "agenda": [
+        ("Bienvenida y presentación de nuevos miembros", "presentation", 15, ["socios"], []),
+        ("El proyecto de ley sobre empresas de seguridad privada", "panel", 60, ["sucamec"], [1]),
+        ("Uso de la fuerza en contextos de conflicto social", "dialogue", 45, ["mininter"], [0]),
+    ],
+}

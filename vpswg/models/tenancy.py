@@ -80,6 +80,17 @@ def validate_month_day(value: str) -> None:
         ) from exc
 
 
+def validate_day_list(value: str) -> None:
+    try:
+        days = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError as exc:
+        raise ValidationError(
+            _("Enter whole numbers of days separated by commas, e.g. 7,1."), code="invalid"
+        ) from exc
+    if any(d < 0 or d > 60 for d in days):
+        raise ValidationError(_("Each number of days must be between 0 and 60."), code="range")
+
+
 class WorkingGroup(models.Model):
     """One in-country working group: the tenant every other row belongs to."""
 
@@ -163,6 +174,13 @@ class WorkingGroup(models.Model):
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(180)],
     )
+    rsvp_reminder_days = models.CharField(
+        _("remind those who have not answered (days before)"),
+        max_length=40,
+        default="7,1",
+        validators=[validate_day_list],
+        help_text=_("Days before a meeting, separated by commas, e.g. 7,1."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -183,6 +201,12 @@ class WorkingGroup(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def rsvp_reminders(self) -> list[int]:
+        return sorted(
+            {int(p) for p in self.rsvp_reminder_days.split(",") if p.strip()}, reverse=True
+        )
 
     def report_due_date(self, year: int):
         """When the annual report on ``year`` is due (in the following year)."""

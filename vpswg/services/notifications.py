@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -32,12 +32,19 @@ from vpswg.scoping import group_scope, scopes_disabled
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
-BASE_BACKOFF_SECONDS = 30
 #: Must stay below the broker's visibility timeout (settings.CELERY_BROKER_TRANSPORT_OPTIONS).
 MAX_BACKOFF_SECONDS = 60 * 60
-#: Rows younger than this are left to the on-commit dispatch; the sweep takes older ones.
-SWEEP_GRACE = timedelta(minutes=2)
 DISPATCH_CHUNK = 50
+
+
+def base_backoff() -> int:
+    """Seconds before the first retry (settings.NOTIFICATION_BACKOFF_SECONDS, 30 by default)."""
+    return settings.NOTIFICATION_BACKOFF_SECONDS
+
+
+def sweep_grace() -> timedelta:
+    """Rows younger than this are left to the on-commit dispatch; the sweep takes older ones."""
+    return timedelta(seconds=settings.NOTIFICATION_SWEEP_GRACE_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,7 @@ class Recipient:
 
 
 def backoff(attempts: int) -> int:
-    return min(BASE_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
+    return min(base_backoff() * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
 
 
 def absolute_url(path: str) -> str:
@@ -73,14 +80,15 @@ def notify(
     link: str = "",
     email: bool = True,
     in_app: bool = True,
-    attachments: Sequence[dict[str, str]] = (),
+    attachments: Sequence[dict[str, str]] | Callable[[Recipient, str], list[dict]] = (),
 ) -> list[int]:
     """Queue one notice per recipient; returns the ids of rows created now.
 
     ``key`` identifies the event (e.g. ``"minutes-approved:42:v3"``); with the recipient it makes
     each row's unique key, so calling ``notify`` twice for the same event adds nothing. Subject
     and text come from ``notifications/<kind>/subject.txt`` and ``body.txt``, rendered in the
-    recipient's language (their own, else the group's).
+    recipient's language (their own, else the group's). ``attachments`` may be a function of
+    the recipient and language, for files made for each person (a calendar invitation).
     """
     rows: list[Notification] = []
     for item in recipients:
@@ -107,7 +115,9 @@ def notify(
                 body=body,
                 link=link,
                 language=language,
-                attachments=list(attachments),
+                attachments=(
+                    attachments(recipient, language) if callable(attachments) else list(attachments)
+                ),
                 in_app=in_app and recipient.user is not None,
                 status=Notification.Status.PENDING if email else Notification.Status.NOT_EMAILED,
             )
@@ -231,7 +241,7 @@ def sweep(now=None) -> int:
             Notification.objects.filter(status=Notification.Status.PENDING)
             .filter(
                 Q(next_attempt_at__lte=now)
-                | Q(next_attempt_at__isnull=True, created_at__lte=now - SWEEP_GRACE)
+                | Q(next_attempt_at__isnull=True, created_at__lte=now - sweep_grace())
             )
             .values_list("working_group_id", "id")
             .order_by("working_group_id", "id")[:5000]

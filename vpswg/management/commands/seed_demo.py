@@ -64,6 +64,7 @@ class Command(BaseCommand):
             peru = WorkingGroup.objects.get(slug=data.PERU["slug"])
             with group_scope(peru):
                 self.seed_membership_in_motion(peru)
+                self.seed_meetings(peru)
         self.print_accounts(accounts)
 
     def seed_group(self, spec: data.GroupSpec) -> list[tuple[str, str, str]]:
@@ -176,6 +177,70 @@ class Command(BaseCommand):
                     text="Capacitación en Principios Voluntarios para el personal de seguridad; "
                     "diálogo con comunidades del área de influencia.",
                 )
+
+    def seed_meetings(self, group: WorkingGroup) -> None:
+        """Topics of seed step 8, the register of guests, the agreements of the last plenary,
+        and the next plenary convened with its agenda."""
+        from meetings.models import DiscussionTopic, Guest, TopicInterest
+        from meetings.services import meetings as meeting_service
+        from meetings.services import participation
+        from meetings.services import topics as topic_service
+
+        users = {
+            local: User.objects.get(email=demo_email(local, group.slug))
+            for *_, local in data.PERU_INSTITUTIONS
+        }
+        secretariat = users[data.PERU_SECRETARIAT]
+        for title, proposer, interested in data.PERU_TOPICS:
+            if DiscussionTopic.objects.filter(title=title).exists():
+                continue
+            topic = topic_service.propose(working_group=group, actor=users[proposer], title=title)
+            TopicInterest.objects.bulk_create(
+                [TopicInterest(working_group=group, topic=topic, user=users[u]) for u in interested]
+            )
+        guests = []
+        for fields in data.PERU_GUESTS:
+            guest = Guest.objects.filter(name=fields["name"]).first()
+            if guest is None:
+                guest = meeting_service.register_guest(
+                    working_group=group, actor=secretariat, **fields
+                )
+            guests.append(guest)
+        spec = data.PERU_NEXT_PLENARY
+        if Meeting.objects.filter(title=spec["title"]).exists():
+            return
+        last = Meeting.objects.filter(status=Meeting.Status.HELD).order_by("-start").first()
+        if last is not None:
+            participation.record_next(
+                meeting=last,
+                actor=secretariat,
+                topics=spec["agenda"][1][0],
+                venue=spec["venue"],
+                guests=[guests[1]],
+            )
+        start = (
+            datetime.datetime.now(group.zone) + datetime.timedelta(days=spec["days_ahead"])
+        ).replace(hour=9, minute=0, second=0, microsecond=0)
+        meeting = meeting_service.plan_meeting(
+            working_group=group,
+            actor=secretariat,
+            kind=Meeting.Kind.PLENARY,
+            title=spec["title"],
+            start=start,
+            venue=spec["venue"],
+            use_agreements=False,
+        )
+        for topic, fmt, minutes, speakers, guest_indexes in spec["agenda"]:
+            meeting_service.save_agenda_item(
+                meeting=meeting,
+                actor=secretariat,
+                topic=topic,
+                format=fmt,
+                duration_minutes=minutes,
+                speakers=[users[s] for s in speakers],
+                guests=[guests[i] for i in guest_indexes],
+            )
+        meeting_service.convene(meeting=meeting, actor=secretariat)
 
     def print_accounts(self, accounts) -> None:
         out = self.stdout

@@ -1,0 +1,190 @@
+"""Meeting forms. Choices of people, institutions and guests are limited to the URL's group."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import AgendaItem, Guest, Invitation, Meeting
+from members.models import Representative
+from vpswg.forms import https_urls
+from vpswg.models import User
+
+
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    """People, labelled with the institution they represent when one is known."""
+
+    institutions: dict[int, str] = {}
+
+    def label_from_instance(self, obj: User) -> str:
+        institution = self.institutions.get(obj.pk)
+        return f"{obj.get_full_name()} — {institution}" if institution else obj.get_full_name()
+
+
+def current_representative_users():
+    return User.objects.filter(
+        pk__in=Representative.objects.filter(end_date__isnull=True).values("user_id")
+    ).order_by("full_name", "email")
+
+
+class MeetingForm(forms.ModelForm):
+    start = forms.DateTimeField(
+        label=_("Start"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("In the group's time zone."),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["kind", "title", "start", "duration_minutes", "format", "venue", "online_link"]
+        formfield_callback = https_urls
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("venue") and not data.get("online_link"):
+            self.add_error("venue", _("Give a venue, an online link, or both."))
+        return data
+
+
+class AgendaItemForm(forms.ModelForm):
+    speakers = PersonChoiceField(
+        label=_("Speakers from the group"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    guests = forms.ModelMultipleChoiceField(
+        label=_("Guest speakers"),
+        queryset=Guest.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "A guest with an e-mail address is invited and may see this meeting's logistics."
+        ),
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = ["topic", "description", "format", "duration_minutes", "speakers", "guests"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["speakers"].queryset = current_representative_users()
+        self.fields["guests"].queryset = Guest.objects.order_by("name")
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Will your institution attend?"),
+        choices=[c for c in Invitation.Answer.choices if c[0] != Invitation.Answer.PENDING],
+        widget=forms.RadioSelect,
+    )
+    attendees = PersonChoiceField(
+        label=_("Who will attend"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(label=_("Note for the Secretariat"), required=False, max_length=300)
+
+    def __init__(self, *args, institution=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if institution is not None:
+            self.fields["attendees"].queryset = User.objects.filter(
+                representations__institution=institution, representations__end_date__isnull=True
+            ).order_by("full_name")
+
+
+class AttendanceForm(forms.Form):
+    present = PersonChoiceField(
+        label=_("Present"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    guests = forms.ModelMultipleChoiceField(
+        label=_("Guests present"),
+        queryset=Guest.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        reps = Representative.objects.filter(institution__invitations__meeting=meeting).values_list(
+            "user_id", "institution__name"
+        )
+        self.fields["present"].institutions = dict(reps)
+        self.fields["present"].queryset = (
+            User.objects.filter(representations__institution__invitations__meeting=meeting)
+            .distinct()
+            .order_by("full_name")
+        )
+        self.fields["guests"].queryset = Guest.objects.filter(
+            agenda_items__meeting=meeting
+        ).distinct()
+
+
+class NextMeetingForm(forms.Form):
+    topics = forms.CharField(
+        label=_("Topics agreed for the next meeting"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line. They become the next plenary's agenda."),
+    )
+    venue = forms.CharField(label=_("Venue agreed"), required=False, max_length=300)
+    guests = forms.ModelMultipleChoiceField(
+        label=_("Guests to invite"),
+        queryset=Guest.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guests"].queryset = Guest.objects.order_by("name")
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (everyone invited is told)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class GuestForm(forms.ModelForm):
+    class Meta:
+        model = Guest
+        fields = ["name", "organisation", "position", "email", "expertise"]
+        widgets = {"expertise": forms.Textarea(attrs={"rows": 2})}
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label=_("Topic"), max_length=300)
+    description = forms.CharField(
+        label=_("Why it matters to the group"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ScheduleForm(forms.Form):
+    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.filter(
+            status__in=[Meeting.Status.PLANNED, Meeting.Status.CONVENED]
+        ).order_by("start")
+
+
+class FilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All kinds")), *Meeting.Kind.choices], required=False
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, choices=[])
+
+    def __init__(self, *args, years: list[int] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("All years")), *[(y, y) for y in years]]

@@ -1,0 +1,120 @@
+"""Permission-aware reads of meetings: a constant number of queries whatever the size."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from meetings.models import AgendaItem, Attendance, DiscussionTopic, Invitation, Meeting
+from members.models import Institution
+from vpswg.roles import Pillar
+
+
+def visible_meetings(can_manage: bool):
+    """Planned meetings are the Secretariat's drafts until they are convened."""
+    qs = Meeting.objects.all()
+    if not can_manage:
+        qs = qs.exclude(status=Meeting.Status.PLANNED)
+    return qs
+
+
+def meeting_list(*, can_manage: bool, kind: str = "", year: int | None = None):
+    qs = visible_meetings(can_manage).annotate(
+        invited=Count("invitations", distinct=True),
+        attending=Count("invitations", filter=Q(invitations__answer="yes"), distinct=True),
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if year:
+        qs = qs.filter(start__year=year)
+    now = timezone.now()
+    upcoming = qs.filter(
+        start__gte=now, status__in=[Meeting.Status.PLANNED, Meeting.Status.CONVENED]
+    )
+    past = qs.exclude(pk__in=upcoming.values("pk")).order_by("-start")
+    return upcoming.order_by("start"), past
+
+
+def years(can_manage: bool) -> list[int]:
+    return sorted(
+        {d.year for d in visible_meetings(can_manage).dates("start", "year")}, reverse=True
+    )
+
+
+@dataclass
+class PillarAttendance:
+    pillar: str
+    label: str
+    institutions: int = 0
+    people: int = 0
+
+
+@dataclass
+class MeetingPage:
+    meeting: Meeting
+    agenda: list[AgendaItem]
+    invitations: list[Invitation] = field(default_factory=list)
+    answers: Counter = field(default_factory=Counter)
+    attendance: list[Attendance] = field(default_factory=list)
+    by_pillar: list[PillarAttendance] = field(default_factory=list)
+    observers_present: int = 0
+
+
+def meeting_page(meeting: Meeting, *, with_invitations: bool) -> MeetingPage:
+    """Agenda, invitations and attendance of one meeting: five queries at most."""
+    agenda = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .prefetch_related("speakers", "guests")
+        .order_by("position", "id")
+    )
+    page = MeetingPage(meeting=meeting, agenda=agenda)
+    invitations = (
+        list(
+            Invitation.objects.filter(meeting=meeting)
+            .select_related("institution", "answered_by")
+            .prefetch_related("attendees")
+            .order_by("institution__pillar", "institution__name")
+        )
+        if with_invitations
+        else list(Invitation.objects.filter(meeting=meeting).only("answer"))
+    )
+    page.answers = Counter(i.answer for i in invitations)
+    if with_invitations:
+        page.invitations = invitations
+    attendance = list(
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("user", "institution")
+        .order_by("institution__name", "user__full_name")
+    )
+    if with_invitations:
+        page.attendance = attendance
+    pillars = {p.value: PillarAttendance(p.value, str(p.label)) for p in Pillar}
+    seen: set[int] = set()
+    for row in attendance:
+        inst = row.institution
+        if inst.participation == Institution.Participation.OBSERVER and not inst.pillar:
+            if inst.pk not in seen:
+                page.observers_present += 1
+        elif inst.pillar in pillars:
+            entry = pillars[inst.pillar]
+            entry.people += 1
+            if inst.pk not in seen:
+                entry.institutions += 1
+        seen.add(inst.pk)
+    page.by_pillar = list(pillars.values())
+    return page
+
+
+def topics_with_interest(user):
+    return (
+        DiscussionTopic.objects.exclude(status=DiscussionTopic.Status.WITHDRAWN)
+        .select_related("proposed_by", "agenda_item__meeting")
+        .annotate(
+            interested=Count("interest", distinct=True),
+            mine=Count("interest", filter=Q(interest__user=user), distinct=True),
+        )
+        .order_by("status", "-interested", "-created_at")
+    )

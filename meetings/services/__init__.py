@@ -1,0 +1,1 @@
+"""Meeting services: planning and convening, answers and attendance, topics, the daily job."""

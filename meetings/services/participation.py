@@ -1,0 +1,149 @@
+"""Answers to invitations, attendance, and what a meeting agreed for the next one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings.models import Attendance, DiscussionTopic, Guest, Invitation, Meeting
+from meetings.services.meetings import MeetingError, _locked
+from members.models import Representative
+from vpswg.models import User
+from vpswg.services.audit import record
+
+Status = Meeting.Status
+
+
+def invitation_for(meeting: Meeting, user: User) -> Invitation | None:
+    """The invitation the user may answer: their institution's, for an open meeting."""
+    institution_ids = Representative.objects.filter(user=user, end_date__isnull=True).values(
+        "institution_id"
+    )
+    return (
+        Invitation.objects.filter(meeting=meeting, institution_id__in=institution_ids)
+        .select_related("institution")
+        .first()
+    )
+
+
+@transaction.atomic
+def answer(
+    *,
+    invitation: Invitation,
+    actor: User,
+    answer: str,
+    attendees: Iterable[User] = (),
+    note: str = "",
+) -> Invitation:
+    """A representative answers for the institution: yes, no or maybe, and who will attend."""
+    invitation = (
+        Invitation.objects.select_for_update().select_related("meeting").get(pk=invitation.pk)
+    )
+    if invitation.meeting.status != Status.CONVENED:
+        raise MeetingError(_("Answers are taken while the meeting is convened."))
+    reps = set(
+        Representative.objects.filter(
+            institution_id=invitation.institution_id, end_date__isnull=True
+        ).values_list("user_id", flat=True)
+    )
+    if actor.pk not in reps:
+        raise MeetingError(_("Only a representative of the institution answers for it."))
+    if answer not in {Invitation.Answer.YES, Invitation.Answer.NO, Invitation.Answer.MAYBE}:
+        raise MeetingError(_("Answer yes, no or maybe."))
+    attendees = [u for u in attendees if u.pk in reps]
+    if answer == Invitation.Answer.YES and not attendees:
+        attendees = [actor]
+    if answer == Invitation.Answer.NO:
+        attendees = []
+    previous = invitation.answer
+    invitation.answer, invitation.note = answer, note.strip()[:300]
+    invitation.answered_by, invitation.answered_at = actor, timezone.now()
+    invitation.save(update_fields=["answer", "note", "answered_by", "answered_at"])
+    invitation.attendees.set(attendees)
+    record(
+        working_group=invitation.working_group,
+        actor=actor,
+        verb="invitation.answered",
+        obj=invitation,
+        from_state=previous,
+        to_state=answer,
+    )
+    return invitation
+
+
+@transaction.atomic
+def record_attendance(
+    *, meeting: Meeting, actor: User, present: Iterable[User], guests: Iterable[Guest] = ()
+) -> Meeting:
+    """Record who was present (replacing an earlier record); the meeting is then held, and the
+    topics scheduled on its agenda are discussed."""
+    meeting = _locked(meeting)
+    if meeting.status not in {Status.CONVENED, Status.HELD}:
+        raise MeetingError(_("Attendance is recorded for a meeting that was convened."))
+    if meeting.start > timezone.now():
+        raise MeetingError(_("Attendance is recorded after the meeting has started."))
+    present = list(present)
+    reps = {
+        r.user_id: r.institution_id
+        for r in Representative.objects.filter(
+            user__in=present, institution__invitations__meeting=meeting
+        ).order_by("end_date")
+    }
+    unknown = [u for u in present if u.pk not in reps]
+    if unknown:
+        raise MeetingError(
+            _("%(name)s does not represent an invited institution.") % {"name": unknown[0]}
+        )
+    Attendance.objects.filter(meeting=meeting).exclude(user__in=present).delete()
+    already = set(Attendance.objects.filter(meeting=meeting).values_list("user_id", flat=True))
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                working_group=meeting.working_group,
+                meeting=meeting,
+                user=u,
+                institution_id=reps[u.pk],
+            )
+            for u in present
+            if u.pk not in already
+        ]
+    )
+    meeting.guests_present.set(list(guests))
+    previous = meeting.status
+    meeting.status = Status.HELD
+    meeting.attendance_recorded_at = timezone.now()
+    meeting.save(update_fields=["status", "attendance_recorded_at"])
+    DiscussionTopic.objects.filter(
+        agenda_item__meeting=meeting, status=DiscussionTopic.Status.SCHEDULED
+    ).update(status=DiscussionTopic.Status.DISCUSSED)
+    record(
+        working_group=meeting.working_group,
+        actor=actor,
+        verb="meeting.attendance_recorded",
+        obj=meeting,
+        from_state=previous,
+        to_state=Status.HELD,
+        data={"people": len(present)},
+    )
+    return meeting
+
+
+@transaction.atomic
+def record_next(
+    *, meeting: Meeting, actor: User, topics: str, venue: str, guests: Iterable[Guest] = ()
+) -> Meeting:
+    """What the meeting agreed for the next one: its topics, guests and venue (seed step 5)."""
+    meeting = _locked(meeting)
+    if meeting.status == Status.CANCELLED:
+        raise MeetingError(_("A cancelled meeting agreed nothing."))
+    meeting.next_topics = "\n".join(t.strip() for t in topics.splitlines() if t.strip())
+    meeting.next_venue = venue.strip()
+    meeting.save(update_fields=["next_topics", "next_venue"])
+    meeting.next_guests.set(list(guests))
+    record(
+        working_group=meeting.working_group, actor=actor, verb="meeting.next_agreed", obj=meeting
+    )
+    return meeting
