@@ -9,13 +9,16 @@ from vpswg.models import WorkingGroup
 @app.task(name="meetings.convening", base=TenantTask)
 def convening(working_group_id: int) -> dict:
     from meetings.services.convening import run
+    from meetings.services.minutes import review_reminders
 
-    summary = run(WorkingGroup.objects.get(pk=working_group_id))
+    group = WorkingGroup.objects.get(pk=working_group_id)
+    summary = run(group)
     return {
         "plan_reminder": summary.plan_reminder,
         "convened": summary.convened,
         "rsvp_reminders": summary.rsvp_reminders,
         "after_reminders": summary.after_reminders,
+        "minutes_reminders": review_reminders(group),
     }
 
 
@@ -26,3 +29,13 @@ def daily() -> int:
     for pk in ids:
         convening.delay(pk)
     return len(ids)
+
+
+@app.task(name="meetings.circulate_minutes", base=TenantTask)
+def circulate_minutes(working_group_id: int, minutes_id: int) -> bool:
+    """After approval: circulate the minutes to the members (idempotent: only once)."""
+    from meetings.models import Minutes
+    from meetings.services.minutes import circulate
+
+    minutes = Minutes.objects.filter(pk=minutes_id).first()
+    return bool(minutes) and circulate(minutes=minutes)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import minutes_views, views
 
 app_name = "meetings"
 
@@ -19,6 +19,15 @@ urlpatterns = [
     path("<int:pk>/answer/", views.meeting_answer, name="answer"),
     path("<int:pk>/attendance/", views.meeting_attendance, name="attendance"),
     path("<int:pk>/next/", views.meeting_next, name="next"),
+    path("<int:pk>/minutes/", minutes_views.minutes_page, name="minutes"),
+    path("<int:pk>/minutes.pdf", minutes_views.minutes_pdf, name="minutes_pdf"),
+    path("<int:pk>/minutes/start/", minutes_views.minutes_start, name="minutes_start"),
+    path("<int:pk>/minutes/edit/", minutes_views.minutes_edit, name="minutes_edit"),
+    path("<int:pk>/minutes/leak/", minutes_views.minutes_leak, name="minutes_leak"),
+    path("<int:pk>/minutes/submit/", minutes_views.minutes_submit, name="minutes_submit"),
+    path("<int:pk>/minutes/review/", minutes_views.minutes_review, name="minutes_review"),
+    path("<int:pk>/minutes/adopt/", minutes_views.minutes_adopt, name="minutes_adopt"),
+    path("<int:pk>/minutes/access/", minutes_views.minutes_access, name="minutes_access"),
     path("<int:pk>/agenda/add/", views.agenda_item, name="agenda_add"),
     path("<int:pk>/agenda/<int:item>/", views.agenda_item, name="agenda_edit"),
     path("<int:pk>/agenda/<int:item>/delete/", views.agenda_item_delete, name="agenda_delete"),

@@ -126,6 +126,8 @@ def _page_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
         "is_guest": getattr(request, "is_guest", False),
         "can_manage": can_manage,
         "can_schedule": can(request, Action.SCHEDULE_TOPIC),
+        "started_or_held": meeting.status == Meeting.Status.HELD
+        or (meeting.status == Meeting.Status.CONVENED and meeting.start <= timezone.now()),
     }
     if getattr(request, "is_guest", False):
         return {**context, **extra}

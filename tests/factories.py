@@ -327,3 +327,32 @@ def make_topic(
 
     with group_scope(group):
         return topics.propose(working_group=group, actor=user or make_user(), title=title)
+
+
+# --- Minutes ------------------------------------------------------------------------------------
+
+
+def make_minutes(meeting, actor: User | None = None):
+    from meetings.services import minutes as service
+
+    actor = actor or make_user()
+    with group_scope(meeting.working_group):
+        return service.start_minutes(meeting=meeting, actor=actor)
+
+
+def add_contribution(minutes, text: str, speaker=None, section=None, actor: User | None = None):
+    """``speaker``: a Representative, a Guest, or None (unattributed)."""
+    from meetings.models import Guest
+    from meetings.services import minutes as service
+
+    with group_scope(minutes.working_group):
+        section = section or minutes.sections.order_by("position").first()
+        if speaker is None:
+            key = ""
+        elif isinstance(speaker, Guest):
+            key = f"guest:{speaker.pk}"
+        else:
+            key = f"user:{speaker.user_id}"
+        return service.save_contribution(
+            section=section, actor=actor or make_user(), text=text, speaker=key
+        )

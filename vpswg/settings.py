@@ -325,6 +325,8 @@ LOGGING = {
         "django.request": {"level": "WARNING"},
         # In-process tasks (the embedded default) would log every notice sent to the terminal.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+        # WeasyPrint reports every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 

@@ -80,7 +80,7 @@ def test_apply_screen_approve_invite_and_sign_in(
     for seat in (seat_companies, seat_government):
         page = sign_in(browser, base, seat, path)
         page.get_by_label("Approve").check()
-        page.get_by_role("button", name="Vote").click()
+        page.get_by_role("button", name="Vote", exact=True).click()
         expect(page.get_by_text("Your seat's vote has been recorded.")).to_be_visible()
     page.fill("#id_message", "Welcome to the group.")
     page.get_by_role("button", name="Record the decision").click()

@@ -148,6 +148,40 @@ def _schedule_data(group: WorkingGroup) -> dict:
     return {"meeting": make_meeting(group, "planned").pk}
 
 
+def _minutes(status: str):
+    """A held meeting whose minutes are at ``status`` (draft, submitted or circulated)."""
+
+    def factory(group: WorkingGroup, user: User) -> dict:
+        from meetings.services import minutes as service
+        from tests.factories import (
+            add_contribution,
+            make_coordination,
+            make_meeting,
+            make_minutes,
+            make_user,
+        )
+        from vpswg.scoping import group_scope
+
+        meeting = make_meeting(group, "held", days=-1)
+        minutes = make_minutes(meeting)
+        actor = make_user()
+        with group_scope(group):
+            section = service.add_section(minutes=minutes, actor=actor, title="Business")
+        add_contribution(minutes, "Something was said.", section=section)
+        if status != "draft":
+            with group_scope(group):
+                if not service.seats():
+                    make_coordination(group)
+                service.submit(minutes=minutes, actor=actor)
+                if status == "circulated":
+                    for seat in service.seats():
+                        service.review(minutes=minutes, actor=seat.user, decision="approve")
+                    service.circulate(minutes=minutes)
+        return {"pk": meeting.pk}
+
+    return factory
+
+
 REGISTRY: dict[str, Probe] = {
     # Top level
     "home": Probe(),
@@ -220,6 +254,23 @@ REGISTRY: dict[str, Probe] = {
         obj=_meeting("held"),
         data=lambda g: {"topics": "ICoC", "venue": "Cusco"},
     ),
+    # Minutes
+    "meetings:minutes": Probe(obj=_minutes("circulated")),
+    "meetings:minutes_pdf": Probe(obj=_minutes("circulated")),
+    "meetings:minutes_start": Probe(method="post", ok=302, obj=_meeting("held")),
+    "meetings:minutes_edit": Probe(
+        method="post",
+        ok=302,
+        obj=_minutes("draft"),
+        data=lambda g: {"part": "section_new", "title": "AOB"},
+    ),
+    "meetings:minutes_leak": Probe(method="post", ok=302, obj=_minutes("draft")),
+    "meetings:minutes_submit": Probe(method="post", ok=302, obj=_minutes("draft")),
+    "meetings:minutes_review": Probe(
+        method="post", ok=302, obj=_minutes("submitted"), data=lambda g: {"decision": "approve"}
+    ),
+    "meetings:minutes_adopt": Probe(method="post", ok=302, obj=_minutes("circulated")),
+    "meetings:minutes_access": Probe(obj=_minutes("circulated")),
     "meetings:agenda_add": Probe(obj=_meeting("planned")),
     "meetings:agenda_edit": Probe(obj=_agenda_item),
     "meetings:agenda_delete": Probe(method="post", ok=302, obj=_agenda_item),

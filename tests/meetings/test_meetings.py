@@ -72,6 +72,12 @@ def test_convening_invites_members_and_observers_but_not_the_suspended(
         assert len(mail.recipients) == 1
         others = recipients - set(mail.recipients)
         assert not any(o in mail.message.as_string() for o in others)  # nobody else named
+        (part,) = [
+            p for p in mail.message.iter_attachments() if p.get_content_type() == "text/calendar"
+        ]
+        event = icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")[0]
+        assert str(event["UID"]) == f"{meeting.uid}@vpswg"
+        assert str(event["ATTENDEE"]) == f"mailto:{mail.recipients[0]}"
 
 
 def test_the_calendar_invitation(group):

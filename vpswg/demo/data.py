@@ -551,3 +551,73 @@ PERU_NEXT_PLENARY = {
         ("Uso de la fuerza en contextos de conflicto social", "dialogue", 45, ["mininter"], [0]),
     ],
 }
+
+#: Minutes of the last two plenaries. The September ones are circulated; the June ones are a
+#: draft in which the text still names a participant (the leak detection shows it).
+PERU_MINUTES = {
+    "Conflictos sociales y consulta previa": {
+        "summary": "La plenaria trató la prevención de conflictos sociales en zonas de operación minera y la consulta previa.",
+        "sections": [
+            (
+                "Conflictos sociales en zonas mineras",
+                "Se reconoció la necesidad de protocolos de diálogo antes de cualquier intervención policial.",
+                [
+                    (
+                        "onds",
+                        "Los conflictos activos se concentran en el corredor minero del sur; la mesa de diálogo debe convocarse antes de que escale la protesta.",
+                    ),
+                    (
+                        "angloamerican",
+                        "Las empresas pueden compartir sus planes de relacionamiento comunitario con la oficina de diálogo.",
+                    ),
+                    (
+                        "aprodeh",
+                        "Preocupa el uso de la fuerza en los desalojos recientes; se pidió que los informes de incidentes sean públicos.",
+                    ),
+                    (None, "Se sugirió invitar a representantes comunitarios a la próxima sesión."),
+                ],
+                [
+                    "Elaborar una nota de orientación sobre protocolos de diálogo previos a intervenciones."
+                ],
+                [("Circular el borrador de la nota de orientación", "onds", 45)],
+            ),
+            (
+                "Consulta previa, libre e informada",
+                "Se discutieron los vacíos de la consulta previa en proyectos de exploración.",
+                [
+                    (
+                        "idehpucp",
+                        "Los procesos de consulta deben empezar en la etapa de exploración, no solo en la de explotación.",
+                    ),
+                    (
+                        "minem",
+                        "El ministerio está revisando el reglamento y recibirá aportes del grupo.",
+                    ),
+                ],
+                ["Enviar aportes del grupo al proceso de revisión del reglamento."],
+                [("Consolidar los aportes de los tres pilares", "socios", 30)],
+            ),
+        ],
+    },
+    "Convenios entre la Policía Nacional y las empresas extractivas": {
+        "summary": "",
+        "sections": [
+            (
+                "Convenios de prestación de servicios policiales",
+                "",
+                [
+                    (
+                        "idl",
+                        "Los convenios deben publicarse; la señora Rojas Delgado explicó que la SUCAMEC no tiene competencia sobre ellos.",
+                    ),
+                    (
+                        "mininter",
+                        "El ministerio evalúa un modelo de convenio con cláusulas de derechos humanos.",
+                    ),
+                ],
+                [],
+                [],
+            ),
+        ],
+    },
+}

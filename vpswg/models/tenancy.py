@@ -174,6 +174,39 @@ class WorkingGroup(models.Model):
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(180)],
     )
+
+    # Minutes (seed step 5): who reviews what, and what members see.
+    class MinutesQuorum(models.TextChoices):
+        EACH_PILLAR = "each_pillar", _("One approval from each pillar's seat, and no return")
+        MAJORITY = "majority", _("Approval by a majority of the seats, and no return")
+        ALL_SEATS = "all_seats", _("Approval by every seat")
+
+    minutes_quorum = models.CharField(
+        _("approval of the minutes"),
+        max_length=20,
+        choices=MinutesQuorum.choices,
+        default=MinutesQuorum.EACH_PILLAR,
+    )
+    coordination_sees_attribution = models.BooleanField(
+        _("the Coordination Group reviews the minutes with the speakers' names"),
+        default=True,
+        help_text=_("Otherwise it reviews the members' version, without attribution."),
+    )
+    minutes_list_institutions = models.BooleanField(
+        _("the members' minutes list the institutions present"),
+        default=False,
+        help_text=_(
+            "Never tied to what was said. Otherwise attendance is given as counts by pillar."
+        ),
+    )
+    minutes_review_days = models.PositiveSmallIntegerField(
+        _("days the Coordination Group has to review minutes"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "Seats that have not answered are reminded then; later, the Secretariat is told."
+        ),
+    )
     rsvp_reminder_days = models.CharField(
         _("remind those who have not answered (days before)"),
         max_length=40,

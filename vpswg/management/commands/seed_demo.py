@@ -65,6 +65,7 @@ class Command(BaseCommand):
             with group_scope(peru):
                 self.seed_membership_in_motion(peru)
                 self.seed_meetings(peru)
+                self.seed_minutes(peru)
         self.print_accounts(accounts)
 
     def seed_group(self, spec: data.GroupSpec) -> list[tuple[str, str, str]]:
@@ -241,6 +242,63 @@ class Command(BaseCommand):
                 guests=[guests[i] for i in guest_indexes],
             )
         meeting_service.convene(meeting=meeting, actor=secretariat)
+
+    def seed_minutes(self, group: WorkingGroup) -> None:
+        """Circulated minutes of the last plenary; a draft with a name still in the text."""
+        from meetings.models import Minutes
+        from meetings.services import minutes as minutes_service
+
+        users = {
+            local: User.objects.get(email=demo_email(local, group.slug))
+            for *_, local in data.PERU_INSTITUTIONS
+        }
+        institutions = {
+            local: Representative.objects.filter(user=users[local]).first().institution
+            for *_, local in data.PERU_INSTITUTIONS
+        }
+        secretariat = users[data.PERU_SECRETARIAT]
+        for title, spec in data.PERU_MINUTES.items():
+            meeting = Meeting.objects.filter(title=title).first()
+            if meeting is None or Minutes.objects.filter(meeting=meeting).exists():
+                continue
+            minutes = minutes_service.start_minutes(meeting=meeting, actor=secretariat)
+            if spec["summary"]:
+                minutes_service.save_summary(
+                    minutes=minutes, actor=secretariat, summary=spec["summary"], revision=None
+                )
+            for heading, points, said, decisions, actions in spec["sections"]:
+                section = minutes_service.add_section(
+                    minutes=minutes, actor=secretariat, title=heading
+                )
+                if points:
+                    minutes_service.save_section(
+                        section=section,
+                        actor=secretariat,
+                        title=heading,
+                        main_points=points,
+                        revision=None,
+                    )
+                for speaker, text in said:
+                    minutes_service.save_contribution(
+                        section=section,
+                        actor=secretariat,
+                        text=text,
+                        speaker=f"user:{users[speaker].pk}" if speaker else "",
+                    )
+                for text in decisions:
+                    minutes_service.save_decision(section=section, actor=secretariat, text=text)
+                for what, local, days in actions:
+                    minutes_service.save_action_item(
+                        section=section,
+                        actor=secretariat,
+                        what=what,
+                        institution=institutions[local],
+                        due_date=meeting.start.date() + datetime.timedelta(days=days),
+                    )
+            if spec["summary"]:  # the September minutes go all the way
+                minutes_service.submit(minutes=minutes, actor=secretariat)
+                for local in data.PERU_SEATS.values():
+                    minutes_service.review(minutes=minutes, actor=users[local], decision="approve")
 
     def print_accounts(self, accounts) -> None:
         out = self.stdout

@@ -1,0 +1,560 @@
+"""Minutes pages. One URL, three readers: the Secretariat edits the attributed record, a
+Coordination seat reviews the version submitted, members read the circulated members' version.
+Which rendering a reader gets is decided here from their permissions, and built by
+``meetings.services.redaction``; templates only display what they are given.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from meetings.models import (
+    ActionItem,
+    Contribution,
+    Decision,
+    Guest,
+    Meeting,
+    Minutes,
+    MinutesAccess,
+    MinutesReview,
+    MinutesSection,
+    MinutesVersion,
+)
+from meetings.services import leaks, redaction
+from meetings.services import minutes as service
+from meetings.services.minutes import EditConflict, MinutesError
+from members.models import Institution, Representative
+from vpswg import pdf
+from vpswg.permissions import can, requires
+from vpswg.roles import Action
+
+Kind = MinutesAccess.Kind
+
+
+def _meeting(pk: int) -> Meeting:
+    meeting = Meeting.objects.filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def _minutes(meeting: Meeting) -> Minutes | None:
+    return Minutes.objects.filter(meeting=meeting).select_related("current_version").first()
+
+
+def _back(request: HttpRequest, meeting: Meeting, anchor: str = "") -> HttpResponse:
+    url = reverse("meetings:minutes", kwargs={"wg": request.working_group.slug, "pk": meeting.pk})
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _version_column(version_id: int, column: str) -> dict:
+    """One rendering of a frozen version: only that column is read from the database."""
+    return MinutesVersion.objects.filter(pk=version_id).values_list(column, flat=True).get()
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+@requires(Action.VIEW_MINUTES)
+@never_cache
+@require_GET
+def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(pk)
+    minutes = _minutes(meeting)
+    if request.GET.get("version") == "dissemination":
+        return _reader(request, meeting, minutes, "dissemination")
+    if can(request, Action.EDIT_MINUTES):
+        return _editor(request, meeting, minutes)
+    if (
+        can(request, Action.REVIEW_MINUTES)
+        and minutes is not None
+        and minutes.status == Minutes.Status.SUBMITTED
+    ):
+        return _review(request, meeting, minutes)
+    return _reader(request, meeting, minutes, "members")
+
+
+def _reader(request, meeting, minutes, column: str) -> HttpResponse:
+    version_id = minutes.circulated_version_id if minutes else None
+    content = _version_column(version_id, column) if version_id else None
+    return render(
+        request,
+        "meetings/minutes/read.html",
+        {"meeting": meeting, "minutes": minutes, "content": content, "rendering": column},
+    )
+
+
+def _review(request, meeting, minutes, form_errors=None) -> HttpResponse:
+    version = minutes.current_version
+    attributed = request.working_group.coordination_sees_attribution
+    content = _version_column(version.pk, "attributed" if attributed else "members")
+    if attributed:
+        service.log_access(
+            minutes=minutes, user=request.user, kind=Kind.ATTRIBUTED, version_number=version.number
+        )
+    mine = MinutesReview.objects.filter(version=version, reviewer=request.user).first()
+    reviews = list(MinutesReview.objects.filter(version=version).select_related("reviewer"))
+    return render(
+        request,
+        "meetings/minutes/review.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "version": version,
+            "content": content,
+            "rendering": "attributed" if attributed else "members",
+            "my_review": mine,
+            "reviews": reviews,
+            "errors": form_errors or [],
+            "is_seat": bool(request.wg_seats),
+        },
+        status=400 if form_errors else 200,
+    )
+
+
+def _editor_context(request, meeting, minutes) -> dict:
+    sections = list(
+        MinutesSection.objects.filter(minutes=minutes)
+        .prefetch_related("contributions", "decisions", "action_items")
+        .order_by("position", "id")
+    )
+    for section in sections:
+        for c in section.contributions.all():
+            c.speaker_key = (
+                f"user:{c.speaker_user_id}"
+                if c.speaker_user_id
+                else f"guest:{c.speaker_guest_id}"
+                if c.speaker_guest_id
+                else ""
+            )
+    findings = leaks.scan(minutes)
+    by_target: dict[str, list] = {}
+    for finding in findings:
+        by_target.setdefault(finding.hit.target, []).append(finding)
+    reps = list(
+        Representative.objects.filter(end_date__isnull=True)
+        .select_related("user", "institution")
+        .order_by("institution__name", "user__full_name")
+    )
+    return {
+        "meeting": meeting,
+        "minutes": minutes,
+        "sections": sections,
+        "findings": findings,
+        "findings_by_target": by_target,
+        "speakers": [
+            (f"user:{r.user_id}", f"{r.user.get_full_name()} — {r.institution.name}") for r in reps
+        ],
+        "guests": [(f"guest:{g.pk}", str(g)) for g in Guest.objects.order_by("name")],
+        "institutions": list(Institution.objects.order_by("name").values_list("pk", "name")),
+        "versions": list(
+            minutes.versions.prefetch_related("reviews__reviewer").order_by("-number")
+        ),
+        "later_plenaries": list(
+            Meeting.objects.filter(
+                kind=Meeting.Kind.PLENARY,
+                start__gt=meeting.start,
+                status__in=[Meeting.Status.CONVENED, Meeting.Status.HELD],
+            ).order_by("start")
+        ),
+        "preview": redaction.members(minutes) if request.GET.get("preview") == "members" else None,
+    }
+
+
+def _editor(request, meeting, minutes, status: int = 200, **extra) -> HttpResponse:
+    if minutes is None:
+        return render(request, "meetings/minutes/start.html", {"meeting": meeting})
+    service.log_access(minutes=minutes, user=request.user, kind=Kind.ATTRIBUTED)
+    context = {**_editor_context(request, meeting, minutes), **extra}
+    return render(request, "meetings/minutes/editor.html", context, status=status)
+
+
+@requires(Action.VIEW_MINUTES)
+@never_cache
+@require_GET
+def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The version the reader may see, watermarked with their name and the time (the
+    dissemination version has no personal watermark); every download is logged."""
+    meeting = _meeting(pk)
+    minutes = _minutes(meeting)
+    if minutes is None:
+        raise Http404
+    wanted = request.GET.get("version")
+    watermark = True
+    if wanted == "dissemination":
+        if not minutes.circulated_version_id:
+            raise Http404
+        content, kind, number = (
+            _version_column(minutes.circulated_version_id, "dissemination"),
+            Kind.PDF_DISSEMINATION,
+            None,
+        )
+        watermark = False
+    elif can(request, Action.EDIT_MINUTES):
+        content, kind, number = redaction.attributed(minutes), Kind.PDF_ATTRIBUTED, None
+    elif can(request, Action.REVIEW_MINUTES) and minutes.status == Minutes.Status.SUBMITTED:
+        column = "attributed" if request.working_group.coordination_sees_attribution else "members"
+        content = _version_column(minutes.current_version_id, column)
+        kind = Kind.PDF_ATTRIBUTED if column == "attributed" else Kind.PDF_MEMBERS
+        number = minutes.current_version.number
+    else:
+        if not minutes.circulated_version_id:
+            raise Http404
+        content, kind, number = (
+            _version_column(minutes.circulated_version_id, "members"),
+            Kind.PDF_MEMBERS,
+            None,
+        )
+    service.log_access(minutes=minutes, user=request.user, kind=kind, version_number=number)
+    body = render_minutes_pdf(
+        request.working_group, content, reader=request.user if watermark else None
+    )
+    suffix = "dissemination" if wanted == "dissemination" else "minutes"
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{suffix}-{meeting.start:%Y-%m-%d}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def render_minutes_pdf(group, content: dict, *, reader=None) -> bytes:
+    """The PDF of one rendering, in the group's language, with the Chatham House notice on
+    every page and, for a named reader, a watermark naming them and the time."""
+    with translation.override(group.default_language), timezone.override(group.zone):
+        watermark = ""
+        if reader is not None:
+            watermark = _("%(name)s · %(email)s · %(time)s") % {
+                "name": reader.get_full_name(),
+                "email": reader.email,
+                "time": timezone.localtime().strftime("%Y-%m-%d %H:%M %Z"),
+            }
+        html = render_to_string(
+            "meetings/minutes/pdf.html",
+            {
+                "group": group,
+                "content": content,
+                "watermark": watermark,
+                "start": _parse_start(content),
+                "LANGUAGE_CODE": group.default_language,
+            },
+        )
+    return pdf.render(html, stylesheets=("css/minutes-pdf.css",))
+
+
+def _parse_start(content: dict):
+    return datetime.fromisoformat(content["meeting"]["start"])
+
+
+# --- Editing (the Secretariat) -----------------------------------------------------------------
+
+
+@requires(Action.EDIT_MINUTES)
+@require_POST
+def minutes_start(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(pk)
+    try:
+        service.start_minutes(meeting=meeting, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back(request, meeting)
+
+
+def _part(model, minutes: Minutes, raw_id: str):
+    """A part of these minutes by id; another meeting's (or group's) part is not found."""
+    if not (raw_id or "").isdigit():
+        raise Http404
+    qs = model.objects.filter(pk=raw_id)
+    qs = (
+        qs.filter(minutes=minutes)
+        if model is MinutesSection
+        else qs.filter(section__minutes=minutes)
+    )
+    obj = qs.first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _revision(request) -> int | None:
+    value = request.POST.get("revision", "")
+    return int(value) if value.isdigit() else None
+
+
+@requires(Action.EDIT_MINUTES)
+@require_POST
+def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save one part of the record (autosaved by htmx, or posted by the plain form)."""
+    meeting = _meeting(pk)
+    minutes = _minutes(meeting)
+    if minutes is None:
+        raise Http404
+    part, post, actor = request.POST.get("part", ""), request.POST, request.user
+    anchor = ""
+    try:
+        if part == "summary":
+            saved = service.save_summary(
+                minutes=minutes,
+                actor=actor,
+                summary=post.get("summary", ""),
+                revision=_revision(request),
+            )
+        elif part == "section_new":
+            saved = service.add_section(minutes=minutes, actor=actor, title=post.get("title", ""))
+        elif part == "section":
+            saved = service.save_section(
+                section=_part(MinutesSection, minutes, post.get("id")),
+                actor=actor,
+                title=post.get("title", ""),
+                main_points=post.get("main_points", ""),
+                revision=_revision(request),
+            )
+        elif part == "contribution":
+            existing = _part(Contribution, minutes, post.get("id")) if post.get("id") else None
+            section = (
+                existing.section
+                if existing
+                else _part(MinutesSection, minutes, post.get("section"))
+            )
+            saved = service.save_contribution(
+                section=section,
+                actor=actor,
+                text=post.get("text", ""),
+                speaker=post.get("speaker", ""),
+                contribution=existing,
+                revision=_revision(request),
+            )
+        elif part == "decision":
+            existing = _part(Decision, minutes, post.get("id")) if post.get("id") else None
+            section = (
+                existing.section
+                if existing
+                else _part(MinutesSection, minutes, post.get("section"))
+            )
+            saved = service.save_decision(
+                section=section,
+                actor=actor,
+                text=post.get("text", ""),
+                decision=existing,
+                revision=_revision(request),
+            )
+        elif part == "action":
+            existing = _part(ActionItem, minutes, post.get("id")) if post.get("id") else None
+            section = (
+                existing.section
+                if existing
+                else _part(MinutesSection, minutes, post.get("section"))
+            )
+            institution = Institution.objects.filter(pk=post.get("institution") or 0).first()
+            due = _date(post.get("due_date", ""))
+            saved = service.save_action_item(
+                section=section,
+                actor=actor,
+                what=post.get("what", ""),
+                institution=institution,
+                due_date=due,
+                item=existing,
+                revision=_revision(request),
+            )
+        elif part in {"delete_contribution", "delete_decision", "delete_action", "delete_section"}:
+            model = {
+                "delete_contribution": Contribution,
+                "delete_decision": Decision,
+                "delete_action": ActionItem,
+                "delete_section": MinutesSection,
+            }[part]
+            service.delete_part(obj=_part(model, minutes, post.get("id")), actor=actor)
+            saved = None
+        else:
+            raise Http404
+    except EditConflict as conflict:
+        return _conflict(request, meeting, minutes, part, conflict.current)
+    except ValidationError as exc:
+        if request.htmx:
+            return _saved_status(
+                request,
+                minutes,
+                post.get("id") or "new",
+                part=part,
+                error=" ".join(exc.messages),
+                status=400,
+            )
+        messages.error(request, " ".join(exc.messages))
+        return _back(request, meeting)
+    if saved is not None:
+        anchor = f"{part}-{saved.pk}"
+    if (
+        request.htmx
+        and part in {"summary", "section", "contribution", "decision", "action"}
+        and post.get("id")
+    ):
+        return _saved_status(request, minutes, post.get("id"), saved=saved, part=part)
+    return _back(request, meeting, anchor)
+
+
+def _date(value: str):
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError as exc:
+        raise MinutesError(_("Enter the due date as YYYY-MM-DD.")) from exc
+
+
+def _saved_status(
+    request, minutes, ident, *, saved=None, part="", error="", status=200
+) -> HttpResponse:
+    """htmx answer to an autosave: the new revision and a status line, swapped out of band, so
+    the text being typed is never replaced; and the leak count, which the text may change."""
+    response = render(
+        request,
+        "meetings/minutes/saved.html",
+        {
+            "ident": ident,
+            "saved": saved,
+            "part": part,
+            "error": error,
+            "leak_count": len(leaks.scan(minutes)),
+        },
+        status=status,
+    )
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def _conflict(request, meeting, minutes, part, current) -> HttpResponse:
+    """Someone else saved first: nothing is overwritten; the reader sees both texts."""
+    mine = {k: v for k, v in request.POST.items() if k not in {"csrfmiddlewaretoken"}}
+    if request.htmx:
+        response = render(
+            request,
+            "meetings/minutes/conflict.html",
+            {"current": current, "mine": mine, "part": part, "meeting": meeting},
+            status=409,
+        )
+        response["HX-Retarget"] = f"#conflict-{part}-{current.pk}"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    return _editor(
+        request,
+        meeting,
+        minutes,
+        status=409,
+        conflict={"current": current, "mine": mine, "part": part},
+    )
+
+
+@requires(Action.EDIT_MINUTES)
+@require_POST
+def minutes_leak(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(pk)
+    minutes = _minutes(meeting)
+    if minutes is None:
+        raise Http404
+    target, term = request.POST.get("target", ""), request.POST.get("term", "")
+    try:
+        if request.POST.get("how") == "subject":
+            service.mark_subject(minutes=minutes, actor=request.user, target=target, term=term)
+        else:
+            service.replace_words(
+                minutes=minutes,
+                actor=request.user,
+                target=target,
+                term=term,
+                replacement=request.POST.get("replacement", ""),
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back(request, meeting, "leaks")
+
+
+@requires(Action.EDIT_MINUTES)
+@require_POST
+def minutes_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(pk)
+    minutes = _minutes(meeting)
+    if minutes is None:
+        raise Http404
+    try:
+        version = service.submit(minutes=minutes, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _back(request, meeting, "leaks")
+    messages.success(
+        request,
+        _("Version %(number)s is with the Coordination Group.") % {"number": version.number},
+    )
+    return _back(request, meeting)
+
+
+@requires(Action.REVIEW_MINUTES)
+@require_POST
+def minutes_review(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(pk)
+    minutes = _minutes(meeting)
+    if minutes is None:
+        raise Http404
+    try:
+        outcome = service.review(
+            minutes=minutes,
+            actor=request.user,
+            decision=request.POST.get("decision", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as exc:
+        minutes.refresh_from_db()
+        if minutes.status == Minutes.Status.SUBMITTED:
+            return _review(request, meeting, minutes, form_errors=exc.messages)
+        messages.error(request, " ".join(exc.messages))
+        return _back(request, meeting)
+    if outcome.returned:
+        messages.success(
+            request, _("The minutes are returned to the Secretariat with your comment.")
+        )
+    elif outcome.approved:
+        messages.success(
+            request, _("The minutes are approved and will be circulated to the members.")
+        )
+    else:
+        messages.success(request, _("Your seat's approval is recorded."))
+    return _back(request, meeting)
+
+
+@requires(Action.EDIT_MINUTES)
+@require_POST
+def minutes_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(pk)
+    minutes = _minutes(meeting)
+    at = Meeting.objects.filter(pk=request.POST.get("meeting") or 0).first()
+    if minutes is None:
+        raise Http404
+    if at is None:
+        messages.error(request, _("Choose the plenary that adopted the minutes."))
+        return _back(request, meeting)
+    try:
+        service.adopt(minutes=minutes, actor=request.user, meeting=at)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The adoption is recorded."))
+    return _back(request, meeting)
+
+
+@requires(Action.VIEW_ACCESS_LOG)
+@require_GET
+def minutes_access(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(pk)
+    minutes = _minutes(meeting)
+    if minutes is None:
+        raise Http404
+    entries = list(MinutesAccess.objects.filter(minutes=minutes).select_related("user")[:500])
+    return render(request, "meetings/minutes/access.html", {"meeting": meeting, "entries": entries})

@@ -1,0 +1,227 @@
+"""The three renderings of minutes, built here and nowhere else.
+
+* attributed: who said what (the Secretariat; the Coordination Group while reviewing, if the
+  group so decides);
+* members: what was said, by "a participant"; attendance as counts by pillar, or as the list
+  of institutions present if the group so decides, never tied to a statement;
+* dissemination: topics, main points and decisions only, no attendance, for members to share
+  outside the group, as the Chatham House Rule permits.
+
+The redacted projections are read from the database *without* the speaker columns
+(``values()`` on the text fields only), not made by removing names from the attributed one:
+a bug in a template cannot show what was never loaded. Templates never decide redaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+
+from django.db.models import Count
+
+from meetings.models import ActionItem, Attendance, Contribution, Decision, Minutes, MinutesSection
+from members.models import Institution
+from vpswg.roles import Pillar
+
+SCHEMA = 1
+
+
+def _meeting(minutes: Minutes) -> dict:
+    meeting = minutes.meeting
+    return {
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "start": meeting.start.isoformat(),
+        "venue": meeting.venue,
+    }
+
+
+def _decisions(section_ids) -> dict[int, list[str]]:
+    by_section: dict[int, list[str]] = defaultdict(list)
+    for section_id, text in (
+        Decision.objects.filter(section_id__in=section_ids)
+        .order_by("position", "id")
+        .values_list("section_id", "text")
+    ):
+        by_section[section_id].append(text)
+    return by_section
+
+
+def _actions(section_ids) -> dict[int, list[dict]]:
+    by_section: dict[int, list[dict]] = defaultdict(list)
+    for row in (
+        ActionItem.objects.filter(section_id__in=section_ids)
+        .order_by("position", "id")
+        .values("section_id", "what", "institution__name", "due_date")
+    ):
+        by_section[row["section_id"]].append(
+            {
+                "what": row["what"],
+                "institution": row["institution__name"] or "",
+                "due": row["due_date"].isoformat() if row["due_date"] else "",
+            }
+        )
+    return by_section
+
+
+def attributed(minutes: Minutes) -> dict:
+    """The full record with speakers (the Secretariat's version)."""
+    sections = list(
+        MinutesSection.objects.filter(minutes=minutes)
+        .values("pk", "title", "main_points")
+        .order_by("position", "id")
+    )
+    ids = [s["pk"] for s in sections]
+    contributions: dict[int, list[dict]] = defaultdict(list)
+    for c in (
+        Contribution.objects.filter(section_id__in=ids)
+        .order_by("position", "id")
+        .values(
+            "section_id",
+            "text",
+            "speaker_user__full_name",
+            "speaker_user__email",
+            "speaker_institution__name",
+            "speaker_institution__pillar",
+            "speaker_guest__name",
+            "speaker_guest__organisation",
+        )
+    ):
+        if c["speaker_user__full_name"] or c["speaker_user__email"]:
+            speaker = {
+                "type": "representative",
+                "name": c["speaker_user__full_name"] or c["speaker_user__email"],
+                "institution": c["speaker_institution__name"] or "",
+                "pillar": c["speaker_institution__pillar"] or "",
+            }
+        elif c["speaker_guest__name"]:
+            speaker = {
+                "type": "guest",
+                "name": c["speaker_guest__name"],
+                "institution": c["speaker_guest__organisation"] or "",
+                "pillar": "",
+            }
+        else:
+            speaker = None
+        contributions[c["section_id"]].append({"speaker": speaker, "text": c["text"]})
+    decisions, actions = _decisions(ids), _actions(ids)
+    present = list(
+        Attendance.objects.filter(meeting=minutes.meeting)
+        .order_by("institution__name", "user__full_name")
+        .values("user__full_name", "institution__name", "institution__pillar")
+    )
+    return {
+        "schema": SCHEMA,
+        "rendering": "attributed",
+        "meeting": _meeting(minutes),
+        "summary": minutes.summary,
+        "sections": [
+            {
+                "title": s["title"],
+                "main_points": s["main_points"],
+                "contributions": contributions[s["pk"]],
+                "decisions": decisions[s["pk"]],
+                "action_items": actions[s["pk"]],
+            }
+            for s in sections
+        ],
+        "attendance": {
+            "people": [
+                {
+                    "name": a["user__full_name"],
+                    "institution": a["institution__name"],
+                    "pillar": a["institution__pillar"],
+                }
+                for a in present
+            ]
+        },
+    }
+
+
+def _attendance_summary(minutes: Minutes) -> dict:
+    rows = (
+        Attendance.objects.filter(meeting=minutes.meeting)
+        .values("institution__pillar", "institution__participation")
+        .annotate(people=Count("id"), institutions=Count("institution", distinct=True))
+        .order_by()
+    )
+    by_pillar = {p.value: {"pillar": p.value, "institutions": 0, "people": 0} for p in Pillar}
+    observers = {"institutions": 0, "people": 0}
+    for row in rows:
+        target = (
+            by_pillar.get(row["institution__pillar"]) if row["institution__pillar"] else observers
+        )
+        target["institutions"] += row["institutions"]
+        target["people"] += row["people"]
+    result = {"by_pillar": list(by_pillar.values()), "observers": observers}
+    if minutes.working_group.minutes_list_institutions:
+        # Alphabetical, and apart from the statements: presence, never authorship.
+        result["institutions"] = sorted(
+            set(
+                Institution.objects.filter(attendance__meeting=minutes.meeting).values_list(
+                    "name", flat=True
+                )
+            )
+        )
+    return result
+
+
+def members(minutes: Minutes) -> dict:
+    """What members read: no speaker is loaded, only the texts."""
+    sections = list(
+        MinutesSection.objects.filter(minutes=minutes)
+        .values("pk", "title", "main_points")
+        .order_by("position", "id")
+    )
+    ids = [s["pk"] for s in sections]
+    texts: dict[int, list[str]] = defaultdict(list)
+    for section_id, text in (
+        Contribution.objects.filter(section_id__in=ids)
+        .order_by("position", "id")
+        .values_list("section_id", "text")
+    ):
+        texts[section_id].append(text)
+    decisions, actions = _decisions(ids), _actions(ids)
+    return {
+        "schema": SCHEMA,
+        "rendering": "members",
+        "meeting": _meeting(minutes),
+        "summary": minutes.summary,
+        "sections": [
+            {
+                "title": s["title"],
+                "main_points": s["main_points"],
+                "contributions": [{"text": t} for t in texts[s["pk"]]],
+                "decisions": decisions[s["pk"]],
+                "action_items": actions[s["pk"]],
+            }
+            for s in sections
+        ],
+        "attendance": _attendance_summary(minutes),
+    }
+
+
+def dissemination(minutes: Minutes) -> dict:
+    """Topics, main points and decisions: what members may share outside the group."""
+    sections = list(
+        MinutesSection.objects.filter(minutes=minutes)
+        .values("pk", "title", "main_points")
+        .order_by("position", "id")
+    )
+    decisions = _decisions([s["pk"] for s in sections])
+    meeting = _meeting(minutes)
+    return {
+        "schema": SCHEMA,
+        "rendering": "dissemination",
+        "meeting": {"title": meeting["title"], "start": meeting["start"]},
+        "sections": [
+            {"title": s["title"], "main_points": s["main_points"], "decisions": decisions[s["pk"]]}
+            for s in sections
+        ],
+    }
+
+
+def content_hash(content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
