@@ -244,8 +244,11 @@ def test_nothing_reachable_ties_a_statement_to_its_speaker(probe, who, tmp_path)
             continue
         # Whole words only: a random CSRF token may well contain the letters "cmq".
         found = [
-            i for i in probe["identities"]
-            if re.search(rf"(?<![A-Za-z0-9]){re.escape(i)}(?![A-Za-z0-9])", artifact.text, re.IGNORECASE)
+            i
+            for i in probe["identities"]
+            if re.search(
+                rf"(?<![A-Za-z0-9]){re.escape(i)}(?![A-Za-z0-9])", artifact.text, re.IGNORECASE
+            )
         ]
         if found:
             failures.append(f"{artifact.what}: {found}")
