@@ -540,3 +540,37 @@ def test_coordination_without_attribution_reviews_the_members_version(
         reverse("meetings:minutes", kwargs={"wg": group.slug, "pk": attributed_minutes.meeting_id})
     ).content.decode()
     assert "Companies should publish" in body and "Rosa Quispe Huamán" not in body
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_editor_and_reader_query_counts_do_not_grow_with_the_record(client, group, held, seats, eager_tasks, django_capture_on_commit_callbacks):
+    minutes = make_minutes(held)
+    secretariat = make_secretariat(group)
+    reader = make_representative(group)
+    url = reverse("meetings:minutes", kwargs={"wg": group.slug, "pk": held.pk})
+
+    def grow(n):
+        for i in range(n):
+            add_contribution(minutes, f"Contribution {i}.", speaker=make_representative(group))
+            with group_scope(group):
+                section = minutes.sections.first()
+                service.save_decision(section=section, actor=secretariat, text=f"Decision {i}.")
+                service.save_action_item(section=section, actor=secretariat, what=f"Action {i}.")
+
+    grow(1)
+    sign_in(client, secretariat)
+    few = _queries(client, url)
+    grow(25)
+    assert _queries(client, url) == few
+    client.logout()
+    with django_capture_on_commit_callbacks(execute=True), group_scope(group):
+        service.submit(minutes=minutes, actor=secretariat)
+        for seat in seats.values():
+            service.review(minutes=minutes, actor=seat, decision="approve")
+    sign_in(client, reader.user)
+    assert _queries(client, url) <= 15
