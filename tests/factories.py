@@ -356,3 +356,64 @@ def add_contribution(minutes, text: str, speaker=None, section=None, actor: User
         return service.save_contribution(
             section=section, actor=actor or make_user(), text=text, speaker=key
         )
+
+
+# --- Work plan and activities --------------------------------------------------------------------
+
+
+def make_plan(group: WorkingGroup, *, title: str = "Work plan 2026-2027", start=None, end=None):
+    from datetime import date
+
+    from workplan import services
+
+    with group_scope(group):
+        return services.create_plan(
+            working_group=group,
+            actor=make_user(),
+            title=title,
+            start_date=start or date(2026, 1, 1),
+            end_date=end or date(2027, 6, 30),
+        )
+
+
+def make_objective(plan, title: str = "Train public and private security actors"):
+    from workplan import services
+
+    with group_scope(plan.working_group):
+        return services.add_objective(plan=plan, actor=make_user(), title=title)
+
+
+def make_planned_activity(objective, **kw):
+    from workplan import services
+
+    kw.setdefault("title", "Course on the use of force")
+    kw.setdefault("kind", "capacity_building")
+    with group_scope(objective.working_group):
+        return services.save_activity(objective=objective, actor=make_user(), **kw)
+
+
+def make_activity(
+    group: WorkingGroup,
+    *,
+    counts=(("police_military", 30, 5, 25),),
+    confirmed: bool = True,
+    organisers=(),
+    user: User | None = None,
+    **data,
+):
+    from datetime import date
+
+    from activities import services
+
+    data.setdefault("title", f"Workshop {next(_seq)}")
+    data.setdefault("kind", "workshop")
+    data.setdefault("start_date", date(2026, 3, 10))
+    with group_scope(group):
+        return services.save_activity(
+            working_group=group,
+            actor=user or make_user(),
+            data=data,
+            counts=[services.Count(*c) for c in counts],
+            organisers=organisers,
+            confirmed=confirmed,
+        )

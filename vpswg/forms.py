@@ -10,9 +10,15 @@ from vpswg.models import WorkingGroup
 
 
 def https_urls(db_field: models.Field, **kwargs) -> forms.Field | None:
-    """ModelForm ``formfield_callback``: an address typed without a scheme is https."""
+    """ModelForm ``formfield_callback``: an address typed without a scheme is https; a choice
+    of a tenant's rows starts empty (the form is defined outside any group's scope) and the
+    form fills it, inside the request's scope, in ``__init__``."""
+    from vpswg.scoping import TenantModel
+
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
+    if db_field.is_relation and issubclass(db_field.related_model, TenantModel):
+        kwargs.setdefault("queryset", db_field.related_model.objects.none())
     return db_field.formfield(**kwargs)
 
 

@@ -153,3 +153,8 @@ def attachment_response(fieldfile, filename: str, content_type: str) -> FileResp
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def as_given(instance, filename: str) -> str:
+    """``upload_to`` for documents: the service already chose a random name (``random_name``)."""
+    return filename

@@ -182,6 +182,105 @@ def _minutes(status: str):
     return factory
 
 
+def _plan(group: WorkingGroup, user: User) -> dict:
+    from tests.factories import make_plan
+
+    return {"pk": make_plan(group).pk}
+
+
+def _plan_objective(group: WorkingGroup, user: User) -> dict:
+    from tests.factories import make_objective, make_plan
+
+    objective = make_objective(make_plan(group))
+    return {"pk": objective.plan_id, "objective": objective.pk}
+
+
+def _plan_activity(group: WorkingGroup, user: User) -> dict:
+    from tests.factories import make_objective, make_plan, make_planned_activity
+
+    activity = make_planned_activity(make_objective(make_plan(group)))
+    return {"pk": activity.objective.plan_id, "activity": activity.pk}
+
+
+def _plan_with_objective(group: WorkingGroup, user: User) -> dict:
+    from tests.factories import make_objective, make_plan
+
+    return {"pk": make_objective(make_plan(group)).plan_id}
+
+
+def _adopted_plan(group: WorkingGroup, user: User) -> dict:
+    from tests.factories import make_meeting, make_objective, make_plan
+    from vpswg.scoping import group_scope
+    from workplan import services
+
+    plan = make_plan(group)
+    make_objective(plan)
+    with group_scope(group):
+        services.adopt(plan=plan, actor=user, meeting=make_meeting(group, "held", days=-1))
+    return {"pk": plan.pk}
+
+
+def _adopt_data(group: WorkingGroup) -> dict:
+    from tests.factories import make_meeting
+
+    return {"meeting": make_meeting(group, "held", days=-1).pk}
+
+
+def _action_item(group: WorkingGroup, user: User) -> dict:
+    from meetings.services import minutes as service
+    from tests.factories import make_meeting, make_minutes, make_user
+    from vpswg.scoping import group_scope
+
+    minutes = make_minutes(make_meeting(group, "held", days=-1))
+    with group_scope(group):
+        section = service.add_section(minutes=minutes, actor=make_user(), title="Business")
+        item = service.save_action_item(section=section, actor=make_user(), what="Draft a protocol")
+    return {"pk": item.pk}
+
+
+def _activity(confirmed: bool = True):
+    def factory(group: WorkingGroup, user: User) -> dict:
+        from tests.factories import make_activity
+
+        return {"pk": make_activity(group, confirmed=confirmed).pk}
+
+    return factory
+
+
+def _evidence(group: WorkingGroup, user: User) -> dict:
+    from activities import services
+    from tests.factories import make_activity, make_user, upload
+    from vpswg.scoping import group_scope
+
+    activity = make_activity(group)
+    with group_scope(group):
+        evidence = services.add_evidence(activity=activity, actor=make_user(), upload=upload())
+    return {"pk": activity.pk, "evidence": evidence.pk}
+
+
+def _job(done: bool):
+    def factory(group: WorkingGroup, user: User) -> dict:
+        from django.core.files.base import ContentFile
+
+        from activities.models import ReportJob
+        from tests.factories import MINIMAL_PDF
+        from vpswg.scoping import group_scope
+
+        with group_scope(group):
+            job = ReportJob.objects.create(working_group=group, year=2025, requested_by=user)
+            if done:
+                job.file.save(
+                    f"reports/{group.pk}/{uuid.uuid4().hex}.pdf",
+                    ContentFile(MINIMAL_PDF),
+                    save=False,
+                )
+                job.status = ReportJob.Status.DONE
+                job.save()
+        return {"pk": job.pk}
+
+    return factory
+
+
 REGISTRY: dict[str, Probe] = {
     # Top level
     "home": Probe(),
@@ -271,6 +370,35 @@ REGISTRY: dict[str, Probe] = {
     ),
     "meetings:minutes_adopt": Probe(method="post", ok=302, obj=_minutes("circulated")),
     "meetings:minutes_access": Probe(obj=_minutes("circulated")),
+    # Work plan
+    "workplan:list": Probe(),
+    "workplan:new": Probe(),
+    "workplan:detail": Probe(obj=_plan),
+    "workplan:edit": Probe(obj=_plan),
+    "workplan:objective_add": Probe(
+        method="post", ok=302, obj=_plan, data=lambda g: {"title": "Promote the VPs"}
+    ),
+    "workplan:activity_add": Probe(obj=_plan_objective),
+    "workplan:activity_edit": Probe(obj=_plan_activity),
+    "workplan:adopt": Probe(method="post", ok=302, obj=_plan_with_objective, data=_adopt_data),
+    "workplan:close": Probe(
+        method="post", ok=302, obj=_adopted_plan, data=lambda g: {"review": "Done."}
+    ),
+    "workplan:from_action": Probe(obj=_action_item),
+    # Activities, outreach and reports
+    "activities:list": Probe(),
+    "activities:new": Probe(),
+    "activities:outreach": Probe(),
+    "activities:detail": Probe(obj=_activity()),
+    "activities:edit": Probe(obj=_activity()),
+    "activities:confirm": Probe(method="post", ok=302, obj=_activity(confirmed=False)),
+    "activities:evidence": Probe(obj=_evidence),
+    "reports:index": Probe(),
+    "reports:csv": Probe(),
+    "reports:state": Probe(),
+    "reports:annual": Probe(method="post", ok=302, data=lambda g: {"year": "2025"}),
+    "reports:job": Probe(obj=_job(done=False)),
+    "reports:job_download": Probe(obj=_job(done=True)),
     "meetings:agenda_add": Probe(obj=_meeting("planned")),
     "meetings:agenda_edit": Probe(obj=_agenda_item),
     "meetings:agenda_delete": Probe(method="post", ok=302, obj=_agenda_item),

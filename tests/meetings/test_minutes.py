@@ -548,7 +548,9 @@ def _queries(client, url) -> int:
     return len(ctx.captured_queries)
 
 
-def test_editor_and_reader_query_counts_do_not_grow_with_the_record(client, group, held, seats, eager_tasks, django_capture_on_commit_callbacks):
+def test_editor_and_reader_query_counts_do_not_grow_with_the_record(
+    client, group, held, seats, eager_tasks, django_capture_on_commit_callbacks
+):
     minutes = make_minutes(held)
     secretariat = make_secretariat(group)
     reader = make_representative(group)

@@ -621,3 +621,225 @@ PERU_MINUTES = {
         ],
     },
 }
+
+# --- What the group did (seed steps 3, 7, 9) -----------------------------------------------------
+
+#: The scoping study of seed step 3 (published in April 2010).
+PERU_SCOPING_STUDY = {
+    "title": "Estudio exploratorio sobre la implementación de los Principios Voluntarios en el Perú",
+    "kind": "study",
+    "start_date": "2010-01-15",
+    "end_date": "2010-04-30",
+    "place": "Lima",
+    "region": "Lima",
+    "description": "Situación de la implementación de los Principios Voluntarios en el Perú, retos y recomendaciones.",
+    "interviews_companies": 9,
+    "interviews_government": 7,
+    "interviews_civil_society": 8,
+    "findings": "Conflictos sociales vinculados a los recursos naturales, gestión de regalías, rol de las comunidades indígenas, impactos sociales y ambientales y cumplimiento de estándares internacionales por las empresas.",
+    "publication_date": "2010-04-20",
+    "organisers": ["socios"],
+}
+
+#: The four key activities of seed step 7: (data, organisers, partner institutions, participants).
+PERU_KEY_ACTIVITIES = [
+    (
+        {
+            "title": "Desayuno para ejecutivos: Empresas y Derechos Humanos, introducción a los Principios Rectores de la ONU y a los Principios Voluntarios",
+            "kind": "breakfast",
+            "start_date": "2013-05-16",
+            "place": "Lima",
+            "region": "Lima",
+            "partners": "Programa de las Naciones Unidas para el Desarrollo (PNUD)",
+        },
+        ["socios"],
+        ["canada", "switzerland"],
+        {"business": 38, "civil_servants": 4, "international": 3},
+    ),
+    (
+        {
+            "title": "Foro internacional: Buenas prácticas para el diálogo sobre gobernanza en América Latina: los Principios Rectores de la ONU y los Principios Voluntarios",
+            "kind": "forum",
+            "start_date": "2014-10-08",
+            "end_date": "2014-10-09",
+            "place": "Lima",
+            "region": "Lima",
+            "partners": "Proyecto Tejiendo Puentes",
+            "funders": "Oficina de Democracia, Derechos Humanos y Trabajo (DRL) del Departamento de Estado de EE. UU.",
+        },
+        ["socios"],
+        ["usa"],
+        {"civil_servants": 40, "business": 35, "ngos": 45, "international": 20, "academia": 20},
+    ),
+    (
+        {
+            "title": "Seminario internacional: Principios Voluntarios en Seguridad y Derechos Humanos: perspectivas actuales",
+            "kind": "seminar",
+            "start_date": "2015-06-11",
+            "place": "Lima",
+            "region": "Lima",
+        },
+        ["socios"],
+        ["canada", "switzerland"],
+        {
+            "civil_servants": 50,
+            "police_military": 30,
+            "business": 60,
+            "security_companies": 20,
+            "ngos": 30,
+            "international": 20,
+        },
+    ),
+    (
+        {
+            "title": "Curso de capacitación para la Policía Nacional del Perú",
+            "kind": "course",
+            "start_date": "2012-09-03",
+            "end_date": "2012-09-07",
+            "place": "Cusco",
+            "region": "Cusco",
+            "partners": "Comité Internacional de la Cruz Roja; empresas de la región de Cusco",
+        },
+        ["mininter", "icrc"],
+        ["switzerland"],
+        {"police_military": 110, "civil_servants": 10},
+    ),
+]
+
+#: Kinds and places of the other training and dissemination activities of 2010-2015; their
+#: participants are generated so that the period totals 28 activities and 2,213 participants.
+PERU_OTHER_ACTIVITY_KINDS = [
+    "workshop",
+    "course",
+    "seminar",
+    "panel",
+    "round_table",
+    "training",
+    "workshop",
+    "forum",
+]
+PERU_REGIONS = ["Lima", "Cusco", "Apurímac", "Cajamarca", "Áncash", "Arequipa", "Junín", "Puno"]
+PERU_TOTAL_2010_2015 = (28, 2213)
+
+PERU_OUTREACH = [
+    (
+        "2024-03-12",
+        "Policía Nacional del Perú",
+        "police",
+        "mininter",
+        "meeting",
+        "Interés en un curso sobre uso de la fuerza para la región sur.",
+    ),
+    (
+        "2024-06-20",
+        "Ministerio del Interior",
+        "ministry",
+        "socios",
+        "letter",
+        "Designó un punto focal para el Grupo de Trabajo.",
+    ),
+    (
+        "2024-09-05",
+        "SUCAMEC",
+        "regulator",
+        "switzerland",
+        "meeting",
+        "Compartirá el borrador del reglamento de servicios de seguridad privada.",
+    ),
+    (
+        "2025-02-18",
+        "Ministerio de Justicia y Derechos Humanos / PNUD (Plan Nacional de Acción sobre Empresas y Derechos Humanos)",
+        "ungp",
+        "canada",
+        "event",
+        "El Grupo aportará a la sección sobre seguridad del Plan.",
+    ),
+    (
+        "2025-07-01",
+        "Asociación del Código Internacional de Conducta (ICoCA)",
+        "icoc",
+        "switzerland",
+        "email",
+        "Presentación sobre la certificación de empresas de seguridad privada en una próxima plenaria.",
+    ),
+    (
+        "2026-04-22",
+        "Defensoría del Pueblo",
+        "other",
+        "socios",
+        "meeting",
+        "Participará como ponente invitada.",
+    ),
+]
+
+PERU_WORKPLAN = {
+    "title": "Plan de trabajo 2026-2027",
+    "start_date": "2026-01-01",
+    "end_date": "2027-12-31",
+    "objectives": [
+        (
+            "Fortalecer las capacidades de los actores de seguridad públicos y privados",
+            [
+                (
+                    "Curso sobre uso de la fuerza para la Policía en el corredor minero del sur",
+                    "capacity_building",
+                    "mininter",
+                    ["icrc", "antamina"],
+                    "2026-10-31",
+                    "in_progress",
+                ),
+                (
+                    "Taller sobre los Principios Voluntarios para empresas de seguridad privada",
+                    "capacity_building",
+                    "sucamec",
+                    ["glencore"],
+                    "2026-08-30",
+                    "done",
+                ),
+            ],
+        ),
+        (
+            "Promover los Principios Voluntarios ante el Estado y las empresas",
+            [
+                (
+                    "Seminario sobre convenios entre la Policía y las empresas",
+                    "promotion",
+                    "idl",
+                    ["canada"],
+                    "2027-03-31",
+                    "planned",
+                ),
+                (
+                    "Aportes al Plan Nacional de Acción sobre Empresas y Derechos Humanos",
+                    "lobbying",
+                    "minjusdh",
+                    ["aprodeh", "angloamerican"],
+                    "2026-12-15",
+                    "planned",
+                ),
+            ],
+        ),
+        (
+            "Conocer mejor la situación en las regiones",
+            [
+                (
+                    "Estudio sobre conflictos sociales y seguridad en Apurímac",
+                    "studies",
+                    "idehpucp",
+                    ["lasbambas"],
+                    "2027-06-30",
+                    "planned",
+                ),
+                (
+                    "Visita a un proyecto minero en Cajamarca",
+                    "site_visits",
+                    "yanacocha",
+                    ["ser"],
+                    "2027-09-30",
+                    "planned",
+                ),
+            ],
+        ),
+    ],
+    "adopted_at": "Empresas de seguridad privada y el proyecto de ley",
+}

@@ -1,0 +1,152 @@
+"""Activity register and outreach forms; choices are the URL's group's (the scope)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity, OutreachEntry, Sector
+from activities.services import ACTIVITY_FIELDS, Count
+from meetings.models import Guest
+from members.models import Institution
+from vpswg.forms import https_urls
+from vpswg.uploads import DocumentField
+from workplan.models import PlannedActivity
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ActivityForm(forms.ModelForm):
+    organisers = forms.ModelMultipleChoiceField(
+        label=_("Organising member institutions"),
+        queryset=Institution.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    partner_institutions = forms.ModelMultipleChoiceField(
+        label=_("Partner member institutions"),
+        queryset=Institution.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    funder_institutions = forms.ModelMultipleChoiceField(
+        label=_("Funding member institutions"),
+        queryset=Institution.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    evidence = DocumentField(
+        label=_("Evidence (programme, report, attendance sheet)"), required=False
+    )
+
+    class Meta:
+        model = Activity
+        fields = [*ACTIVITY_FIELDS, "organisers", "partner_institutions", "funder_institutions"]
+        formfield_callback = https_urls
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "publication_date": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "findings": forms.Textarea(attrs={"rows": 3}),
+            "partners": forms.Textarea(attrs={"rows": 2}),
+            "funders": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = Institution.objects.filter(standing=Institution.Standing.ACTIVE).order_by("name")
+        for name in ("organisers", "partner_institutions", "funder_institutions"):
+            self.fields[name].queryset = members
+        self.fields["planned_activity"].queryset = PlannedActivity.objects.select_related(
+            "objective__plan"
+        ).order_by("-due_date")
+        existing = (
+            {p.sector: p for p in self.instance.participants.all()} if self.instance.pk else {}
+        )
+        for sector in Sector:
+            current = existing.get(sector.value)
+            self.fields[f"count_{sector.value}"] = forms.IntegerField(
+                label=sector.label,
+                min_value=0,
+                required=False,
+                initial=current.total if current else None,
+            )
+            self.fields[f"women_{sector.value}"] = forms.IntegerField(
+                label=_("women"),
+                min_value=0,
+                required=False,
+                initial=current.women if current else None,
+            )
+            self.fields[f"men_{sector.value}"] = forms.IntegerField(
+                label=_("men"),
+                min_value=0,
+                required=False,
+                initial=current.men if current else None,
+            )
+
+    def clean(self):
+        data = super().clean()
+        for sector in Sector:
+            total = data.get(f"count_{sector.value}") or 0
+            women, men = data.get(f"women_{sector.value}"), data.get(f"men_{sector.value}")
+            if (women or 0) + (men or 0) > total:
+                self.add_error(
+                    f"count_{sector.value}",
+                    _("Women and men add up to more than the participants."),
+                )
+        return data
+
+    @property
+    def counts(self) -> list[Count]:
+        return [
+            Count(
+                s.value,
+                self.cleaned_data.get(f"count_{s.value}") or 0,
+                self.cleaned_data.get(f"women_{s.value}"),
+                self.cleaned_data.get(f"men_{s.value}"),
+            )
+            for s in Sector
+        ]
+
+    @property
+    def sector_rows(self):
+        return [
+            (s, self[f"count_{s.value}"], self[f"women_{s.value}"], self[f"men_{s.value}"])
+            for s in Sector
+        ]
+
+
+class OutreachForm(forms.ModelForm):
+    class Meta:
+        model = OutreachEntry
+        fields = [
+            "date",
+            "target_name",
+            "target_kind",
+            "target_institution",
+            "guest",
+            "by_institution",
+            "method",
+            "outcome",
+        ]
+        formfield_callback = https_urls
+        widgets = {"date": DATE, "outcome": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        institutions = Institution.objects.order_by("name")
+        self.fields["target_institution"].queryset = institutions
+        self.fields["by_institution"].queryset = institutions
+        self.fields["guest"].queryset = Guest.objects.order_by("name")
+
+
+class PeriodForm(forms.Form):
+    start = forms.IntegerField(label=_("From"), min_value=1990, max_value=2100, required=False)
+    end = forms.IntegerField(label=_("To"), min_value=1990, max_value=2100, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("The period ends before it starts."))
+        return data

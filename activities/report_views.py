@@ -1,0 +1,122 @@
+"""Reports: totals, charts and the seed's sentence; CSV; state participation; the annual report
+built in the background."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from activities import reports
+from activities.forms import PeriodForm
+from activities.models import ReportJob
+from vpswg.permissions import can, requires
+from vpswg.roles import Action
+from vpswg.uploads import attachment_response
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, int | None, int | None]:
+    form = PeriodForm(request.GET or None)
+    if form.is_valid():
+        return form, form.cleaned_data.get("start"), form.cleaned_data.get("end")
+    return form, None, None
+
+
+@requires(Action.VIEW_REPORTS)
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    form, start, end = _period(request)
+    group = request.working_group
+    totals = reports.totals(group, start, end)
+    attendance = reports.attendance_by_pillar(group, start, end)
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "form": form,
+            "totals": totals,
+            "charts": reports.chart_set(totals, attendance),
+            "query": request.GET.urlencode(),
+            "this_year": timezone.localdate().year,
+        },
+    )
+
+
+@requires(Action.VIEW_REPORTS)
+@require_GET
+def csv_export(request: HttpRequest) -> HttpResponse:
+    _, start, end = _period(request)
+    response = HttpResponse(
+        reports.csv_export(request.working_group, start, end),
+        content_type="text/csv; charset=utf-8",
+    )
+    period = f"-{start or ''}-{end or ''}" if start or end else ""
+    response["Content-Disposition"] = (
+        f'attachment; filename="activities-{request.working_group.slug}{period}.csv"'
+    )
+    return response
+
+
+@requires(Action.VIEW_REPORTS)
+@require_GET
+def state(request: HttpRequest) -> HttpResponse:
+    full = can(request, Action.VIEW_STATE_PARTICIPATION)
+    return render(
+        request,
+        "reports/state.html",
+        {
+            "plenaries": reports.participation(request.working_group, full=full),
+            "full": full,
+            "small": reports.SMALL,
+        },
+    )
+
+
+@requires(Action.VIEW_REPORTS)
+@require_POST
+def annual(request: HttpRequest) -> HttpResponse:
+    from activities.tasks import annual_report
+
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year - 1
+    job = ReportJob.objects.create(
+        working_group=request.working_group, year=year, requested_by=request.user
+    )
+    group_id, job_id = request.working_group.pk, job.pk
+    transaction.on_commit(lambda: annual_report.delay(group_id, job_id))
+    return redirect("reports:job", wg=request.working_group.slug, pk=job.pk)
+
+
+def _job(request: HttpRequest, pk: int) -> ReportJob:
+    job = ReportJob.objects.filter(pk=pk, requested_by=request.user).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@requires(Action.VIEW_REPORTS)
+@never_cache
+@require_GET
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's page; with htmx, only its progress (polled until it is done)."""
+    job = _job(request, pk)
+    template = "reports/job.html#progress" if request.htmx else "reports/job.html"
+    response = render(request, template, {"job": job})
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@requires(Action.VIEW_REPORTS)
+@require_GET
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if job.status != ReportJob.Status.DONE or not job.file:
+        raise Http404
+    return attachment_response(
+        job.file, f"annual-report-{request.working_group.slug}-{job.year}.pdf", "application/pdf"
+    )

@@ -1,0 +1,194 @@
+"""Activity register and outreach pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from activities import services
+from activities.forms import ActivityForm, OutreachForm
+from activities.models import Activity, Evidence, OutreachEntry
+from vpswg.permissions import can, requires
+from vpswg.roles import Action
+from vpswg.uploads import attachment_response
+
+
+def _visible(request: HttpRequest):
+    """Confirmed activities; proposals too for the Secretariat, and one's own proposals."""
+    qs = Activity.objects.all()
+    if not can(request, Action.MANAGE_ACTIVITIES):
+        qs = qs.filter(Q(status=Activity.Status.CONFIRMED) | Q(proposed_by=request.user))
+    return qs
+
+
+def _activity(request: HttpRequest, pk: int) -> Activity:
+    activity = _visible(request).filter(pk=pk).first()
+    if activity is None:
+        raise Http404
+    return activity
+
+
+@requires(Action.VIEW_ACTIVITIES)
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    qs = (
+        _visible(request).annotate(people=Sum("participants__total")).prefetch_related("organisers")
+    )
+    kind, year, status = (
+        request.GET.get("kind", ""),
+        request.GET.get("year", ""),
+        request.GET.get("status", ""),
+    )
+    if kind in Activity.Kind.values:
+        qs = qs.filter(kind=kind)
+    if year.isdigit():
+        qs = qs.filter(start_date__year=int(year))
+    if status in Activity.Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("-start_date", "-id"), 50).get_page(request.GET.get("page"))
+    years = sorted({d.year for d in _visible(request).dates("start_date", "year")}, reverse=True)
+    return render(
+        request,
+        "activities/register.html",
+        {
+            "page": page,
+            "kinds": Activity.Kind.choices,
+            "years": years,
+            "kind": kind,
+            "year": year,
+            "status": status,
+            "can_manage": can(request, Action.MANAGE_ACTIVITIES),
+            "pending": _visible(request).filter(status=Activity.Status.PROPOSED).count()
+            if can(request, Action.MANAGE_ACTIVITIES)
+            else 0,
+        },
+    )
+
+
+def _save(request, form, activity=None) -> Activity:
+    data = form.cleaned_data
+    saved = services.save_activity(
+        working_group=request.working_group,
+        actor=request.user,
+        data=data,
+        counts=form.counts,
+        organisers=data["organisers"],
+        partner_institutions=data["partner_institutions"],
+        funder_institutions=data["funder_institutions"],
+        activity=activity,
+        confirmed=can(request, Action.MANAGE_ACTIVITIES),
+    )
+    if data.get("evidence"):
+        services.add_evidence(activity=saved, actor=request.user, upload=data["evidence"])
+    return saved
+
+
+@requires(Action.PROPOSE_ACTIVITY)
+@require_http_methods(["GET", "POST"])
+def activity_new(request: HttpRequest) -> HttpResponse:
+    form = ActivityForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = _save(request, form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if activity.status == Activity.Status.PROPOSED:
+                messages.success(
+                    request, _("Thank you: the Secretariat will confirm the activity.")
+                )
+            return redirect("activities:detail", wg=request.working_group.slug, pk=activity.pk)
+    return render(request, "activities/activity_form.html", {"form": form})
+
+
+@requires(Action.MANAGE_ACTIVITIES)
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity(request, pk)
+    form = ActivityForm(
+        request.POST or None, request.FILES or None, instance=Activity.objects.get(pk=activity.pk)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save(request, form, activity=activity)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("activities:detail", wg=request.working_group.slug, pk=activity.pk)
+    return render(request, "activities/activity_form.html", {"form": form, "activity": activity})
+
+
+@requires(Action.VIEW_ACTIVITIES)
+@require_GET
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity(request, pk)
+    participants = list(activity.participants.order_by("-total"))
+    return render(
+        request,
+        "activities/activity.html",
+        {
+            "activity": activity,
+            "participants": participants,
+            "total": sum(p.total for p in participants),
+            "organisers": list(activity.organisers.all()),
+            "partner_institutions": list(activity.partner_institutions.all()),
+            "funder_institutions": list(activity.funder_institutions.all()),
+            "evidence": list(activity.evidence.all())
+            if can(request, Action.MANAGE_ACTIVITIES)
+            else [],
+            "can_manage": can(request, Action.MANAGE_ACTIVITIES),
+        },
+    )
+
+
+@requires(Action.MANAGE_ACTIVITIES)
+@require_POST
+def activity_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity(request, pk)
+    try:
+        services.confirm(
+            activity=activity,
+            actor=request.user,
+            confirmed=request.POST.get("decision") != "decline",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("activities:detail", wg=request.working_group.slug, pk=activity.pk)
+
+
+@requires(Action.MANAGE_ACTIVITIES)
+@require_GET
+def evidence_file(request: HttpRequest, pk: int, evidence: int) -> HttpResponse:
+    item = Evidence.objects.filter(pk=evidence, activity_id=pk).first()
+    if item is None:
+        raise Http404
+    return attachment_response(item.file, item.file_name, item.file_type)
+
+
+@requires(Action.VIEW_OUTREACH)
+@require_http_methods(["GET", "POST"])
+def outreach(request: HttpRequest) -> HttpResponse:
+    manage = can(request, Action.MANAGE_OUTREACH)
+    form = OutreachForm(request.POST or None) if manage else None
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied
+        if form.is_valid():
+            services.log_outreach(
+                working_group=request.working_group, actor=request.user, **form.cleaned_data
+            )
+            messages.success(request, _("The outreach is in the log."))
+            return redirect("activities:outreach", wg=request.working_group.slug)
+    entries = Paginator(
+        OutreachEntry.objects.select_related(
+            "target_institution", "by_institution", "guest"
+        ).order_by("-date", "-id"),
+        50,
+    ).get_page(request.GET.get("page"))
+    return render(request, "activities/outreach.html", {"page": entries, "form": form})

@@ -1,0 +1,379 @@
+"""The activity register, member proposals, evidence, outreach, and the reports: totals, the
+seed's sentence, CSV, charts, state participation, the annual report in the background."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from activities import reports, services
+from activities.models import Activity, ParticipantCount, ReportJob
+from meetings.models import Attendance
+from meetings.services import minutes as minutes_service
+from tests.factories import (
+    add_contribution,
+    make_activity,
+    make_coordination,
+    make_institution,
+    make_meeting,
+    make_member,
+    make_minutes,
+    make_representative,
+    make_secretariat,
+    make_user,
+    sign_in,
+    upload,
+)
+from vpswg.models import WorkingGroup
+from vpswg.scoping import group_scope
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_members_proposal_waits_for_the_secretariat(client, group):
+    member = make_member(group)
+    sign_in(client, member)
+    response = client.post(
+        reverse("activities:new", kwargs={"wg": group.slug}),
+        {
+            "title": "Taller en Cusco",
+            "kind": "workshop",
+            "start_date": "2026-05-10",
+            "place": "Cusco",
+            "count_police_military": "40",
+            "women_police_military": "10",
+            "men_police_military": "30",
+            "count_community": "15",
+            "evidence": upload("programa.pdf"),
+        },
+    )
+    assert response.status_code == 302
+    with group_scope(group):
+        activity = Activity.objects.get(title="Taller en Cusco")
+        assert activity.status == "proposed" and activity.evidence.count() == 1
+        assert sorted(
+            ParticipantCount.objects.filter(activity=activity).values_list("sector", "total")
+        ) == [("community", 15), ("police_military", 40)]
+        assert reports.totals(group).activities == 0  # not counted until confirmed
+    client.logout()
+    sign_in(client, make_secretariat(group))
+    client.post(
+        reverse("activities:confirm", kwargs={"wg": group.slug, "pk": activity.pk}),
+        {"decision": "confirm"},
+    )
+    with group_scope(group):
+        assert reports.totals(group).participants == 55
+
+
+def test_women_and_men_cannot_exceed_the_participants(client, group):
+    sign_in(client, make_secretariat(group))
+    response = client.post(
+        reverse("activities:new", kwargs={"wg": group.slug}),
+        {
+            "title": "X",
+            "kind": "course",
+            "start_date": "2026-05-10",
+            "count_business": "10",
+            "women_business": "8",
+            "men_business": "5",
+        },
+    )
+    assert response.status_code == 200
+    assert "add up to more" in str(response.context["form"].errors)
+    assert response.context["form"]["title"].value() == "X"
+
+
+def test_totals_against_a_hand_computed_fixture(group):
+    make_activity(
+        group,
+        kind="course",
+        start_date=date(2011, 4, 1),
+        counts=[("police_military", 30, 5, 25), ("civil_servants", 10, None, None)],
+    )
+    make_activity(
+        group, kind="seminar", start_date=date(2012, 6, 1), counts=[("business", 25, 10, 15)]
+    )
+    make_activity(group, kind="study", start_date=date(2012, 1, 1), counts=[])
+    make_activity(
+        group, kind="site_visit", start_date=date(2013, 1, 1), counts=[("community", 12, 6, 6)]
+    )
+    make_activity(
+        group, kind="workshop", start_date=date(2016, 1, 1), counts=[("ngos", 99, None, None)]
+    )
+    make_activity(
+        group,
+        kind="workshop",
+        start_date=date(2012, 2, 1),
+        counts=[("ngos", 7, None, None)],
+        confirmed=False,
+    )
+    with group_scope(group):
+        t = reports.totals(group, 2010, 2015)
+    assert (t.activities, t.participants) == (4, 77)
+    assert (t.training_activities, t.training_participants) == (2, 65)
+    assert t.years == [2010, 2011, 2012, 2013, 2014, 2015]
+    assert {s["sector"]: (s["total"], s["women"], s["men"]) for s in t.sectors} == {
+        "police_military": (30, 5, 25),
+        "civil_servants": (10, 0, 0),
+        "business": (25, 10, 15),
+        "community": (12, 6, 6),
+    }
+    assert t.sentence() == (
+        "During the period 2010-2015, the group conducted 2 training and dissemination activities. "
+        "The total number of participants in these activities was 65."
+    )
+
+
+def test_the_demo_reproduces_the_seeds_sentence():
+    call_command("seed_demo", verbosity=0)
+    peru = WorkingGroup.objects.get(slug="peru")
+    with group_scope(peru):
+        t = reports.totals(peru, 2010, 2015)
+        study = Activity.objects.get(kind="study")
+        titles = set(Activity.objects.values_list("title", flat=True))
+    assert (t.training_activities, t.training_participants) == (28, 2213)
+    assert "28 training and dissemination activities" in t.sentence() and "was 2213" in t.sentence()
+    assert study.publication_date == date(2010, 4, 20) and study.interviews_companies == 9
+    assert any(title.startswith("Desayuno para ejecutivos") for title in titles)
+    assert any(
+        title.startswith("Curso de capacitación para la Policía Nacional") for title in titles
+    )
+
+
+def test_csv_opens_in_a_spanish_spreadsheet_and_round_trips(client, group):
+    make_activity(
+        group,
+        title="Capacitación en Áncash: uso de la fuerza; derechos",
+        kind="training",
+        start_date=date(2014, 3, 3),
+        place="Huaraz",
+        region="Áncash",
+        counts=[("police_military", 40, 8, 32)],
+        organisers=[make_institution(group, name="Sociedad Peruana de Derecho")],
+    )
+    sign_in(client, make_member(group))
+    response = client.get(
+        reverse("reports:csv", kwargs={"wg": group.slug}) + "?start=2014&end=2014"
+    )
+    assert (
+        response["Content-Disposition"].startswith("attachment")
+        and "charset=utf-8" in response["Content-Type"]
+    )
+    data = response.content
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:4] == ["Date", "Until", "Title", "Kind"]
+    assert rows[1][2] == "Capacitación en Áncash: uso de la fuerza; derechos"
+    assert rows[1][5] == "Áncash" and rows[1][6] == "Sociedad Peruana de Derecho"
+    assert (rows[1][9], rows[1][10], rows[1][11]) == ("40", "8", "32")
+
+
+def test_reports_page_draws_charts_with_their_tables(client, group):
+    make_activity(
+        group, kind="course", start_date=date(2014, 3, 3), counts=[("business", 20, None, None)]
+    )
+    sign_in(client, make_member(group))
+    body = client.get(reverse("reports:index", kwargs={"wg": group.slug})).content.decode()
+    assert body.count("<svg") >= 2 and 'role="img"' in body and "<table" in body
+    assert "During the period 2014" in body
+
+
+def test_report_query_counts_are_the_same_for_5_and_500_activities(client, group):
+    sign_in(client, make_secretariat(group))
+    urls = [
+        reverse(n, kwargs={"wg": group.slug})
+        for n in ("reports:index", "activities:list", "reports:csv", "reports:state")
+    ]
+
+    def counts():
+        out = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            out.append(len(ctx.captured_queries))
+        return out
+
+    for i in range(5):
+        make_activity(group, start_date=date(2010 + i % 6, 1 + i % 12, 1))
+    few = counts()
+    with group_scope(group):
+        Activity.objects.bulk_create(
+            [
+                Activity(
+                    working_group=group,
+                    title=f"Bulk {i}",
+                    kind="workshop",
+                    start_date=date(2010 + i % 15, 1 + i % 12, 1 + i % 28),
+                )
+                for i in range(495)
+            ]
+        )
+        ParticipantCount.objects.bulk_create(
+            [
+                ParticipantCount(working_group=group, activity=a, sector="ngos", total=10)
+                for a in Activity.objects.filter(title__startswith="Bulk")
+            ]
+        )
+    assert counts() == few
+
+
+def test_state_participation_suppresses_small_numbers_for_members(
+    client, group, eager_tasks, django_capture_on_commit_callbacks
+):
+    govs = [
+        make_representative(
+            group,
+            institution=make_institution(group, pillar="government", kind="national_government"),
+        )
+        for _ in range(2)
+    ]
+    companies = [make_representative(group) for _ in range(3)]
+    seats = [make_coordination(group, p) for p in ("companies", "government", "civil_society")]
+    meeting = make_meeting(group, "convened", days=5, title="Plenary on the state")
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.models import Meeting
+
+    with group_scope(group):
+        Meeting.objects.filter(pk=meeting.pk).update(start=timezone.now() - timedelta(hours=3))
+        meeting.refresh_from_db()
+    minutes = make_minutes(meeting)
+    with group_scope(group):
+        section = minutes_service.add_section(minutes=minutes, actor=make_user(), title="Business")
+        for rep in [*govs, *companies]:
+            Attendance.objects.create(
+                working_group=group, meeting=meeting, user=rep.user, institution=rep.institution
+            )
+        meeting.status = "held"
+        meeting.save()
+    add_contribution(minutes, "A point.", speaker=govs[0], section=section)
+    add_contribution(minutes, "Another.", speaker=companies[0], section=section)
+    with group_scope(group):
+        full = {r["pillar"]: r for r in reports.participation(group, full=True)[0].rows}
+        member_view = {r["pillar"]: r for r in reports.participation(group, full=False)[0].rows}
+    assert (
+        full["government"]["invited"],
+        full["government"]["present"],
+        full["government"]["took_part"],
+    ) == (len(govs), 2, 1)
+    assert (
+        member_view["government"]["took_part"] is None and member_view["government"]["suppressed"]
+    )
+    assert member_view["government"]["invited"] is None
+    assert member_view["companies"]["present"] >= 3 and member_view["companies"]["took_part"] == 1
+    sign_in(client, make_member(group))
+    body = client.get(reverse("reports:state", kwargs={"wg": group.slug})).content.decode()
+    assert "Invited" not in body and "Too few institutions present" in body
+    client.logout()
+    sign_in(client, seats[1])
+    body = client.get(reverse("reports:state", kwargs={"wg": group.slug})).content.decode()
+    assert "Invited" in body
+
+
+def test_annual_report_in_the_background_with_progress(
+    client, group, eager_tasks, django_capture_on_commit_callbacks, tmp_path
+):
+    make_activity(
+        group,
+        title="Seminario de Arequipa",
+        kind="seminar",
+        start_date=date(2025, 5, 5),
+        counts=[("business", 42, None, None)],
+    )
+    make_meeting(group, "held", days=-400)
+    user = make_member(group)
+    sign_in(client, user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:annual", kwargs={"wg": group.slug}), {"year": "2025"}
+        )
+    job_url = response["Location"]
+    with group_scope(group):
+        job = ReportJob.objects.get()
+    assert job.status == "done" and job.progress == 100
+    partial = client.get(job_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and "every 1s" not in partial and "report.pdf" in partial
+    pdf = client.get(reverse("reports:job_download", kwargs={"wg": group.slug, "pk": job.pk}))
+    path = tmp_path / "annual.pdf"
+    path.write_bytes(b"".join(pdf.streaming_content))
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Seminario de Arequipa" in text and "42" in text and "2025" in text
+    # Another member cannot see this member's job.
+    client.logout()
+    sign_in(client, make_member(group))
+    assert client.get(job_url).status_code == 404
+
+
+def test_a_queued_job_shows_polling(client, group):
+    user = make_member(group)
+    with group_scope(group):
+        job = ReportJob.objects.create(working_group=group, year=2025, requested_by=user)
+    sign_in(client, user)
+    partial = client.get(
+        reverse("reports:job", kwargs={"wg": group.slug, "pk": job.pk}), HTTP_HX_REQUEST="true"
+    )
+    assert 'hx-trigger="every 1s"' in partial.content.decode()
+
+
+def test_outreach_is_logged_by_the_secretariat_and_read_by_coordination(client, group):
+    from meetings.services import meetings as meeting_service
+
+    secretariat = make_secretariat(group)
+    with group_scope(group):
+        guest = meeting_service.register_guest(
+            working_group=group, actor=secretariat, name="Ombudsman expert"
+        )
+    sign_in(client, secretariat)
+    response = client.post(
+        reverse("activities:outreach", kwargs={"wg": group.slug}),
+        {
+            "date": "2026-02-01",
+            "target_name": "Policía Nacional",
+            "target_kind": "police",
+            "method": "meeting",
+            "outcome": "Interested in a course.",
+            "guest": guest.pk,
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+    sign_in(client, make_coordination(group))
+    body = client.get(reverse("activities:outreach", kwargs={"wg": group.slug})).content.decode()
+    assert "Policía Nacional" in body and "Log an approach" not in body
+    assert (
+        client.post(reverse("activities:outreach", kwargs={"wg": group.slug}), {}).status_code
+        == 403
+    )
+
+
+def test_evidence_follows_the_upload_rules(client, group):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sign_in(client, make_secretariat(group))
+    response = client.post(
+        reverse("activities:new", kwargs={"wg": group.slug}),
+        {
+            "title": "With bad evidence",
+            "kind": "course",
+            "start_date": "2026-05-10",
+            "evidence": SimpleUploadedFile("report.pdf", b"<html>no</html>"),
+        },
+    )
+    assert response.status_code == 200 and "neither a PDF nor a Word" in str(
+        response.context["form"].errors
+    )
+    with group_scope(group):
+        assert not Activity.objects.filter(title="With bad evidence").exists()
+    assert services
