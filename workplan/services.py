@@ -42,7 +42,7 @@ def check_period(start: date, end: date) -> None:
         raise ValidationError(
             {
                 "end_date": _(
-                    "A work plan covers at least one year (the seed recommends it): from %(start)s it ends on %(end)s or later."
+                    "A work plan covers at least one year: from %(start)s it ends on %(end)s or later."
                 )
                 % {"start": start.isoformat(), "end": one_year_after(start).isoformat()}
             }
