@@ -45,6 +45,11 @@ test: install-dev services
 services:
 	@./.ci/services.sh all
 
+## make bench: the scale benchmark (PostgreSQL, Redis, gunicorn, wrk, Celery, SMTP on loopback);
+## writes bench/results/<date>.md. BENCH_ARGS="--help" lists its options.
+bench: install-dev services
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 ## make messages: refresh the catalogues after changing user-facing strings
 messages: install-dev
 	$(BIN)/python manage.py makemessages --locale es --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'

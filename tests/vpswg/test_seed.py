@@ -96,20 +96,42 @@ def test_one_person_in_two_groups_sees_both_in_the_switcher(client, demo):
 
 
 def test_seed_scale_builds_groups_in_bulk(django_assert_max_num_queries):
+    from activities.models import Activity, OutreachEntry
+    from meetings.models import Contribution, Meeting, Minutes
+    from meetings.services import redaction
+
     began = time.monotonic()
-    call_command("seed_scale", groups=3, verbosity=0)
+    call_command("seed_scale", groups=2, years=3, verbosity=0)
     elapsed = time.monotonic() - began
     groups = WorkingGroup.objects.filter(slug__startswith="scale-")
-    assert groups.count() == 3
-    with group_scope(groups.first()):
+    assert groups.count() == 2
+    first = groups.order_by("slug").first()
+    with group_scope(first):
         assert Institution.objects.count() == 40
         assert Representative.objects.count() == 60
         assert RoleAssignment.objects.filter(role="coordination").count() == 3
+        held = Meeting.objects.filter(status="held")
+        assert (
+            held.filter(kind="plenary").count() == 12
+            and held.filter(kind="coordination").count() == 12
+        )
+        assert Meeting.objects.filter(status="planned", kind="plenary").count() == 1
+        assert Contribution.objects.filter(section__minutes__meeting__in=held).count() == 24 * 40
+        assert Activity.objects.count() == 300 and OutreachEntry.objects.count() == 100
+        # The frozen renderings are the real projections of the record.
+        circulated = Minutes.objects.select_related("circulated_version", "meeting").get(
+            status="circulated"
+        )
+        assert circulated.circulated_version.members == redaction.members(circulated)
+        assert circulated.circulated_version.attributed == redaction.attributed(circulated)
+        assert (
+            Minutes.objects.filter(status="adopted", adopted_at_meeting__isnull=False).count() == 11
+        )
     assert User.objects.filter(email__endswith="scale-0001.example.org").count() == 60
-    assert elapsed < 30
-    # Bulk: the cost per group is a constant number of queries, not one per row.
-    with django_assert_max_num_queries(60):
-        call_command("seed_scale", groups=1, start=10, verbosity=0)
+    assert elapsed < 60
+    # Bulk: a constant number of queries per table, plus the projections of each minutes.
+    with django_assert_max_num_queries(80 + 23 * 12):
+        call_command("seed_scale", groups=1, start=10, years=3, verbosity=0)
 
 
 def test_seed_scale_refuses_to_build_over_existing_groups():

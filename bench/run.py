@@ -1,0 +1,811 @@
+"""``make bench``: vpswg at scale, measured the way it runs in production.
+
+1. Builds the scale dataset (``seed_scale``) into its own PostgreSQL databases: S1 (10 groups)
+   and S10 (100 groups). A dataset is kept between runs and rebuilt when the code that shapes
+   it (the builders, the migrations) changes, or with ``--rebuild``.
+2. For each size, serves the app under gunicorn (2 workers, production settings, Redis cache
+   and sessions) and drives each page with wrk on loopback (8 connections, 15 s, three runs,
+   median), as the role that uses it, beside a baseline view of the harness itself. The SQL
+   query count of each page comes from the server's own ``X-Bench-Queries`` header.
+3. On a copy of S10: the members' minutes PDF of 20 pages against WeasyPrint alone, and the
+   convening of every group's next plenary through the outbox, one Celery worker
+   (concurrency 2) and a local SMTP server, counted message by message.
+4. Writes the table to ``bench/results/<date>.md`` and prints it.
+
+Nothing here is a test: the targets are reported, not asserted (the query-count tests are).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+WORK = ROOT / "var" / "bench"
+RESULTS = ROOT / "bench" / "results"
+PG = {"host": "127.0.0.1", "port": 5432, "user": "vpswg", "password": "vpswg"}
+REDIS_DB, CACHE_DB = 10, 11
+SECRET_KEY = secrets.token_urlsafe(50)
+GROUPS_PER_SIZE = {"S1": 10, "S10": 100}
+#: Pages of the harness itself (the reference, and the layout with nothing in it): measured
+#: for comparison, not held to the targets.
+HARNESS = {"baseline", "layout only"}
+
+TARGETS = {
+    "baseline_share": 0.5,
+    "p99_ms": 150,
+    "queries": 15,
+    "s10_s1": 1.2,
+    "pdf_overhead": 0.25,
+    "pdf_s": 1.5,
+    "notices_per_s": 150,
+    "gunicorn_mb": 250,
+    "celery_mb": 300,
+}
+
+
+def say(message: str) -> None:
+    print(f"\033[1m[bench]\033[0m {message}", flush=True)
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+
+def _pg(dbname: str = "postgres"):
+    import psycopg2
+
+    connection = psycopg2.connect(dbname=dbname, **PG)
+    connection.autocommit = True
+    return connection
+
+
+def _exists(name: str) -> bool:
+    connection = _pg()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        found = cursor.fetchone() is not None
+    connection.close()
+    return found
+
+
+def _drop(name: str) -> None:
+    connection = _pg()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
+        )
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    connection.close()
+
+
+def _create(name: str, template: str | None = None) -> None:
+    _drop(name)
+    connection = _pg()
+    with connection.cursor() as cursor:
+        if template:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                [template],
+            )
+            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def fingerprint() -> str:
+    """What the dataset depends on: the builders and every migration."""
+    digest = hashlib.sha256()
+    files = [
+        ROOT / "vpswg" / "demo" / "scale.py",
+        ROOT / "vpswg" / "management" / "commands" / "seed_scale.py",
+        *sorted(ROOT.glob("*/migrations/0*.py")),
+    ]
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _dataset_mark(name: str) -> str | None:
+    if not _exists(name):
+        return None
+    connection = _pg(name)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass('bench_dataset')")
+            if cursor.fetchone()[0] is None:
+                return None
+            cursor.execute("SELECT mark FROM bench_dataset")
+            row = cursor.fetchone()
+            return row[0] if row else None
+    finally:
+        connection.close()
+
+
+def _set_mark(name: str, mark: str) -> None:
+    connection = _pg(name)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_dataset (mark text)")
+        cursor.execute("DELETE FROM bench_dataset")
+        cursor.execute("INSERT INTO bench_dataset VALUES (%s)", [mark])
+    connection.close()
+
+
+def _table_sizes(name: str) -> dict[str, int]:
+    connection = _pg(name)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_live_tup FROM pg_stat_user_tables ORDER BY n_live_tup DESC"
+        )
+        rows = dict(cursor.fetchall())
+        cursor.execute("SELECT pg_database_size(%s)", [name])
+        rows["__bytes__"] = cursor.fetchone()[0]
+    connection.close()
+    return rows
+
+
+# --- Processes --------------------------------------------------------------------------------
+
+
+def app_env(database: str, email_port: int = 2525) -> dict[str, str]:
+    """Production settings, as docker-compose gives them, on this machine's services."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "CACHE_URL", "EMAIL_URL", "DJANGO_ENV"}
+    }
+    env.update(
+        DJANGO_ENV="production",
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        SECRET_KEY=SECRET_KEY,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_URL="https://127.0.0.1",
+        DATABASE_URL=f"postgres://vpswg:vpswg@127.0.0.1:5432/{database}",
+        REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
+        CACHE_URL=f"redis://127.0.0.1:6379/{CACHE_DB}",
+        EMAIL_URL=f"smtp://127.0.0.1:{email_port}",
+        STATIC_ROOT=str(WORK / "static"),
+        MEDIA_ROOT=str(WORK / "private"),
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def manage(database: str, *args: str, quiet: bool = True) -> None:
+    subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=app_env(database),
+        check=True,
+        stdout=subprocess.DEVNULL if quiet else None,
+    )
+
+
+def step(database: str, name: str, email_port: int = 2525) -> dict:
+    """Run a Django-side step (bench.steps) and return the JSON it prints last."""
+    done = subprocess.run(
+        [PYTHON, "-m", "bench.steps", name],
+        cwd=ROOT,
+        env=app_env(database, email_port),
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise RuntimeError(f"bench.steps {name} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM: the most resident memory the process ever had."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return 0.0
+    match = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(match.group(1)) / 1024 if match else 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    port: int
+
+    def request(self, path: str, cookie: str = "") -> tuple[int, dict, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection.request("GET", path, headers=self.headers(cookie))
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+        return response.status, dict(response.getheaders()), body
+
+    @staticmethod
+    def headers(cookie: str = "") -> dict[str, str]:
+        # As the TLS-terminating proxy would send them (docker-compose.yml).
+        headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+        if cookie:
+            headers["Cookie"] = cookie
+        return headers
+
+
+def start_gunicorn(database: str, log: Path) -> Server:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "vpswg.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            "--workers=2",
+            "--access-logfile=-",
+            "--error-logfile=-",
+            "--worker-tmp-dir=/dev/shm",
+        ],
+        cwd=ROOT,
+        env=app_env(database),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    server = Server(process, port)
+    for _ in range(120):
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn stopped at start: see {log}")
+        try:
+            if server.request("/healthz/")[0] == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"gunicorn did not answer /healthz/: see {log}")
+
+
+# --- Load -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Load:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(server: Server, path: str, cookie: str, seconds: int, connections: int) -> Load:
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for name, value in server.headers(cookie).items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run(
+        [*command, f"http://127.0.0.1:{server.port}{path}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    errors = sum(
+        int(n)
+        for n in re.findall(
+            r"(?:Non-2xx or 3xx responses|errors: connect \d+, read \d+, write \d+, timeout): (\d+)",
+            out,
+        )
+    )
+    return Load(rps, p50, p99, errors)
+
+
+@dataclass
+class PageResult:
+    name: str
+    role: str
+    path: str
+    queries: int
+    bytes: int
+    runs: list[Load] = field(default_factory=list)
+
+    @property
+    def rps(self) -> float:
+        return statistics.median(r.rps for r in self.runs)
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(r.p50_ms for r in self.runs)
+
+    @property
+    def p99(self) -> float:
+        return statistics.median(r.p99_ms for r in self.runs)
+
+    @property
+    def errors(self) -> int:
+        return sum(r.errors for r in self.runs)
+
+
+def check_page(name: str, role: str, status: int, headers: dict, body: bytes, reader: str) -> None:
+    """A page is measured only if it is the page: 200, not a sign-in form, and the members'
+    minutes carry no speaker (the dataset's people are named 'Scale Person ...'; the reader's
+    own name is in the page's menu)."""
+    if status != 200:
+        raise SystemExit(f"{name} ({role}) answered {status} {headers.get('Location', '')}")
+    if b'name="password"' in body:
+        raise SystemExit(f"{name} ({role}) shows a sign-in form: the session is not valid")
+    names = set(re.findall(rb"Scale Person \d{4}-\d{2}", body)) - {reader.encode()}
+    if name == "members' minutes" and names:
+        raise SystemExit("the members' minutes carry a speaker's name")
+    if name == "attributed minutes" and not names:
+        raise SystemExit("the attributed minutes carry no speaker: wrong page measured")
+
+
+def measure_pages(size: str, database: str, args) -> tuple[list[PageResult], dict]:
+    session = step(database, "prepare")
+    log = WORK / f"gunicorn-{size}.log"
+    server = start_gunicorn(database, log)
+    results: list[PageResult] = []
+    try:
+        for name, role, path in session["pages"]:
+            cookie = session["cookies"][role]
+            server.request(path, cookie)  # warm this page's code paths and caches
+            status, headers, body = server.request(path, cookie)
+            check_page(name, role, status, headers, body, session["member_name"])
+            page = PageResult(name, role, path, int(headers["X-Bench-Queries"]), len(body))
+            wrk(server, path, cookie, args.warmup, args.connections)
+            for _ in range(args.runs):
+                page.runs.append(wrk(server, path, cookie, args.duration, args.connections))
+            results.append(page)
+            say(
+                f"{size} {name:<20} {page.rps:7.1f} req/s  p50 {page.p50:6.1f} ms  "
+                f"p99 {page.p99:6.1f} ms  {page.queries} queries"
+            )
+        workers = children(server.process.pid)
+        memory = {"gunicorn_worker_mb": max(peak_rss_mb(pid) for pid in workers)}
+    finally:
+        stop(server.process)
+    return results, memory
+
+
+# --- Mail -------------------------------------------------------------------------------------
+
+
+class Mailbox:
+    """A local SMTP server that keeps, per message, when it came, to whom, and whether it
+    carries a calendar invitation (the convening notice)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.messages: list[tuple[float, str, bool, str]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        content = envelope.content
+        match = re.search(rb"^Message-ID:\s*(\S+)", content, re.M | re.I)
+        with self.lock:
+            for recipient in envelope.rcpt_tos:
+                self.messages.append(
+                    (
+                        time.time(),
+                        recipient.lower(),
+                        b"text/calendar" in content,
+                        match.group(1).decode() if match else "",
+                    )
+                )
+        return "250 OK"
+
+    def calendar_messages(self) -> list[tuple[float, str, bool, str]]:
+        with self.lock:
+            return [m for m in self.messages if m[2]]
+
+
+def measure_convening(database: str, args) -> dict:
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = app_env(database, port)
+    subprocess.run(
+        [PYTHON, "-m", "celery", "-A", "vpswg", "purge", "-f"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    log = WORK / "celery.log"
+    worker = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "celery",
+            "-A",
+            "vpswg",
+            "worker",
+            "-c",
+            "2",
+            "-l",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            "bench@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(120):
+            if "ready." in log.read_text():
+                break
+            if worker.poll() is not None:
+                raise SystemExit(f"the Celery worker stopped: see {log}")
+            time.sleep(0.5)
+        cpu_before = time.process_time()  # this process runs the SMTP server, and little else
+        started = step(database, "convene", port)
+        expected = started["expected"]
+        deadline = time.time() + args.convening_timeout
+        last_count, quiet_since = -1, time.time()
+        while time.time() < deadline:
+            count = len(mailbox.calendar_messages())
+            if count != last_count:
+                last_count, quiet_since = count, time.time()
+            elif count >= expected and time.time() - quiet_since > 5:
+                break  # all arrived, and nothing more for 5 s (a duplicate would show here)
+            time.sleep(0.2)
+        messages = mailbox.calendar_messages()
+        smtp_cpu = time.process_time() - cpu_before
+        memory = max(peak_rss_mb(pid) for pid in [worker.pid, *children(worker.pid)])
+        worker_cpu = sum(cpu_seconds(pid) for pid in [worker.pid, *children(worker.pid)])
+    finally:
+        stop(worker)
+        controller.stop()
+    per_recipient = Counter(m[1] for m in messages)
+    last = max((m[0] for m in messages), default=started["started"])
+    elapsed = last - started["started"]
+    return {
+        "groups": started["groups"],
+        "expected": expected,
+        "received": len(messages),
+        "recipients": len(per_recipient),
+        "duplicates": sum(n - 1 for n in per_recipient.values() if n > 1),
+        "distinct_message_ids": len({m[3] for m in messages}),
+        "seconds": round(elapsed, 2),
+        "per_second": round(len(messages) / elapsed, 1) if elapsed > 0 else 0.0,
+        "celery_worker_mb": round(memory, 1),
+        "worker_cpu_s": round(worker_cpu, 1),
+        "smtp_server_cpu_s": round(smtp_cpu, 1),
+    }
+
+
+# --- Datasets ---------------------------------------------------------------------------------
+
+
+def ensure_dataset(
+    size: str, groups: int, years: int, rebuild: bool, previous: tuple | None
+) -> str:
+    name = f"vpswg_bench_{size.lower()}"
+    mark = f"{fingerprint()}:{groups}:{years}"
+    if not rebuild and _dataset_mark(name) == mark:
+        say(f"{size}: dataset {name} is up to date ({groups} groups)")
+        return name
+    began = time.monotonic()
+    start = 1
+    if previous and previous[1] < groups:
+        # Grow the smaller dataset rather than build its groups again.
+        say(f"{size}: copying {previous[0]} and adding {groups - previous[1]} groups")
+        _create(name, template=previous[0])
+        start = previous[1] + 1
+    else:
+        say(f"{size}: building {groups} groups into {name}")
+        _create(name)
+        manage(name, "migrate", "--noinput")
+    manage(
+        name,
+        "seed_scale",
+        f"--groups={groups - start + 1}",
+        f"--start={start}",
+        f"--years={years}",
+    )
+    connection = _pg(name)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    connection.close()
+    _set_mark(name, mark)
+    say(f"{size}: built in {time.monotonic() - began:.0f} s")
+    return name
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        say("installing wrk")
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+        return
+    raise SystemExit(
+        "wrk is missing: install it (e.g. 'sudo apt-get install wrk') and run make bench again."
+    )
+
+
+# --- Report -----------------------------------------------------------------------------------
+
+
+def ok(flag: bool) -> str:
+    return "yes" if flag else "**no**"
+
+
+def report(
+    pages: dict[str, list[PageResult]],
+    memory: dict,
+    pdf: dict | None,
+    convening: dict | None,
+    sizes: dict[str, tuple[str, int]],
+    args,
+) -> str:
+    today = date.today().isoformat()
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    lines = [
+        f"# vpswg benchmark, {today}",
+        "",
+        f"Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}.",
+        f"Server: gunicorn, 2 sync workers, `DJANGO_ENV=production`, PostgreSQL on loopback, "
+        f"Redis for cache and sessions. Load: wrk, {args.connections} connections, "
+        f"{args.duration} s per run after a {args.warmup} s warm-up, median of {args.runs} runs.",
+        "",
+    ]
+    for size, (database, groups) in sizes.items():
+        tables = _table_sizes(database)
+        lines.append(
+            f"{size}: {groups} groups, {args.years} years each; database "
+            f"{tables['__bytes__'] / 2**20:.0f} MB; contributions {tables.get('meetings_contribution', 0):,}, "
+            f"meetings {tables.get('meetings_meeting', 0):,}, invitations {tables.get('meetings_invitation', 0):,}, "
+            f"notifications {tables.get('vpswg_notification', 0):,}, activities {tables.get('activities_activity', 0):,}."
+        )
+    if pages:
+        lines += _pages_table(pages)
+    lines += [
+        "",
+        "## Memory",
+        "",
+        "| Process | Peak RSS (MB) | Target | Met |",
+        "|---|---:|---:|:---:|",
+    ]
+    for size, values in memory.items():
+        if "gunicorn_worker_mb" in values:
+            mb = values["gunicorn_worker_mb"]
+            lines.append(
+                f"| gunicorn worker after the {size} page runs | {mb:.0f} | < {TARGETS['gunicorn_mb']} | {ok(mb < TARGETS['gunicorn_mb'])} |"
+            )
+    if convening:
+        mb = convening["celery_worker_mb"]
+        lines.append(
+            f"| Celery worker (largest process) after the convening | {mb:.0f} | < {TARGETS['celery_mb']} | {ok(mb < TARGETS['celery_mb'])} |"
+        )
+    if pdf:
+        lines += [
+            "",
+            "## Members' minutes PDF",
+            "",
+            "| Pages | Contributions | vpswg (view, warm median) | WeasyPrint alone, same HTML | Overhead | Met |",
+            "|---:|---:|---:|---:|---:|:---:|",
+            f"| {pdf['pages']} | {pdf['contributions']} | {pdf['ours_s']:.3f} s | {pdf['weasyprint_s']:.3f} s | "
+            f"{pdf['overhead']:+.0%} | {ok(pdf['overhead'] <= TARGETS['pdf_overhead'] and pdf['ours_s'] < TARGETS['pdf_s'])} |",
+        ]
+    if convening:
+        c = convening
+        lines += [
+            "",
+            "## Convening",
+            "",
+            "| Groups | Notices expected | Received | Recipients | Duplicates | Distinct Message-IDs | Seconds | Notices/s | Met |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
+            f"| {c['groups']} | {c['expected']} | {c['received']} | {c['recipients']} | {c['duplicates']} | "
+            f"{c['distinct_message_ids']} | {c['seconds']} | {c['per_second']} | "
+            f"{ok(c['per_second'] >= TARGETS['notices_per_s'] and c['duplicates'] == 0 and c['received'] == c['expected'])} |",
+            "",
+            "From the daily job's start to the last notice at the SMTP server: the fan-out per "
+            "group, each notice rendered in its recipient's language with its calendar file, "
+            "written to the outbox, then delivered by one worker (concurrency 2). CPU used: "
+            f"the worker's processes {c['worker_cpu_s']} s, the local SMTP server "
+            f"{c['smtp_server_cpu_s']} s, on {os.cpu_count()} cores.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _pages_table(pages: dict[str, list[PageResult]]) -> list[str]:
+    lines = ["", "## Pages", ""]
+    header = "| Page | Role |"
+    rule = "|---|---|"
+    for size in pages:
+        header += f" {size} req/s | {size} % of baseline | {size} p50 ms | {size} p99 ms | {size} queries |"
+        rule += "---:|---:|---:|---:|---:|"
+    if len(pages) == 2:
+        header += " S10/S1 p50 | S10/S1 p99 | Targets met |"
+        rule += "---:|---:|:---:|"
+    lines += [header, rule]
+    sizes_list = list(pages)
+    baselines = {size: next(p for p in pages[size] if p.name == "baseline") for size in pages}
+    for index, first in enumerate(pages[sizes_list[0]]):
+        row = f"| {first.name} | {first.role} |"
+        missed: list[str] = []
+        for size in sizes_list:
+            page = pages[size][index]
+            share = page.rps / baselines[size].rps
+            row += f" {page.rps:.0f} | {share:.0%} | {page.p50:.1f} | {page.p99:.1f} | {page.queries} |"
+            if page.name in HARNESS:
+                continue
+            if share < TARGETS["baseline_share"]:
+                missed.append(f"req/s {size}")
+            if page.p99 >= TARGETS["p99_ms"]:
+                missed.append(f"p99 {size}")
+            if page.queries > TARGETS["queries"]:
+                missed.append(f"queries {size}")
+            if page.errors:
+                missed.append(f"errors {size}")
+        if len(pages) == 2:
+            small, big = pages[sizes_list[0]][index], pages[sizes_list[1]][index]
+            r50, r99 = big.p50 / small.p50, big.p99 / small.p99
+            if first.name not in HARNESS:
+                if r50 > TARGETS["s10_s1"]:
+                    missed.append("S10/S1")
+                if small.queries != big.queries:
+                    missed.append("same queries")
+            verdict = (
+                "—"
+                if first.name in HARNESS
+                else ("all" if not missed else "missed: " + ", ".join(missed))
+            )
+            row += f" {r50:.2f} | {r99:.2f} | {verdict} |"
+        lines.append(row)
+    lines += [
+        "",
+        f"Targets: at least {TARGETS['baseline_share']:.0%} of the baseline's requests/s, p99 under "
+        f"{TARGETS['p99_ms']} ms, at most {TARGETS['queries']} queries and the same count at S1 and "
+        f"S10, S10/S1 p50 within {TARGETS['s10_s1']}x. Errors (non-2xx, socket) during the runs: "
+        + ", ".join(f"{size} {sum(p.errors for p in pages[size])}" for size in pages)
+        + ".",
+    ]
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="S1=10,S10=100", help="name=groups,...")
+    parser.add_argument("--years", type=int, default=12)
+    parser.add_argument("--duration", type=int, default=15, help="seconds per run")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per page")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--only", choices=["pages", "pdf", "convening"], action="append")
+    parser.add_argument("--convening-timeout", type=int, default=600)
+    parser.add_argument("--rebuild", action="store_true", help="build the datasets again")
+    parser.add_argument("--output", type=Path, default=RESULTS / f"{date.today().isoformat()}.md")
+    args = parser.parse_args()
+    only = set(args.only or ["pages", "pdf", "convening"])
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    ensure_wrk()
+    sizes: dict[str, tuple[str, int]] = {}
+    previous = None
+    for item in args.sizes.split(","):
+        size, groups = item.split("=")
+        database = ensure_dataset(size, int(groups), args.years, args.rebuild, previous)
+        sizes[size] = (database, int(groups))
+        previous = (database, int(groups))
+    manage(next(iter(sizes.values()))[0], "collectstatic", "--noinput")
+
+    pages: dict[str, list[PageResult]] = {}
+    memory: dict[str, dict] = {}
+    if "pages" in only:
+        for size, (database, _) in sizes.items():
+            pages[size], memory[size] = measure_pages(size, database, args)
+    largest = previous[0]
+    pdf = convening = None
+    if only & {"pdf", "convening"}:
+        scratch = "vpswg_bench_scratch"
+        say(f"copying {largest} for the PDF and the convening (they write)")
+        _create(scratch, template=largest)
+        try:
+            if "pdf" in only:
+                try:
+                    pdf = step(scratch, "pdf")
+                    say(f"PDF: {pdf}")
+                except RuntimeError as error:  # the pages' results are kept all the same
+                    say(str(error))
+            if "convening" in only:
+                convening = measure_convening(scratch, args)
+                say(f"convening: {convening}")
+        finally:
+            _drop(scratch)
+    text = report(pages, memory, pdf, convening, sizes, args)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text)
+    raw = {
+        "pages": {
+            size: [
+                {
+                    "name": p.name,
+                    "role": p.role,
+                    "queries": p.queries,
+                    "bytes": p.bytes,
+                    "runs": [vars(r) for r in p.runs],
+                }
+                for p in results
+            ]
+            for size, results in pages.items()
+        },
+        "memory": memory,
+        "pdf": pdf,
+        "convening": convening,
+    }
+    args.output.with_suffix(".json").write_text(json.dumps(raw, indent=1))
+    print(text)
+    say(
+        f"written to {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}"
+    )
+
+
+if __name__ == "__main__":
+    main()

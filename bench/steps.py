@@ -1,0 +1,274 @@
+"""The benchmark's steps that run inside Django: ``python -m bench.steps <step>``.
+
+Each runs in its own process with the environment the orchestrator (``bench.run``) gives it,
+so it sees the database of the size being measured, with the production settings the server
+runs on. Each prints one JSON object on its last line of output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import sys
+import time
+
+import django
+
+GROUP = "scale-0001"
+#: The member who reads (an account with the member role only).
+MEMBER_EMAIL = "user10@scale-0001.example.org"
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    django.setup()
+
+
+def _totp(user) -> str:
+    """A fresh TOTP authenticator for ``user`` (the privileged roles must have one)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def _sign_in(user, secret: str | None, password: str):
+    """Sign in through allauth's forms as a browser would; returns the signed-in client."""
+    from allauth.mfa.totp.internal.auth import hotp_value
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": password}, secure=True
+    )
+    if response.status_code != 302:
+        raise SystemExit(f"sign-in of {user.email} failed: {response.status_code}")
+    if secret is not None:
+        code = f"{hotp_value(secret, int(time.time()) // 30):06d}"
+        response = client.post(reverse("mfa_authenticate"), {"code": code}, secure=True)
+        if response.status_code != 302:
+            raise SystemExit(f"second factor of {user.email} failed: {response.status_code}")
+    return client
+
+
+def _cookie_header(client) -> str:
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
+
+
+def prepare() -> dict:
+    """Sessions for the three roles (as Cookie headers), and the pages to measure."""
+    session = prepare_clients()
+    cookies = {role: _cookie_header(client) for role, client in session.pop("clients").items()}
+    return {"cookies": cookies, **session}
+
+
+def prepare_clients() -> dict:
+    """Signed-in clients for the three roles, and the pages to measure."""
+    from meetings.models import Minutes
+    from vpswg.management.commands.seed_scale import PASSWORD
+    from vpswg.models import RoleAssignment, User, WorkingGroup
+    from vpswg.scoping import group_scope
+
+    group = WorkingGroup.objects.get(slug=GROUP)
+    with group_scope(group):
+        secretariat = RoleAssignment.objects.select_related("user").get(role="secretariat").user
+        seat = (
+            RoleAssignment.objects.select_related("user")
+            .filter(role="coordination")
+            .order_by("id")
+            .first()
+            .user
+        )
+        minutes = Minutes.objects.select_related("meeting").get(status="circulated")
+        meeting = minutes.meeting.pk
+    member = User.objects.get(email=MEMBER_EMAIL)
+    clients = {
+        "member": _sign_in(member, None, PASSWORD),
+        "secretariat": _sign_in(secretariat, _totp(secretariat), PASSWORD),
+        "coordination": _sign_in(seat, _totp(seat), PASSWORD),
+    }
+    g = f"/{GROUP}"
+    pages = [
+        ("baseline", "member", "/_bench/baseline/"),
+        ("layout only", "member", f"{g}/_bench/chrome/"),
+        ("group dashboard", "member", f"{g}/"),
+        ("meetings list", "member", f"{g}/meetings/"),
+        ("meeting page", "member", f"{g}/meetings/{meeting}/"),
+        ("members' minutes", "member", f"{g}/meetings/{meeting}/minutes/"),
+        ("attributed minutes", "secretariat", f"{g}/meetings/{meeting}/minutes/"),
+        ("directory", "member", f"{g}/members/"),
+        ("applications review", "coordination", f"{g}/members/applications/"),
+        ("activity register", "secretariat", f"{g}/activities/"),
+        ("reports", "secretariat", f"{g}/reports/"),
+    ]
+    return {"clients": clients, "pages": pages, "member_name": member.full_name}
+
+
+def _pages(pdf: bytes) -> int:
+    """Pages of a PDF, as poppler's pdfinfo counts them (WeasyPrint compresses its objects)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        out = subprocess.run(["pdfinfo", f.name], capture_output=True, text=True, check=True)
+    return int(re.search(r"^Pages:\s+(\d+)", out.stdout, re.M).group(1))
+
+
+def _long_minutes(group, contributions: int):
+    """A held plenary whose circulated minutes have ``contributions`` contributions."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.models import Contribution, Meeting, Minutes, MinutesSection
+    from vpswg.demo.scale import CLAUSES, TOPICS, approved_version
+    from vpswg.models import RoleAssignment
+
+    secretariat_id = RoleAssignment.objects.filter(role="secretariat").values_list(
+        "user_id", flat=True
+    )[0]
+    meeting = Meeting.objects.create(
+        working_group=group,
+        kind=Meeting.Kind.PLENARY,
+        title=f"Long plenary ({contributions} contributions)",
+        start=timezone.now() - timedelta(days=2),
+        status=Meeting.Status.HELD,
+    )
+    minutes = Minutes.objects.create(
+        working_group=group, meeting=meeting, summary=CLAUSES[0], status=Minutes.Status.CIRCULATED
+    )
+    sections = MinutesSection.objects.bulk_create(
+        [
+            MinutesSection(
+                working_group=group, minutes=minutes, position=n, title=TOPICS[n % len(TOPICS)]
+            )
+            for n in range(8)
+        ]
+    )
+    Contribution.objects.bulk_create(
+        [
+            Contribution(
+                working_group=group,
+                section=sections[n % 8],
+                position=n,
+                text="; ".join(CLAUSES[(n + k) % len(CLAUSES)] for k in range(3)).capitalize()
+                + ".",
+            )
+            for n in range(contributions)
+        ]
+    )
+    version = approved_version(minutes, secretariat_id)
+    version.save()
+    minutes.current_version = version
+    minutes.circulated_version = version
+    minutes.save(update_fields=["current_version", "circulated_version"])
+    return minutes
+
+
+def pdf(runs: int = 7) -> dict:
+    """The members' minutes PDF of 20 pages through the product (the view, as a member) against
+    WeasyPrint alone on the same HTML and stylesheet (no fetcher, nothing cached)."""
+    from weasyprint import CSS, HTML
+
+    from meetings.minutes_views import PDF_STYLESHEETS, minutes_pdf_html, render_minutes_pdf
+    from vpswg import pdf as vpswg_pdf
+    from vpswg.management.commands.seed_scale import PASSWORD
+    from vpswg.models import User, WorkingGroup
+    from vpswg.scoping import group_scope
+
+    group = WorkingGroup.objects.get(slug=GROUP)
+    member = User.objects.get(email=MEMBER_EMAIL)
+    contributions, pages = 160, 0
+    with group_scope(group):
+        for _ in range(6):
+            minutes = _long_minutes(group, contributions)
+            content = minutes.circulated_version.members
+            pages = _pages(render_minutes_pdf(group, content, reader=member))
+            if pages == 20:
+                break
+            contributions = max(
+                8, round(contributions * (20 / pages + (0.02 if pages < 20 else -0.02)))
+            )
+    client = _sign_in(member, None, PASSWORD)
+    url = f"/{GROUP}/meetings/{minutes.meeting_id}/minutes.pdf"
+
+    def ours() -> float:
+        began = time.perf_counter()
+        response = client.get(url, secure=True)
+        elapsed = time.perf_counter() - began
+        assert response.status_code == 200 and _pages(response.content) == pages, response
+        return elapsed
+
+    with group_scope(group):
+        html = minutes_pdf_html(group, content, reader=member)
+    css = "".join(vpswg_pdf.static_path(name).read_text() for name in PDF_STYLESHEETS)
+
+    def alone() -> float:
+        began = time.perf_counter()
+        HTML(string=html).write_pdf(stylesheets=[CSS(string=css)])
+        return time.perf_counter() - began
+
+    for _ in range(2):  # warm: templates, fonts, stylesheet
+        ours()
+        alone()
+    ours_times = [ours() for _ in range(runs)]
+    alone_times = [alone() for _ in range(runs)]
+    ours_median, alone_median = statistics.median(ours_times), statistics.median(alone_times)
+    return {
+        "pages": pages,
+        "contributions": contributions,
+        "ours_s": round(ours_median, 3),
+        "weasyprint_s": round(alone_median, 3),
+        "overhead": round(ours_median / alone_median - 1, 3),
+    }
+
+
+def convene() -> dict:
+    """Move every group's next plenary ten days ahead, count who will be told, and start the
+    daily job through the broker (the worker fans it out per group)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.models import Meeting
+    from members.models import Representative
+    from vpswg.scoping import scopes_disabled
+
+    with scopes_disabled():
+        planned = Meeting.objects.filter(kind="plenary", status="planned")
+        planned.update(start=timezone.now() + timedelta(days=10))
+        groups = planned.values("working_group").distinct().count()
+        recipients = (
+            Representative.objects.filter(
+                working_group__in=planned.values("working_group"),
+                end_date__isnull=True,
+                institution__standing="active",
+            )
+            .values("user")
+            .distinct()
+            .count()
+        )
+    from meetings.tasks import daily
+
+    began = time.time()
+    daily.delay()
+    return {"groups": groups, "expected": recipients, "started": began}
+
+
+def main() -> None:
+    step = sys.argv[1]
+    _setup()
+    result = {"prepare": prepare, "pdf": pdf, "convene": convene}[step]()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
