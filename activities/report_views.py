@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from activities import reports
 from activities.forms import PeriodForm
 from activities.models import ReportJob
+from vpswg.db import reporting
 from vpswg.permissions import can, requires
 from vpswg.roles import Action
 from vpswg.uploads import attachment_response
@@ -30,8 +31,9 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, int | None, int | None]:
 def index(request: HttpRequest) -> HttpResponse:
     form, start, end = _period(request)
     group = request.working_group
-    totals = reports.totals(group, start, end)
-    attendance = reports.attendance_by_pillar(group, start, end)
+    with reporting():
+        totals = reports.totals(group, start, end)
+        attendance = reports.attendance_by_pillar(group, start, end)
     return render(
         request,
         "reports/index.html",
@@ -49,10 +51,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def csv_export(request: HttpRequest) -> HttpResponse:
     _, start, end = _period(request)
-    response = HttpResponse(
-        reports.csv_export(request.working_group, start, end),
-        content_type="text/csv; charset=utf-8",
-    )
+    with reporting():
+        body = reports.csv_export(request.working_group, start, end)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     period = f"-{start or ''}-{end or ''}" if start or end else ""
     response["Content-Disposition"] = (
         f'attachment; filename="activities-{request.working_group.slug}{period}.csv"'
@@ -64,11 +65,13 @@ def csv_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 def state(request: HttpRequest) -> HttpResponse:
     full = can(request, Action.VIEW_STATE_PARTICIPATION)
+    with reporting():
+        plenaries = reports.participation(request.working_group, full=full)
     return render(
         request,
         "reports/state.html",
         {
-            "plenaries": reports.participation(request.working_group, full=full),
+            "plenaries": plenaries,
             "full": full,
             "small": reports.SMALL,
         },

@@ -9,11 +9,13 @@ from vpswg.celery import TenantTask, app
 def annual_report(working_group_id: int, job_id: int) -> int:
     from activities.annual import build
     from activities.models import ReportJob
+    from vpswg.db import reporting
 
     # Claim the job: a second run of the task (a redelivery) finds it taken and does nothing.
     if not ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
         status=ReportJob.Status.RUNNING
     ):
         return 0
-    build(ReportJob.objects.get(pk=job_id))
+    with reporting():
+        build(ReportJob.objects.get(pk=job_id))
     return job_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
+from django.db.models import Prefetch, Q, Sum, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from activities import services
 from activities.forms import ActivityForm, OutreachForm
-from activities.models import Activity, Evidence, OutreachEntry
+from activities.models import Activity, Evidence, OutreachEntry, ParticipantCount
+from members.models import Institution
 from vpswg.permissions import can, requires
 from vpswg.roles import Action
 from vpswg.uploads import attachment_response
@@ -37,9 +38,7 @@ def _activity(request: HttpRequest, pk: int) -> Activity:
 @requires(Action.VIEW_ACTIVITIES)
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
-    qs = (
-        _visible(request).annotate(people=Sum("participants__total")).prefetch_related("organisers")
-    )
+    qs = _visible(request)
     kind, year, status = (
         request.GET.get("kind", ""),
         request.GET.get("year", ""),
@@ -51,7 +50,24 @@ def register(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(start_date__year=int(year))
     if status in Activity.Status.values:
         qs = qs.filter(status=status)
-    page = Paginator(qs.order_by("-start_date", "-id"), 50).get_page(request.GET.get("page"))
+    # Count and slice the plain rows; the sums and organisers are for the page's rows only.
+    page = Paginator(
+        qs.order_by("-start_date", "-id").only(
+            "pk", "title", "kind", "start_date", "place", "status"
+        ),
+        50,
+    ).get_page(request.GET.get("page"))
+    sums = dict(
+        ParticipantCount.objects.filter(activity__in=[a.pk for a in page.object_list])
+        .values_list("activity")
+        .annotate(people=Sum("total"))
+        .order_by()
+    )
+    prefetch_related_objects(
+        page.object_list, Prefetch("organisers", queryset=Institution.objects.only("pk", "name"))
+    )
+    for activity in page.object_list:
+        activity.people = sums.get(activity.pk, 0)
     years = sorted({d.year for d in _visible(request).dates("start_date", "year")}, reverse=True)
     return render(
         request,

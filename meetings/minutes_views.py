@@ -15,6 +15,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -75,6 +77,12 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("version") == "dissemination":
         return _reader(request, meeting, minutes, "dissemination")
     if can(request, Action.EDIT_MINUTES):
+        if (
+            minutes is not None
+            and minutes.status != Minutes.Status.DRAFT
+            and (minutes.status == Minutes.Status.ADOPTED or request.GET.get("edit") != "1")
+        ):
+            return _attributed_reader(request, meeting, minutes)
         return _editor(request, meeting, minutes)
     if (
         can(request, Action.REVIEW_MINUTES)
@@ -92,6 +100,46 @@ def _reader(request, meeting, minutes, column: str) -> HttpResponse:
         request,
         "meetings/minutes/read.html",
         {"meeting": meeting, "minutes": minutes, "content": content, "rendering": column},
+    )
+
+
+def _versions_context(meeting, minutes) -> dict:
+    """The versions and, for circulated minutes, the plenaries that may adopt them."""
+    return {
+        "versions": list(
+            minutes.versions.prefetch_related("reviews__reviewer").order_by("-number")
+        ),
+        "later_plenaries": list(
+            Meeting.objects.filter(
+                kind=Meeting.Kind.PLENARY,
+                start__gt=meeting.start,
+                status__in=[Meeting.Status.CONVENED, Meeting.Status.HELD],
+            ).order_by("start")
+        )
+        if minutes.status == Minutes.Status.CIRCULATED
+        else [],
+    }
+
+
+def _attributed_reader(request, meeting, minutes) -> HttpResponse:
+    """Submitted, approved, circulated or adopted minutes, as the Secretariat reads them: the
+    attributed rendering of the version under way, read-only. Editing is a deliberate step
+    (``?edit=1``), since it makes the minutes a draft again; adopted minutes are final."""
+    version = minutes.current_version
+    service.log_access(
+        minutes=minutes, user=request.user, kind=Kind.ATTRIBUTED, version_number=version.number
+    )
+    return render(
+        request,
+        "meetings/minutes/attributed.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "version": version,
+            "content": _version_column(version.pk, "attributed"),
+            "editable": minutes.status != Minutes.Status.ADOPTED,
+            **_versions_context(meeting, minutes),
+        },
     )
 
 
@@ -147,29 +195,46 @@ def _editor_context(request, meeting, minutes) -> dict:
         .select_related("user", "institution")
         .order_by("institution__name", "user__full_name")
     )
+    speakers = [
+        (f"user:{r.user_id}", f"{r.user.get_full_name()} — {r.institution.name}") for r in reps
+    ] + [(f"guest:{g.pk}", str(g)) for g in Guest.objects.order_by("name")]
+    institutions = list(Institution.objects.order_by("name").values_list("pk", "name"))
+    # Every contribution and action item has a select of the same people or institutions:
+    # the options are rendered once and only the selected one differs (a page of 40
+    # contributions and 60 representatives would otherwise render 2,400 option nodes).
+    speaker_options = _options(speakers)
+    institution_options = _options(institutions)
+    for section in sections:
+        for c in section.contributions.all():
+            c.speaker_options = _selected(speaker_options, c.speaker_key)
+        for a in section.action_items.all():
+            a.institution_options = _selected(institution_options, a.institution_id)
     return {
         "meeting": meeting,
         "minutes": minutes,
         "sections": sections,
         "findings": findings,
         "findings_by_target": by_target,
-        "speakers": [
-            (f"user:{r.user_id}", f"{r.user.get_full_name()} — {r.institution.name}") for r in reps
-        ],
-        "guests": [(f"guest:{g.pk}", str(g)) for g in Guest.objects.order_by("name")],
-        "institutions": list(Institution.objects.order_by("name").values_list("pk", "name")),
-        "versions": list(
-            minutes.versions.prefetch_related("reviews__reviewer").order_by("-number")
+        "edit_url": reverse(
+            "meetings:minutes_edit", kwargs={"wg": request.working_group.slug, "pk": meeting.pk}
         ),
-        "later_plenaries": list(
-            Meeting.objects.filter(
-                kind=Meeting.Kind.PLENARY,
-                start__gt=meeting.start,
-                status__in=[Meeting.Status.CONVENED, Meeting.Status.HELD],
-            ).order_by("start")
-        ),
+        "speaker_options": speaker_options,
+        "institution_options": institution_options,
+        **_versions_context(meeting, minutes),
         "preview": redaction.members(minutes) if request.GET.get("preview") == "members" else None,
     }
+
+
+def _options(choices) -> str:
+    return format_html_join("", '<option value="{}">{}</option>', choices)
+
+
+def _selected(options: str, value) -> str:
+    """``options`` with ``value`` selected (the values are escaped as they were rendered)."""
+    if value in (None, ""):
+        return options
+    marker = format_html('value="{}"', value)
+    return mark_safe(options.replace(marker + ">", marker + " selected>", 1))
 
 
 def _editor(request, meeting, minutes, status: int = 200, **extra) -> HttpResponse:
@@ -232,6 +297,14 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def render_minutes_pdf(group, content: dict, *, reader=None) -> bytes:
     """The PDF of one rendering, in the group's language, with the Chatham House notice on
     every page and, for a named reader, a watermark naming them and the time."""
+    return pdf.render(minutes_pdf_html(group, content, reader=reader), stylesheets=PDF_STYLESHEETS)
+
+
+PDF_STYLESHEETS = ("css/minutes-pdf.css",)
+
+
+def minutes_pdf_html(group, content: dict, *, reader=None) -> str:
+    """The HTML the PDF is made of (apart, so the benchmark can time WeasyPrint alone on it)."""
     with translation.override(group.default_language), timezone.override(group.zone):
         watermark = ""
         if reader is not None:
@@ -240,7 +313,7 @@ def render_minutes_pdf(group, content: dict, *, reader=None) -> bytes:
                 "email": reader.email,
                 "time": timezone.localtime().strftime("%Y-%m-%d %H:%M %Z"),
             }
-        html = render_to_string(
+        return render_to_string(
             "meetings/minutes/pdf.html",
             {
                 "group": group,
@@ -250,7 +323,6 @@ def render_minutes_pdf(group, content: dict, *, reader=None) -> bytes:
                 "LANGUAGE_CODE": group.default_language,
             },
         )
-    return pdf.render(html, stylesheets=("css/minutes-pdf.css",))
 
 
 def _parse_start(content: dict):

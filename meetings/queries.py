@@ -21,11 +21,28 @@ def visible_meetings(can_manage: bool):
     return qs
 
 
+LIST_FIELDS = ("pk", "kind", "title", "start", "venue", "status")
+
+
+def with_answers(meetings: list[Meeting]) -> list[Meeting]:
+    """Set ``invited`` and ``attending`` (institutions answering yes) on a page of meetings:
+    one query for the page, instead of counting over every meeting before paginating."""
+    counts = {
+        row["meeting"]: row
+        for row in Invitation.objects.filter(meeting__in=[m.pk for m in meetings])
+        .values("meeting")
+        .annotate(invited=Count("id"), attending=Count("id", filter=Q(answer="yes")))
+        .order_by()
+    }
+    for meeting in meetings:
+        row = counts.get(meeting.pk, {})
+        meeting.invited, meeting.attending = row.get("invited", 0), row.get("attending", 0)
+    return meetings
+
+
 def meeting_list(*, can_manage: bool, kind: str = "", year: int | None = None):
-    qs = visible_meetings(can_manage).annotate(
-        invited=Count("invitations", distinct=True),
-        attending=Count("invitations", filter=Q(invitations__answer="yes"), distinct=True),
-    )
+    """Upcoming and past meetings (the rows a list shows; ``with_answers`` adds the counts)."""
+    qs = visible_meetings(can_manage).only(*LIST_FIELDS)
     if kind:
         qs = qs.filter(kind=kind)
     if year:
@@ -71,39 +88,50 @@ def meeting_page(meeting: Meeting, *, with_invitations: bool) -> MeetingPage:
         .order_by("position", "id")
     )
     page = MeetingPage(meeting=meeting, agenda=agenda)
-    invitations = (
-        list(
+    if with_invitations:
+        page.invitations = list(
             Invitation.objects.filter(meeting=meeting)
             .select_related("institution", "answered_by")
             .prefetch_related("attendees")
             .order_by("institution__pillar", "institution__name")
         )
-        if with_invitations
-        else list(Invitation.objects.filter(meeting=meeting).only("answer"))
-    )
-    page.answers = Counter(i.answer for i in invitations)
-    if with_invitations:
-        page.invitations = invitations
-    attendance = list(
-        Attendance.objects.filter(meeting=meeting)
-        .select_related("user", "institution")
-        .order_by("institution__name", "user__full_name")
-    )
-    if with_invitations:
-        page.attendance = attendance
+        page.answers = Counter(i.answer for i in page.invitations)
+        page.attendance = list(
+            Attendance.objects.filter(meeting=meeting)
+            .select_related("user", "institution")
+            .order_by("institution__name", "user__full_name")
+        )
+        present = [
+            (a.institution_id, a.institution.pillar, a.institution.participation)
+            for a in page.attendance
+        ]
+    else:
+        # Members see counts only: no rows are loaded, only what is counted.
+        page.answers = Counter(
+            dict(
+                Invitation.objects.filter(meeting=meeting)
+                .values_list("answer")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+        )
+        present = list(
+            Attendance.objects.filter(meeting=meeting).values_list(
+                "institution_id", "institution__pillar", "institution__participation"
+            )
+        )
     pillars = {p.value: PillarAttendance(p.value, str(p.label)) for p in Pillar}
     seen: set[int] = set()
-    for row in attendance:
-        inst = row.institution
-        if inst.participation == Institution.Participation.OBSERVER and not inst.pillar:
-            if inst.pk not in seen:
+    for institution, pillar, participation in present:
+        if participation == Institution.Participation.OBSERVER and not pillar:
+            if institution not in seen:
                 page.observers_present += 1
-        elif inst.pillar in pillars:
-            entry = pillars[inst.pillar]
+        elif pillar in pillars:
+            entry = pillars[pillar]
             entry.people += 1
-            if inst.pk not in seen:
+            if institution not in seen:
                 entry.institutions += 1
-        seen.add(inst.pk)
+        seen.add(institution)
     page.by_pillar = list(pillars.values())
     return page
 

@@ -148,11 +148,17 @@ class DirectorySection:
 def directory(working_group: WorkingGroup) -> list[DirectorySection]:
     """Active institutions by pillar, observers apart, each with its current representatives:
     two queries."""
-    current = Representative.objects.filter(end_date__isnull=True).select_related("user")
+    current = (
+        Representative.objects.filter(end_date__isnull=True)
+        .select_related("user")
+        .only("pk", "kind", "institution_id", "user__id", "user__full_name", "user__email")
+        .order_by("kind", "user__full_name")
+    )
     institutions = list(
         Institution.objects.filter(
             working_group=working_group, standing=Institution.Standing.ACTIVE
         )
+        .only("pk", "name", "short_name", "pillar", "participation", "kind", "vps_member")
         .prefetch_related(Prefetch("representatives", queryset=current, to_attr="current_reps"))
         .order_by("name")
     )

@@ -59,10 +59,12 @@ def _close_stray_connections(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters and cached sessions live in Redis: each test starts clean."""
-    from django.core.cache import cache
+    """Rate-limit counters and cached sessions live in Redis, cached permissions in the
+    process: each test starts clean."""
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["default"].clear()
+    caches["local"].clear()
     yield
 
 

@@ -20,6 +20,27 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+#: Task name -> the setting naming its queue when queues are separated by kind
+#: (docs/scaling.md); an empty setting leaves the task on the default queue.
+QUEUE_SETTINGS = {
+    "vpswg.deliver_notifications": "VPSWG_QUEUE_MAIL",
+    "activities.annual_report": "VPSWG_QUEUE_REPORTS",
+}
+
+
+def route(name, args, kwargs, options, task=None, **kw):
+    """Celery router (``task_routes``): mail and long reports to their own queues if set.
+
+    Separate queues let e-mail keep flowing while a worker renders a long annual report, and
+    let each kind get workers of its own.
+    """
+    from django.conf import settings
+
+    setting = QUEUE_SETTINGS.get(name)
+    queue = getattr(settings, setting, "") if setting else ""
+    return {"queue": queue} if queue else None
+
+
 class TenantTask(DjangoTask):
     """Runs its body inside the scope of the working group whose id is the first argument."""
 

@@ -1,12 +1,17 @@
 """Server-drawn charts: geometry for small, accessible SVGs (no JavaScript, no inline style).
 
-Templates draw rectangles from these numbers; every chart is shown beside a table holding the
-same figures, and has a text description.
+Every chart is shown beside a table holding the same figures, and has a title. The SVG is
+written here in one pass (``stacked_svg``, ``horizontal_svg``) rather than by template loops:
+a chart of twelve years by eleven kinds is a few hundred elements, which cost a template
+several milliseconds per page. Numbers are written unlocalised (SVG wants "12.5", not "12,5").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 
 @dataclass
@@ -92,3 +97,95 @@ def stacked_columns(
                 )
         chart.labels.append(Bar(column, totals[i], x=round(i * slot + slot / 2, 1), y=height - 4))
     return chart
+
+
+def _n(value: float) -> str:
+    """A coordinate as SVG wants it, whatever the language."""
+    return f"{value:g}"
+
+
+def _legend(chart: Chart) -> SafeString:
+    if not chart.series:
+        return SafeString("")
+    return format_html(
+        '<ul class="legend">{}</ul>',
+        format_html_join(
+            "",
+            '<li><span class="swatch {}" aria-hidden="true"></span>{}</li>',
+            chart.series,
+        ),
+    )
+
+
+def stacked_svg(chart: Chart, title: str) -> SafeString:
+    """The markup of ``stacked_columns``: columns, their labels, and the legend."""
+    bars = format_html_join(
+        "",
+        '<rect class="{}" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
+        (
+            (b.css, _n(b.x), _n(b.y), _n(b.width), _n(b.height), b.label, b.value)
+            for b in chart.bars
+        ),
+    )
+    labels = format_html_join(
+        "",
+        '<text class="axis-label" x="{}" y="{}" text-anchor="middle">{}</text>',
+        ((_n(label.x), _n(label.y), label.label) for label in chart.labels),
+    )
+    return format_html(
+        '<svg class="bar-chart" viewBox="0 0 {} {}" width="100%" role="img" aria-label="{}">'
+        "<title>{}</title>{}{}</svg>{}",
+        chart.width,
+        chart.height,
+        title,
+        title,
+        bars,
+        labels,
+        _legend(chart),
+    )
+
+
+def horizontal_svg(chart: Chart, title: str) -> SafeString:
+    """The markup of ``horizontal``: a labelled bar per row with its value at the end."""
+    labels = format_html_join(
+        "",
+        '<text class="axis-label" x="{}" y="{}" text-anchor="end">{}</text>',
+        (
+            (
+                _n(label.x),
+                _n(label.y),
+                label.label if len(label.label) <= 24 else label.label[:23] + "…",
+            )
+            for label in chart.labels
+        ),
+    )
+    bars = format_html_join(
+        "",
+        '<rect class="{}" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>'
+        '<text class="bar-label" x="{}" y="{}">{}</text>',
+        (
+            (
+                b.css,
+                _n(b.x),
+                _n(b.y),
+                _n(b.width),
+                _n(b.height),
+                b.label,
+                b.value,
+                _n(b.x + b.width + 4),
+                _n(b.y + b.height - 5),
+                b.value,
+            )
+            for b in chart.bars
+        ),
+    )
+    return format_html(
+        '<svg class="bar-chart" viewBox="0 -2 {} {}" width="100%" role="img" aria-label="{}">'
+        "<title>{}</title>{}{}</svg>",
+        chart.width,
+        chart.height + 4,
+        title,
+        title,
+        labels,
+        bars,
+    )

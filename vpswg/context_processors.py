@@ -10,10 +10,10 @@ from functools import cache
 
 from django.conf import settings
 
+from vpswg.middleware import request_memberships
 from vpswg.navigation import group_nav
 from vpswg.roles import Role
-from vpswg.services.groups import groups_of
-from vpswg.services.notifications import unread_count
+from vpswg.services.groups import groups_in
 
 
 def vpswg(request) -> dict:
@@ -24,11 +24,12 @@ def vpswg(request) -> dict:
 
     @cache
     def my_groups():
-        return groups_of(user)
+        return groups_in(request_memberships(request))
 
     @cache
     def unread():
-        return unread_count(user, [g.pk for g in my_groups()])
+        held = request_memberships(request)
+        return held[0].unread if held else 0
 
     @cache
     def nav():

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
@@ -14,6 +15,30 @@ from vpswg.models import RoleAssignment, User, WorkingGroup
 from vpswg.permissions import group_permissions
 from vpswg.roles import PRIVILEGED_ROLES
 from vpswg.scoping import group_scope
+from vpswg.services.groups import memberships
+
+
+class SessionRefreshMiddleware:
+    """Sliding session expiry with at most one session write every few minutes.
+
+    ``SESSION_SAVE_EVERY_REQUEST`` would reset the inactivity clock with a write to the session
+    store on every request; marking the session modified once every
+    ``SESSION_REFRESH_SECONDS`` keeps the expiry sliding to within those minutes.
+    """
+
+    KEY = "_vpswg_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now
+        return response
 
 
 class WorkingGroupMiddleware:
@@ -43,21 +68,21 @@ class WorkingGroupMiddleware:
         slug = match.kwargs.get("wg")
         if slug is None:
             return self.get_response(request)
-        group = WorkingGroup.objects.filter(slug=slug).first()
+        # One query for the user's roles everywhere (with their groups): the roles here, the
+        # group itself when they hold one, the group switcher and the MFA rule all come from it.
+        held = request_memberships(request)
+        here = [a for a in held if a.working_group.slug == slug]
+        group = here[0].working_group if here else WorkingGroup.objects.filter(slug=slug).first()
         if group is None:
             raise Http404
         request.working_group = group
+        request.wg_roles = frozenset(a.role for a in here)
+        request.wg_seats = frozenset(a.pillar for a in here if a.pillar)
         # Dates and times of a group are shown, and typed, in the group's time zone.
         timezone.activate(group.zone)
         with group_scope(group):
-            if request.user.is_authenticated:
-                held = list(
-                    RoleAssignment.objects.filter(user=request.user).values_list("role", "pillar")
-                )
-                request.wg_roles = frozenset(role for role, _ in held)
-                request.wg_seats = frozenset(pillar for _, pillar in held if pillar)
-                if request.wg_roles:
-                    request.wg_perms = group_permissions(request.user, group)
+            if request.wg_roles:
+                request.wg_perms = group_permissions(request.user, group, request.wg_roles)
             try:
                 return self.get_response(request)
             finally:
@@ -87,20 +112,20 @@ MFA_ENROLMENT_URL_NAMES = frozenset(
 )
 
 
-def needs_mfa_enrolment(user: User) -> bool:
+def request_memberships(request: HttpRequest) -> list[RoleAssignment]:
+    """The signed-in user's roles in every group, read once per request."""
+    if not hasattr(request, "_memberships"):
+        request._memberships = memberships(request.user)
+    return request._memberships
+
+
+def needs_mfa_enrolment(user: User, held: list[RoleAssignment] | None = None) -> bool:
     """True when the user holds a Secretariat or Coordination role anywhere but has no TOTP."""
     # A user's own roles across all groups: the rule applies whatever group they are in.
-    privileged = RoleAssignment.objects.with_scopes_disabled().filter(
-        user=OuterRef("pk"), role__in=PRIVILEGED_ROLES
-    )
-    totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
-    row = (
-        User.objects.filter(pk=user.pk)
-        .annotate(privileged=Exists(privileged), has_totp=Exists(totp))
-        .values_list("privileged", "has_totp")
-        .first()
-    )
-    return bool(row and row[0] and not row[1])
+    held = memberships(user) if held is None else held
+    if not any(a.role in PRIVILEGED_ROLES for a in held):
+        return False
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 class MFARequiredMiddleware:
@@ -119,7 +144,9 @@ class MFARequiredMiddleware:
             return self.get_response(request)
         match = getattr(request, "url_match", None)
         url_name = match.url_name if match is not None else None
-        if url_name in MFA_ENROLMENT_URL_NAMES or not needs_mfa_enrolment(request.user):
+        if url_name in MFA_ENROLMENT_URL_NAMES or not needs_mfa_enrolment(
+            request.user, request_memberships(request)
+        ):
             return self.get_response(request)
         target = reverse("mfa_activate_totp")
         if getattr(request, "htmx", False):

@@ -2,8 +2,8 @@
 
 Each (working group, role) has one Django group; ``sync_role_groups`` gives it, on the
 ``WorkingGroup`` object, exactly the permissions the table gives the role. A user's
-permissions in a group are read in one query per request by ``group_permissions`` (group
-grants plus the user's own object grants); the platform's superusers get nothing implicitly
+permissions in a group are read in one query by ``group_permissions`` (group grants plus the
+user's own object grants), cached per set of roles; the platform's superusers get nothing implicitly
 here, so operating the platform does not mean reading a group's minutes.
 
 Views declare what they need with one decorator (``public``, ``signed_in`` or ``requires``);
@@ -12,6 +12,7 @@ the declaration is kept on the view so the URL registry test can check every pat
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -73,10 +75,43 @@ def sync_role_groups(working_group: WorkingGroup) -> dict[str, Group]:
     return groups
 
 
-def group_permissions(user: User, working_group: WorkingGroup) -> frozenset[str]:
-    """The user's permission codenames on the group: one query, no superuser shortcut."""
+#: Changes when the role x action table changes (a deploy), so cached grants do not outlive it.
+ROLE_TABLE_VERSION = hashlib.sha256(
+    repr(
+        sorted((str(r), sorted(str(a) for a in acts)) for r, acts in ROLE_ACTIONS.items())
+    ).encode()
+).hexdigest()[:12]
+PERMISSIONS_CACHE_SECONDS = 300
+
+
+def group_permissions(
+    user: User, working_group: WorkingGroup, roles: frozenset[str] | None = None
+) -> frozenset[str]:
+    """The user's permission codenames on the group: no superuser shortcut.
+
+    With ``roles`` (the user's roles in the group, read fresh on every request), the answer is
+    cached in the process for five minutes under a key made of the group, the user, those
+    roles and the role table's version: a role granted or revoked changes the key, so it takes
+    effect on the next request; only a grant made by hand in guardian's tables waits for the
+    cache to expire.
+    """
     if not user.is_authenticated or not user.is_active:
         return frozenset()
+    if roles is None:
+        return _group_permissions(user, working_group)
+    key = f"vpswg:perms:{ROLE_TABLE_VERSION}:{working_group.pk}:{user.pk}:" + ".".join(
+        sorted(roles)
+    )
+    local = caches["local"]
+    cached = local.get(key)
+    if cached is None:
+        cached = frozenset(_group_permissions(user, working_group))
+        local.set(key, cached, PERMISSIONS_CACHE_SECONDS)
+    return cached
+
+
+def _group_permissions(user: User, working_group: WorkingGroup) -> frozenset[str]:
+    """One query: the group grants of the user's role groups and the user's own grants."""
     ctype = ContentType.objects.get_for_model(type(working_group))
     pk = str(working_group.pk)
     via_groups = GroupObjectPermission.objects.filter(

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django_scopes import ScopedManager, get_scope, scope, scopes_disabled
 from django_scopes.exceptions import ScopeError
 from django_scopes.manager import DisabledQuerySet
@@ -176,6 +178,21 @@ class TenantModel(models.Model):
         return super().delete(*args, **kwargs)
 
     delete.alters_data = True
+
+    def _get_FIELD_display(self, field):
+        """``get_<field>_display()`` without rebuilding the choices for every call.
+
+        Django's own makes a dict of all choices on every call, and testing each (value,
+        label) pair for hashability translates every label: a list of fifty rows with one
+        display each cost 550 translations. The choices are fixed per field, so the dict is
+        built once; the label is still translated when it is shown, in the active language.
+        """
+        choices = field.__dict__.get("_vpswg_choice_labels")
+        if choices is None:
+            choices = {make_hashable(value): label for value, label in field.flatchoices}
+            field._vpswg_choice_labels = choices
+        value = getattr(self, field.attname)
+        return force_str(choices.get(make_hashable(value), value), strings_only=True)
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -17,6 +17,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from vpswg.storage import s3_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VPSWG_VAR_DIR", BASE_DIR / "var"))
 
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "vpswg.middleware.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -120,6 +123,17 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A read replica for reports (docs/scaling.md): the report pages, the CSV and the annual
+# report read from it (vpswg.db); everything else, and every write, goes to the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db_url("DATABASE_REPLICA_URL"),
+        "ATOMIC_REQUESTS": False,
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["vpswg.db.ReportsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -131,16 +145,31 @@ if CACHE_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "vpswg",
-        }
+        },
+        # Per process, no round trip: for values whose key changes when they do (see
+        # vpswg.permissions.group_permissions). Off in the tests, whose query counts must be
+        # those of a first request (tests/vpswg/test_permissions.py turns it on).
+        "local": {
+            "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+            if TESTING
+            else "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "vpswg",
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vpswg"},
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Sessions expire: after SESSION_AGE seconds of inactivity and when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_AGE", default=8 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The inactivity clock is reset by saving the session, at most once every
+# SESSION_REFRESH_SECONDS (vpswg.middleware.SessionRefreshMiddleware), not on every request:
+# a write per page view was a sixth of a page's time under load.
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Mail ------------------------------------------------------------------------------------
@@ -240,6 +269,16 @@ STORAGES = {
         )
     },
 }
+# Several web nodes share uploads through S3-compatible storage (docs/scaling.md).
+if env.str("S3_BUCKET", default=""):
+    STORAGES["default"] = s3_storage(
+        bucket=env.str("S3_BUCKET"),
+        endpoint_url=env.str("S3_ENDPOINT_URL", default=""),
+        region=env.str("S3_REGION", default=""),
+        access_key=env.str("S3_ACCESS_KEY", default=""),
+        secret_key=env.str("S3_SECRET_KEY", default=""),
+        prefix=env.str("S3_PREFIX", default="vpswg"),
+    )
 
 # --- Celery ----------------------------------------------------------------------------------
 
@@ -259,6 +298,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Redis never redelivers a message that is merely waiting for its ETA.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="vpswg")
+# Queues by kind (docs/scaling.md): set them, and start workers with -Q for each.
+VPSWG_QUEUE_MAIL = env.str("CELERY_QUEUE_MAIL", default="")
+VPSWG_QUEUE_REPORTS = env.str("CELERY_QUEUE_REPORTS", default="")
+CELERY_TASK_ROUTES = ("vpswg.celery.route",)
 CELERY_TIMEZONE = "UTC"
 # The outbox: first retry after this many seconds (doubling up to an hour); rows not sent
 # within the grace period are picked up by the periodic sweep.

@@ -50,5 +50,31 @@ def meeting_ics(
     return calendar.to_ical().decode()
 
 
+_PLACEHOLDER = "recipient@vpswg.invalid"
+
+
+def meeting_ics_factory(meeting: Meeting, *, url: str, cancel: bool = False):
+    """``meeting_ics`` for many recipients: the calendar is built once per language and only
+    the recipient's own ATTENDEE line differs (a convening sends sixty of these per group).
+    Returns ``make(recipient_email, language) -> str``, equal to ``meeting_ics`` for them."""
+    built: dict[str, tuple[str, str, str]] = {}
+
+    def make(recipient_email: str, language: str = "") -> str:
+        if language not in built:
+            text = meeting_ics(
+                meeting, recipient_email=_PLACEHOLDER, url=url, cancel=cancel, language=language
+            )
+            start = text.index("\r\nATTENDEE") + 2
+            end = text.index("\r\n", start)
+            while text.startswith("\r\n ", end):  # a folded line goes on after CRLF + space
+                end = text.index("\r\n", end + 3)
+            built[language] = (text[:start], text[start:end].replace("\r\n ", ""), text[end:])
+        head, line, tail = built[language]
+        own = icalendar.parser.Contentline(line.replace(_PLACEHOLDER, recipient_email))
+        return head + own.to_ical().decode() + tail
+
+    return make
+
+
 def _address(from_email: str) -> str:
     return from_email.rsplit("<", 1)[-1].rstrip(">").strip()

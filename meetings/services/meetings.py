@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from meetings.models import AgendaItem, DiscussionTopic, Guest, Invitation, Meeting
-from meetings.services.ics import meeting_ics
+from meetings.services.ics import meeting_ics_factory
 from members.models import Institution, Representative
 from vpswg.models import RoleAssignment, User, WorkingGroup
 from vpswg.roles import Role
@@ -192,19 +192,14 @@ def recipients(meeting: Meeting) -> list[User]:
 def _send(meeting: Meeting, *, kind: str, key: str, cancel: bool = False, **context) -> list[int]:
     path = meeting_path(meeting)
     url = notifications.absolute_url(path)
+    ics = meeting_ics_factory(meeting, url=url, cancel=cancel)
 
     def calendar(recipient: Recipient, language: str) -> list[dict]:
         return [
             {
                 "filename": "invite.ics",
                 "mimetype": "text/calendar; method=" + ("CANCEL" if cancel else "REQUEST"),
-                "content": meeting_ics(
-                    meeting,
-                    recipient_email=recipient.email,
-                    url=url,
-                    cancel=cancel,
-                    language=language,
-                ),
+                "content": ics(recipient.email, language),
             }
         ]
 

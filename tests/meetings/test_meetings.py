@@ -3,6 +3,7 @@ guest speakers, and what a member may see."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import icalendar
@@ -98,6 +99,23 @@ def test_the_calendar_invitation(group):
     assert [str(a) for a in attendees] == [f"mailto:{rep.user.email}"]
     assert cal.walk("VTIMEZONE")
     assert meeting.start.astimezone(group.zone).strftime("%H:%M") in notice.body
+
+
+@pytest.mark.parametrize("cancel", [False, True])
+def test_calendars_made_once_per_language_equal_those_made_for_each_person(group, cancel):
+    from meetings.services.ics import meeting_ics, meeting_ics_factory
+
+    meeting = make_meeting(group, "convened", title="Plenaria sobre la ley de seguridad privada")
+    url = "https://vpswg.example.org/g/meetings/1/"
+    make = meeting_ics_factory(meeting, url=url, cancel=cancel)
+    stamp = re.compile(r"DTSTAMP:[^\r]*\r\n")
+    for email in ["ana@example.org", "a.very.long.address.for.folding." * 3 + "x@example.org"]:
+        for language in ("es", "en"):
+            one = meeting_ics(
+                meeting, recipient_email=email, url=url, cancel=cancel, language=language
+            )
+            assert stamp.sub("", make(email, language)) == stamp.sub("", one)
+    assert "ana@example.org" not in make("ben@example.org", "es")
 
 
 def test_a_change_after_convening_sends_an_update_with_the_same_uid(group):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Count, Subquery
+from django.db.models.functions import Coalesce
 
-from vpswg.models import RoleAssignment, User, WorkingGroup
+from vpswg.models import Notification, RoleAssignment, User, WorkingGroup
 from vpswg.permissions import sync_role_groups
 from vpswg.scoping import group_scope
 from vpswg.services.audit import record
@@ -31,13 +33,48 @@ def set_up_working_group(*, group: WorkingGroup, actor: User | None = None) -> N
         record(working_group=group, actor=actor, verb="group.created", obj=group)
 
 
-def groups_of(user: User) -> list[WorkingGroup]:
-    """The groups in which the user holds any role (the header's group switcher)."""
+def memberships(user: User) -> list[RoleAssignment]:
+    """The user's roles in every group, with the groups: one query.
+
+    A user's own roles across tenants: the one cross-group read a request needs. It gives the
+    roles in the URL's group, the group switcher, whether MFA is required anywhere, and (as
+    ``unread`` on each row) the user's unread notices in those groups.
+    """
     if not user.is_authenticated:
         return []
-    # A user's own roles across tenants: the one cross-group read the switcher needs.
-    own = RoleAssignment.objects.with_scopes_disabled().filter(user=user).values("working_group")
-    return list(WorkingGroup.objects.filter(pk__in=own).order_by("name"))
+    mine = RoleAssignment.objects.with_scopes_disabled().filter(user=user)
+    # The header's bell rides along (each row carries the same count): no round trip of its own.
+    unread = (
+        Notification.objects.with_scopes_disabled()
+        .filter(
+            recipient=user,
+            in_app=True,
+            read_at__isnull=True,
+            working_group__in=mine.values("working_group"),
+        )
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return list(
+        mine.select_related("working_group")
+        .annotate(unread=Coalesce(Subquery(unread), 0))
+        .order_by("working_group__name", "working_group_id", "role")
+    )
+
+
+def groups_in(assignments: list[RoleAssignment]) -> list[WorkingGroup]:
+    """The distinct groups of ``memberships()``, by name."""
+    seen: dict[int, WorkingGroup] = {}
+    for assignment in assignments:
+        seen.setdefault(assignment.working_group_id, assignment.working_group)
+    return list(seen.values())
+
+
+def groups_of(user: User) -> list[WorkingGroup]:
+    """The groups in which the user holds any role (the header's group switcher)."""
+    return groups_in(memberships(user))
 
 
 @transaction.atomic
