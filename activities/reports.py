@@ -142,21 +142,21 @@ def totals(working_group: WorkingGroup, start: int | None = None, end: int | Non
         s.value: {"sector": s.value, "label": str(s.label), "total": 0, "women": 0, "men": 0}
         for s in Sector
     }
-    for row in (
+    by_year_kind = result.participants_by_year_kind
+    # Tuples rather than dicts: twelve years by eleven kinds by ten sectors is a thousand rows.
+    for year, kind, sector, total, women, men in (
         ParticipantCount.objects.filter(activity__in=activities)
         .annotate(year=ExtractYear("activity__start_date"))
         .values("year", "activity__kind", "sector")
         .annotate(total=Sum("total"), women=Sum("women"), men=Sum("men"))
+        .values_list("year", "activity__kind", "sector", "total", "women", "men")
         .order_by()
     ):
-        key = (row["year"], row["activity__kind"])
-        result.participants_by_year_kind[key] = (
-            result.participants_by_year_kind.get(key, 0) + row["total"]
-        )
-        entry = sectors[row["sector"]]
-        entry["total"] += row["total"]
-        entry["women"] += row["women"] or 0
-        entry["men"] += row["men"] or 0
+        by_year_kind[(year, kind)] = by_year_kind.get((year, kind), 0) + total
+        entry = sectors[sector]
+        entry["total"] += total
+        entry["women"] += women or 0
+        entry["men"] += men or 0
     result.sectors = [s for s in sectors.values() if s["total"]]
     found = {y for y, _ in result.activities_by_year_kind}
     if found:

@@ -64,7 +64,11 @@ def register(request: HttpRequest) -> HttpResponse:
         .order_by()
     )
     prefetch_related_objects(
-        page.object_list, Prefetch("organisers", queryset=Institution.objects.only("pk", "name"))
+        page.object_list,
+        # A list, not a manager: ``.all()`` per row in the template costs a queryset clone each.
+        Prefetch(
+            "organisers", queryset=Institution.objects.only("pk", "name"), to_attr="organiser_list"
+        ),
     )
     for activity in page.object_list:
         activity.people = sums.get(activity.pk, 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Attendance, DiscussionTopic, Invitation, Meeting
@@ -84,7 +84,10 @@ def meeting_page(meeting: Meeting, *, with_invitations: bool) -> MeetingPage:
     """Agenda, invitations and attendance of one meeting: five queries at most."""
     agenda = list(
         AgendaItem.objects.filter(meeting=meeting)
-        .prefetch_related("speakers", "guests")
+        # Lists, not managers: ``.all()`` in the template clones a queryset per row and call.
+        .prefetch_related(
+            Prefetch("speakers", to_attr="speaker_list"), Prefetch("guests", to_attr="guest_list")
+        )
         .order_by("position", "id")
     )
     page = MeetingPage(meeting=meeting, agenda=agenda)
@@ -92,7 +95,7 @@ def meeting_page(meeting: Meeting, *, with_invitations: bool) -> MeetingPage:
         page.invitations = list(
             Invitation.objects.filter(meeting=meeting)
             .select_related("institution", "answered_by")
-            .prefetch_related("attendees")
+            .prefetch_related(Prefetch("attendees", to_attr="attendee_list"))
             .order_by("institution__pillar", "institution__name")
         )
         page.answers = Counter(i.answer for i in page.invitations)

@@ -9,6 +9,7 @@ several milliseconds per page. Numbers are written unlocalised (SVG wants "12.5"
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -104,6 +105,12 @@ def _n(value: float) -> str:
     return f"{value:g}"
 
 
+def _e(text: object) -> str:
+    """Escaped text: the stdlib's escape, which does for these few hundred labels what
+    ``format_html`` does at a fraction of the cost (classes and numbers are our own)."""
+    return escape(str(text))
+
+
 def _legend(chart: Chart) -> SafeString:
     if not chart.series:
         return SafeString("")
@@ -119,29 +126,20 @@ def _legend(chart: Chart) -> SafeString:
 
 def stacked_svg(chart: Chart, title: str) -> SafeString:
     """The markup of ``stacked_columns``: columns, their labels, and the legend."""
-    bars = format_html_join(
-        "",
-        '<rect class="{}" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
-        (
-            (b.css, _n(b.x), _n(b.y), _n(b.width), _n(b.height), b.label, b.value)
-            for b in chart.bars
-        ),
+    bars = "".join(
+        f'<rect class="{b.css}" x="{_n(b.x)}" y="{_n(b.y)}" width="{_n(b.width)}" '
+        f'height="{_n(b.height)}"><title>{_e(b.label)}: {b.value}</title></rect>'
+        for b in chart.bars
     )
-    labels = format_html_join(
-        "",
-        '<text class="axis-label" x="{}" y="{}" text-anchor="middle">{}</text>',
-        ((_n(label.x), _n(label.y), label.label) for label in chart.labels),
+    labels = "".join(
+        f'<text class="axis-label" x="{_n(label.x)}" y="{_n(label.y)}" '
+        f'text-anchor="middle">{_e(label.label)}</text>'
+        for label in chart.labels
     )
-    return format_html(
-        '<svg class="bar-chart" viewBox="0 0 {} {}" width="100%" role="img" aria-label="{}">'
-        "<title>{}</title>{}{}</svg>{}",
-        chart.width,
-        chart.height,
-        title,
-        title,
-        bars,
-        labels,
-        _legend(chart),
+    return SafeString(
+        f'<svg class="bar-chart" viewBox="0 0 {chart.width} {chart.height}" width="100%" '
+        f'role="img" aria-label="{_e(title)}"><title>{_e(title)}</title>{bars}{labels}</svg>'
+        + _legend(chart)
     )
 
 

@@ -287,7 +287,6 @@ def build_meetings(roster: Roster, years: int) -> list[Meeting]:
     return meetings
 
 
-
 def approved_version(minutes: Minutes, created_by_id: int, **fields) -> MinutesVersion:
     """An unsaved first version frozen through the real projections, so the scale data carries
     exactly what the product would have stored and the benchmark reads realistic rows."""
@@ -304,6 +303,7 @@ def approved_version(minutes: Minutes, created_by_id: int, **fields) -> MinutesV
         created_by_id=created_by_id,
         **fields,
     )
+
 
 def build_minutes(roster: Roster, meetings: list[Meeting]) -> None:
     """Minutes of every meeting held, with 40 attributed contributions, frozen in the three
