@@ -383,6 +383,16 @@ def test_meetings_list_query_count_is_the_same_for_2_and_40_meetings(client, gro
     assert count(client, url(group, "list")) == few
 
 
+def test_meetings_list_and_dashboard_link_each_meeting_to_its_page(client, group):
+    sign_in(client, make_secretariat(group))
+    upcoming, past = make_meeting(group, "convened"), make_meeting(group, "held")
+    listing = client.get(url(group, "list")).content.decode()
+    dashboard = client.get(f"/{group.slug}/").content.decode()
+    for meeting in (upcoming, past):
+        assert f'href="{url(group, "detail", pk=meeting.pk)}"' in listing
+    assert f'href="{url(group, "detail", pk=upcoming.pk)}"' in dashboard
+
+
 def test_meeting_page_query_count_is_the_same_for_2_and_40_invitees(client, group):
     secretariat = make_secretariat(group)
     for _ in range(1):
