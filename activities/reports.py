@@ -168,7 +168,14 @@ def attendance_by_pillar(
     working_group: WorkingGroup, start: int | None, end: int | None
 ) -> dict[int, dict[str, int]]:
     """Institutions present at plenaries, by year and pillar (one row per meeting and institution)."""
-    qs = Attendance.objects.filter(working_group=working_group, meeting__kind=Meeting.Kind.PLENARY)
+    # The group repeated on the joined tables lets PostgreSQL read them through their
+    # working_group indexes instead of scanning every group's meetings and institutions.
+    qs = Attendance.objects.filter(
+        working_group=working_group,
+        meeting__working_group=working_group,
+        meeting__kind=Meeting.Kind.PLENARY,
+        institution__working_group=working_group,
+    )
     if start:
         qs = qs.filter(meeting__start__year__gte=start)
     if end:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import AgendaItem, Guest, Invitation, Meeting
 from members.models import Representative
-from vpswg.forms import https_urls
+from vpswg.forms import FilterSelect, https_urls
 from vpswg.models import User
 
 
@@ -181,9 +181,14 @@ class ScheduleForm(forms.Form):
 
 class FilterForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All kinds")), *Meeting.Kind.choices], required=False
+        label=_("Kind"),
+        choices=[("", _("All kinds")), *Meeting.Kind.choices],
+        required=False,
+        widget=FilterSelect,
     )
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, choices=[])
+    year = forms.TypedChoiceField(
+        label=_("Year"), coerce=int, required=False, choices=[], widget=FilterSelect
+    )
 
     def __init__(self, *args, years: list[int] = (), **kwargs):
         super().__init__(*args, **kwargs)

@@ -51,8 +51,18 @@ def _meeting(pk: int) -> Meeting:
     return meeting
 
 
+# The frozen renderings are large JSON: read one of them, when a page needs it, with
+# ``_version_column``, never all three with every version row.
+RENDERINGS = ("attributed", "members", "dissemination")
+
+
 def _minutes(meeting: Meeting) -> Minutes | None:
-    return Minutes.objects.filter(meeting=meeting).select_related("current_version").first()
+    return (
+        Minutes.objects.filter(meeting=meeting)
+        .select_related("current_version", "adopted_at_meeting")
+        .defer(*(f"current_version__{column}" for column in RENDERINGS))
+        .first()
+    )
 
 
 def _back(request: HttpRequest, meeting: Meeting, anchor: str = "") -> HttpResponse:
@@ -107,14 +117,16 @@ def _versions_context(meeting, minutes) -> dict:
     """The versions and, for circulated minutes, the plenaries that may adopt them."""
     return {
         "versions": list(
-            minutes.versions.prefetch_related("reviews__reviewer").order_by("-number")
+            minutes.versions.defer(*RENDERINGS).prefetch_related("reviews").order_by("-number")
         ),
         "later_plenaries": list(
             Meeting.objects.filter(
                 kind=Meeting.Kind.PLENARY,
                 start__gt=meeting.start,
                 status__in=[Meeting.Status.CONVENED, Meeting.Status.HELD],
-            ).order_by("start")
+            )
+            .only("pk", "title", "start")
+            .order_by("start")
         )
         if minutes.status == Minutes.Status.CIRCULATED
         else [],
