@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -96,10 +96,7 @@ def annual(request: HttpRequest) -> HttpResponse:
 
 
 def _job(request: HttpRequest, pk: int) -> ReportJob:
-    job = ReportJob.objects.filter(pk=pk, requested_by=request.user).first()
-    if job is None:
-        raise Http404
-    return job
+    return get_object_or_404(ReportJob, pk=pk, requested_by=request.user)
 
 
 @requires(Action.VIEW_REPORTS)

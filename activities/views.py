@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, Sum, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,10 +29,7 @@ def _visible(request: HttpRequest):
 
 
 def _activity(request: HttpRequest, pk: int) -> Activity:
-    activity = _visible(request).filter(pk=pk).first()
-    if activity is None:
-        raise Http404
-    return activity
+    return get_object_or_404(_visible(request), pk=pk)
 
 
 @requires(Action.VIEW_ACTIVITIES)
@@ -185,9 +182,7 @@ def activity_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Action.MANAGE_ACTIVITIES)
 @require_GET
 def evidence_file(request: HttpRequest, pk: int, evidence: int) -> HttpResponse:
-    item = Evidence.objects.filter(pk=evidence, activity_id=pk).first()
-    if item is None:
-        raise Http404
+    item = get_object_or_404(Evidence, pk=evidence, activity_id=pk)
     return attachment_response(item.file, item.file_name, item.file_type)
 
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -45,10 +45,7 @@ Kind = MinutesAccess.Kind
 
 
 def _meeting(pk: int) -> Meeting:
-    meeting = Meeting.objects.filter(pk=pk).first()
-    if meeting is None:
-        raise Http404
-    return meeting
+    return get_object_or_404(Meeting, pk=pk)  # the group's scope: another group's is a 404
 
 
 # The frozen renderings are large JSON: read one of them, when a page needs it, with
@@ -63,6 +60,15 @@ def _minutes(meeting: Meeting) -> Minutes | None:
         .defer(*(f"current_version__{column}" for column in RENDERINGS))
         .first()
     )
+
+
+def _meeting_and_minutes(pk: int) -> tuple[Meeting, Minutes]:
+    """The meeting and its minutes, for the actions that need both: no minutes is a 404."""
+    meeting = _meeting(pk)
+    minutes = _minutes(meeting)
+    if minutes is None:
+        raise Http404
+    return meeting, minutes
 
 
 def _back(request: HttpRequest, meeting: Meeting, anchor: str = "") -> HttpResponse:
@@ -263,10 +269,7 @@ def _editor(request, meeting, minutes, status: int = 200, **extra) -> HttpRespon
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The version the reader may see, watermarked with their name and the time (the
     dissemination version has no personal watermark); every download is logged."""
-    meeting = _meeting(pk)
-    minutes = _minutes(meeting)
-    if minutes is None:
-        raise Http404
+    meeting, minutes = _meeting_and_minutes(pk)
     wanted = request.GET.get("version")
     watermark = True
     if wanted == "dissemination":
@@ -371,6 +374,15 @@ def _part(model, minutes: Minutes, raw_id: str):
     return obj
 
 
+def _item_and_section(model, minutes: Minutes, post):
+    """The contribution, decision or action item being edited (None for a new one) and the
+    section it belongs to: its own, or for a new one the section the form names."""
+    if post.get("id"):
+        existing = _part(model, minutes, post.get("id"))
+        return existing, existing.section
+    return None, _part(MinutesSection, minutes, post.get("section"))
+
+
 def _revision(request) -> int | None:
     value = request.POST.get("revision", "")
     return int(value) if value.isdigit() else None
@@ -380,10 +392,7 @@ def _revision(request) -> int | None:
 @require_POST
 def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Save one part of the record (autosaved by htmx, or posted by the plain form)."""
-    meeting = _meeting(pk)
-    minutes = _minutes(meeting)
-    if minutes is None:
-        raise Http404
+    meeting, minutes = _meeting_and_minutes(pk)
     part, post, actor = request.POST.get("part", ""), request.POST, request.user
     anchor = ""
     try:
@@ -405,12 +414,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 revision=_revision(request),
             )
         elif part == "contribution":
-            existing = _part(Contribution, minutes, post.get("id")) if post.get("id") else None
-            section = (
-                existing.section
-                if existing
-                else _part(MinutesSection, minutes, post.get("section"))
-            )
+            existing, section = _item_and_section(Contribution, minutes, post)
             saved = service.save_contribution(
                 section=section,
                 actor=actor,
@@ -420,12 +424,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 revision=_revision(request),
             )
         elif part == "decision":
-            existing = _part(Decision, minutes, post.get("id")) if post.get("id") else None
-            section = (
-                existing.section
-                if existing
-                else _part(MinutesSection, minutes, post.get("section"))
-            )
+            existing, section = _item_and_section(Decision, minutes, post)
             saved = service.save_decision(
                 section=section,
                 actor=actor,
@@ -434,12 +433,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 revision=_revision(request),
             )
         elif part == "action":
-            existing = _part(ActionItem, minutes, post.get("id")) if post.get("id") else None
-            section = (
-                existing.section
-                if existing
-                else _part(MinutesSection, minutes, post.get("section"))
-            )
+            existing, section = _item_and_section(ActionItem, minutes, post)
             institution = Institution.objects.filter(pk=post.get("institution") or 0).first()
             due = _date(post.get("due_date", ""))
             saved = service.save_action_item(
@@ -540,10 +534,7 @@ def _conflict(request, meeting, minutes, part, current) -> HttpResponse:
 @requires(Action.EDIT_MINUTES)
 @require_POST
 def minutes_leak(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(pk)
-    minutes = _minutes(meeting)
-    if minutes is None:
-        raise Http404
+    meeting, minutes = _meeting_and_minutes(pk)
     target, term = request.POST.get("target", ""), request.POST.get("term", "")
     try:
         if request.POST.get("how") == "subject":
@@ -564,10 +555,7 @@ def minutes_leak(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Action.EDIT_MINUTES)
 @require_POST
 def minutes_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(pk)
-    minutes = _minutes(meeting)
-    if minutes is None:
-        raise Http404
+    meeting, minutes = _meeting_and_minutes(pk)
     try:
         version = service.submit(minutes=minutes, actor=request.user)
     except ValidationError as exc:
@@ -583,10 +571,7 @@ def minutes_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Action.REVIEW_MINUTES)
 @require_POST
 def minutes_review(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(pk)
-    minutes = _minutes(meeting)
-    if minutes is None:
-        raise Http404
+    meeting, minutes = _meeting_and_minutes(pk)
     try:
         outcome = service.review(
             minutes=minutes,
@@ -616,11 +601,8 @@ def minutes_review(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Action.EDIT_MINUTES)
 @require_POST
 def minutes_adopt(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(pk)
-    minutes = _minutes(meeting)
+    meeting, minutes = _meeting_and_minutes(pk)
     at = Meeting.objects.filter(pk=request.POST.get("meeting") or 0).first()
-    if minutes is None:
-        raise Http404
     if at is None:
         messages.error(request, _("Choose the plenary that adopted the minutes."))
         return _back(request, meeting)
@@ -636,9 +618,6 @@ def minutes_adopt(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Action.VIEW_ACCESS_LOG)
 @require_GET
 def minutes_access(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(pk)
-    minutes = _minutes(meeting)
-    if minutes is None:
-        raise Http404
+    meeting, minutes = _meeting_and_minutes(pk)
     entries = list(MinutesAccess.objects.filter(minutes=minutes).select_related("user")[:500])
     return render(request, "meetings/minutes/access.html", {"meeting": meeting, "entries": entries})

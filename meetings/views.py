@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,10 +41,7 @@ from vpswg.services.notifications import absolute_url
 
 def _meeting(pk: int) -> Meeting:
     # The group's scope limits the lookup: another group's meeting is not found.
-    meeting = Meeting.objects.filter(pk=pk).first()
-    if meeting is None:
-        raise Http404
-    return meeting
+    return get_object_or_404(Meeting, pk=pk)
 
 
 def _back(request: HttpRequest, meeting: Meeting) -> HttpResponse:
@@ -280,10 +277,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _item(meeting: Meeting, item_pk: int) -> AgendaItem:
-    item = AgendaItem.objects.filter(pk=item_pk, meeting=meeting).first()
-    if item is None:
-        raise Http404
-    return item
+    return get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
 
 
 @requires(Action.MANAGE_MEETINGS)
@@ -490,10 +484,7 @@ def topic_index(request: HttpRequest) -> HttpResponse:
 
 
 def _topic(pk: int) -> DiscussionTopic:
-    topic = DiscussionTopic.objects.filter(pk=pk).first()
-    if topic is None:
-        raise Http404
-    return topic
+    return get_object_or_404(DiscussionTopic, pk=pk)
 
 
 @requires(Action.PROPOSE_TOPIC)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,17 +36,11 @@ from vpswg.uploads import attachment_response
 
 def _institution(request: HttpRequest, pk: int) -> Institution:
     # The scope limits the lookup to the URL's group: another group's id is simply not found.
-    institution = Institution.objects.filter(pk=pk).first()
-    if institution is None:
-        raise Http404
-    return institution
+    return get_object_or_404(Institution, pk=pk)
 
 
 def _application(request: HttpRequest, pk: int) -> Application:
-    application = Application.objects.filter(pk=pk).first()
-    if application is None:
-        raise Http404
-    return application
+    return get_object_or_404(Application, pk=pk)
 
 
 def _url(request: HttpRequest, name: str, **kwargs) -> str:
@@ -169,9 +163,7 @@ def representative_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def representative_end(request: HttpRequest, pk: int, rep: int) -> HttpResponse:
     institution = _institution(request, pk)
-    representative = Representative.objects.filter(pk=rep, institution=institution).first()
-    if representative is None:
-        raise Http404
+    representative = get_object_or_404(Representative, pk=rep, institution=institution)
     try:
         institution_service.end_representation(representative=representative, actor=request.user)
     except ValidationError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,10 +25,7 @@ from workplan.models import Objective, PlannedActivity, WorkPlan
 
 
 def _plan(pk: int) -> WorkPlan:
-    plan = WorkPlan.objects.filter(pk=pk).first()
-    if plan is None:
-        raise Http404
-    return plan
+    return get_object_or_404(WorkPlan, pk=pk)
 
 
 def _back(request, plan: WorkPlan) -> HttpResponse:
@@ -129,9 +126,7 @@ def activity_form(
             raise Http404
         target = instance.objective
     else:
-        target = Objective.objects.filter(pk=objective, plan=plan).first()
-        if target is None:
-            raise Http404
+        target = get_object_or_404(Objective, pk=objective, plan=plan)
     form = PlannedActivityForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -65,13 +65,18 @@ def _actions(section_ids) -> dict[int, list[dict]]:
     return by_section
 
 
-def attributed(minutes: Minutes) -> dict:
-    """The full record with speakers (the Secretariat's version)."""
-    sections = list(
+def _sections(minutes: Minutes) -> list[dict]:
+    """The sections' own texts, in order: the same in every rendering."""
+    return list(
         MinutesSection.objects.filter(minutes=minutes)
         .values("pk", "title", "main_points")
         .order_by("position", "id")
     )
+
+
+def attributed(minutes: Minutes) -> dict:
+    """The full record with speakers (the Secretariat's version)."""
+    sections = _sections(minutes)
     ids = [s["pk"] for s in sections]
     contributions: dict[int, list[dict]] = defaultdict(list)
     for c in (
@@ -169,11 +174,7 @@ def _attendance_summary(minutes: Minutes) -> dict:
 
 def members(minutes: Minutes) -> dict:
     """What members read: no speaker is loaded, only the texts."""
-    sections = list(
-        MinutesSection.objects.filter(minutes=minutes)
-        .values("pk", "title", "main_points")
-        .order_by("position", "id")
-    )
+    sections = _sections(minutes)
     ids = [s["pk"] for s in sections]
     texts: dict[int, list[str]] = defaultdict(list)
     for section_id, text in (
@@ -204,11 +205,7 @@ def members(minutes: Minutes) -> dict:
 
 def dissemination(minutes: Minutes) -> dict:
     """Topics, main points and decisions: what members may share outside the group."""
-    sections = list(
-        MinutesSection.objects.filter(minutes=minutes)
-        .values("pk", "title", "main_points")
-        .order_by("position", "id")
-    )
+    sections = _sections(minutes)
     decisions = _decisions([s["pk"] for s in sections])
     meeting = _meeting(minutes)
     return {

@@ -188,10 +188,7 @@ class Command(BaseCommand):
         from meetings.services import participation
         from meetings.services import topics as topic_service
 
-        users = {
-            local: User.objects.get(email=demo_email(local, group.slug))
-            for *_, local in data.PERU_INSTITUTIONS
-        }
+        users, _ = _people(group)
         secretariat = users[data.PERU_SECRETARIAT]
         for title, proposer, interested in data.PERU_TOPICS:
             if DiscussionTopic.objects.filter(title=title).exists():
@@ -249,14 +246,7 @@ class Command(BaseCommand):
         from meetings.models import Minutes
         from meetings.services import minutes as minutes_service
 
-        users = {
-            local: User.objects.get(email=demo_email(local, group.slug))
-            for *_, local in data.PERU_INSTITUTIONS
-        }
-        institutions = {
-            local: Representative.objects.filter(user=users[local]).first().institution
-            for *_, local in data.PERU_INSTITUTIONS
-        }
+        users, institutions = _people(group)
         secretariat = users[data.PERU_SECRETARIAT]
         for title, spec in data.PERU_MINUTES.items():
             meeting = Meeting.objects.filter(title=title).first()
@@ -311,14 +301,7 @@ class Command(BaseCommand):
 
         if Activity.objects.exists():
             return
-        users = {
-            local: User.objects.get(email=demo_email(local, group.slug))
-            for *_, local in data.PERU_INSTITUTIONS
-        }
-        institutions = {
-            local: Representative.objects.filter(user=users[local]).first().institution
-            for *_, local in data.PERU_INSTITUTIONS
-        }
+        users, institutions = _people(group)
         secretariat = users[data.PERU_SECRETARIAT]
 
         def record(fields, organisers, partners=(), counts=None):
@@ -428,6 +411,21 @@ class Command(BaseCommand):
         for slug, email, roles in accounts:
             out.write(f"  {slug:8} {email:34} {roles}")
         out.write("Every other institution has a representative too: <name>@<group>.example.org.")
+
+
+def _people(group: WorkingGroup) -> tuple[dict[str, User], dict[str, Institution]]:
+    """The demo's representatives and their institutions, by the local part of their e-mail."""
+    reps = {
+        r.user.email: r
+        for r in Representative.objects.filter(
+            user__email__in=[demo_email(local, group.slug) for *_, local in data.PERU_INSTITUTIONS]
+        ).select_related("user", "institution")
+    }
+    users, institutions = {}, {}
+    for *_, local in data.PERU_INSTITUTIONS:
+        rep = reps[demo_email(local, group.slug)]
+        users[local], institutions[local] = rep.user, rep.institution
+    return users, institutions
 
 
 def _split(total: int) -> tuple[int, int]:
