@@ -6,3 +6,8 @@ class ActivitiesConfig(AppConfig):
     name = "activities"
     verbose_name = _("Activities")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from activities import signals
+
+        signals.connect()

@@ -3,10 +3,14 @@ built in the background."""
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,21 +34,40 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, int | None, int | None]:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     form, start, end = _period(request)
-    group = request.working_group
-    with reporting():
-        totals = reports.totals(group, start, end)
-        attendance = reports.attendance_by_pillar(group, start, end)
     return render(
         request,
         "reports/index.html",
         {
             "form": form,
-            "totals": totals,
-            "charts": reports.chart_set(totals, attendance),
+            "figures": figures(request.working_group, start, end),
             "query": request.GET.urlencode(),
             "this_year": timezone.localdate().year,
         },
     )
+
+
+def figures(group, start: int | None, end: int | None) -> SafeString:
+    """The totals, the charts and their tables, rendered.
+
+    Two aggregates over the group's whole register and its plenaries' attendance, and three
+    charts: most of the page's cost, for figures that change when an activity or an attendance
+    is recorded, not between two views. So they are kept, rendered, per group, period,
+    language and time zone until the group's data changes (``reports.data_changed``).
+    """
+    key = reports.figures_key(
+        group.pk, start, end, get_language(), timezone.get_current_timezone_name()
+    )
+    html = cache.get(key)
+    if html is None:
+        with reporting():
+            totals = reports.totals(group, start, end)
+            attendance = reports.attendance_by_pillar(group, start, end)
+        html = render_to_string(
+            "reports/includes/figures.html",
+            {"totals": totals, "charts": reports.chart_set(totals, attendance)},
+        )
+        cache.set(key, html, reports.FIGURES_CACHE_SECONDS)
+    return mark_safe(html)  # rendered, and escaped, by our template
 
 
 @requires(Action.VIEW_REPORTS)

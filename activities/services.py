@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities import reports
 from activities.models import Activity, Evidence, OutreachEntry, ParticipantCount, Sector
 from members.models import Institution
 from vpswg.models import User, WorkingGroup
@@ -116,6 +117,7 @@ def set_counts(activity: Activity, counts: Iterable[Count]) -> None:
             for c in counts
         ]
     )
+    reports.data_changed(activity.working_group_id)  # bulk_create sends no signal
 
 
 @transaction.atomic

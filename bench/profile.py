@@ -43,7 +43,7 @@ def main() -> None:
             for _ in range(args.requests):
                 client.get(path, secure=True)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+            pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(60)
 
 
 def _print_queries(client, path: str) -> None:

@@ -9,6 +9,7 @@ import subprocess
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -186,6 +187,93 @@ def test_reports_page_draws_charts_with_their_tables(client, group):
     assert "During the period 2014" in body
 
 
+def _sentence_figures(body: str) -> str:
+    start = (
+        body.index("During the period") if "During the period" in body else body.index("Durante")
+    )
+    return body[start : body.index("</p>", start)]
+
+
+def test_report_figures_are_kept_until_the_groups_data_changes(
+    client, group, other_group, django_capture_on_commit_callbacks
+):
+    """The figures are rendered once and served again; any change to what they are drawn
+    from, through a service, the ORM or a pillar, shows on the next view."""
+    make_activity(
+        group, kind="course", start_date=date(2014, 3, 3), counts=[("business", 20, None, None)]
+    )
+    make_activity(
+        other_group, kind="course", start_date=date(2014, 5, 5), counts=[("ngos", 777, None, None)]
+    )
+    url = reverse("reports:index", kwargs={"wg": group.slug})
+    sign_in(client, make_secretariat(group))
+    client.get(url)  # the session's first request also reads the permissions it then caches
+
+    def view() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode(), len(ctx.captured_queries)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_activity(
+            group, kind="course", start_date=date(2014, 6, 1), counts=[("ngos", 5, None, None)]
+        )
+    first, cold = view()
+    again, warm = view()
+    assert "participants in these activities was 25" in _sentence_figures(first)
+    figures = first[first.index('class="card headline"') : first.index('<form method="post"')]
+    assert figures in again and warm == cold - 3  # the three aggregates are not run again
+    assert "777" not in first  # the other group's register, on the same period and language
+
+    # A new activity through the service, and one confirmed later.
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = make_activity(
+            group,
+            kind="workshop",
+            start_date=date(2014, 7, 1),
+            counts=[("ngos", 30, None, None)],
+            confirmed=False,
+        )
+    assert "was 25" in _sentence_figures(view()[0])
+    with django_capture_on_commit_callbacks(execute=True), group_scope(group):
+        services.confirm(activity=pending, actor=make_secretariat(group), confirmed=True)
+    assert "was 55" in _sentence_figures(view()[0])
+
+    # A deletion through the ORM (the admin site's path).
+    with django_capture_on_commit_callbacks(execute=True), group_scope(group):
+        pending.delete()
+    assert "was 25" in _sentence_figures(view()[0])
+
+    # Attendance at a plenary, then the institution's pillar.
+    rep = make_representative(group)
+    meeting = make_meeting(group, "convened", days=-400)
+    with django_capture_on_commit_callbacks(execute=True), group_scope(group):
+        Attendance.objects.create(
+            working_group=group, meeting=meeting, user=rep.user, institution=rep.institution
+        )
+    body = view()[0]
+    row = body[body.index("Institutions present at plenaries") :]
+    assert '<td class="num">1</td><td class="num">0</td>' in row  # one company
+    with django_capture_on_commit_callbacks(execute=True), group_scope(group):
+        rep.institution.pillar = "civil_society"
+        rep.institution.save()
+    row = view()[0].split("Institutions present at plenaries")[1]
+    assert '<td class="num">0</td><td class="num">0</td><td class="num">1</td>' in row
+
+    # Each language has its own rendering.
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    spanish = view()[0]
+    assert "Durante el período" in spanish and "During the period" not in spanish
+
+    # The other group's Secretariat sees its own figures; group A's page is not theirs.
+    client.logout()
+    sign_in(client, make_secretariat(other_group))
+    assert client.get(url).status_code == 404
+    body = client.get(reverse("reports:index", kwargs={"wg": other_group.slug})).content.decode()
+    assert "was 777" in _sentence_figures(body)
+
+
 def test_report_query_counts_are_the_same_for_5_and_500_activities(client, group):
     sign_in(client, make_secretariat(group))
     urls = [
@@ -196,6 +284,7 @@ def test_report_query_counts_are_the_same_for_5_and_500_activities(client, group
     def counts():
         out = []
         for url in urls:
+            cache.delete(reports._version_key(group.pk))  # the figures drawn, not kept ones
             with CaptureQueriesContext(connection) as ctx:
                 assert client.get(url).status_code == 200
             out.append(len(ctx.captured_queries))
