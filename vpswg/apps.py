@@ -6,3 +6,8 @@ class VpswgConfig(AppConfig):
     name = "vpswg"
     verbose_name = _("Working groups")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from vpswg import signals
+
+        signals.connect()

@@ -6,6 +6,7 @@ import time
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
@@ -119,13 +120,33 @@ def request_memberships(request: HttpRequest) -> list[RoleAssignment]:
     return request._memberships
 
 
+#: How long "this user has a TOTP authenticator" is remembered between requests.
+TOTP_CACHE_SECONDS = 300
+
+
+def totp_cache_key(user_id: int) -> str:
+    return f"mfa:totp:{user_id}"
+
+
 def needs_mfa_enrolment(user: User, held: list[RoleAssignment] | None = None) -> bool:
-    """True when the user holds a Secretariat or Coordination role anywhere but has no TOTP."""
+    """True when the user holds a Secretariat or Coordination role anywhere but has no TOTP.
+
+    That the user has one is kept in the cache (a query on every Secretariat page otherwise);
+    adding or removing an authenticator forgets it (``vpswg.signals``). Only "has one" is
+    kept: a remembered "has none" could outlive an enrolment made meanwhile and lock the user
+    out. A removal racing a request can leave "has one" for at most ``TOTP_CACHE_SECONDS``.
+    """
     # A user's own roles across all groups: the rule applies whatever group they are in.
     held = memberships(user) if held is None else held
     if not any(a.role in PRIVILEGED_ROLES for a in held):
         return False
-    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    key = totp_cache_key(user.pk)
+    if cache.get(key):
+        return False
+    enrolled = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    if enrolled:
+        cache.set(key, True, TOTP_CACHE_SECONDS)
+    return not enrolled
 
 
 class MFARequiredMiddleware:

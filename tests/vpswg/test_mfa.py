@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import (
@@ -110,6 +112,11 @@ def test_removing_the_authenticator_locks_the_account_again(client, group):
     user = make_secretariat(group)
     client.force_login(user)
     assert client.get(reverse("group:home", kwargs={"wg": group.slug})).status_code == 200
+    # The next pages do not look the authenticator up again...
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("group:home", kwargs={"wg": group.slug})).status_code == 200
+    assert not [q for q in ctx.captured_queries if "mfa_authenticator" in q["sql"]]
+    # ...until it is removed.
     Authenticator.objects.filter(user=user).delete()
     response = client.get(reverse("group:home", kwargs={"wg": group.slug}))
     assert response["Location"] == reverse("mfa_activate_totp")
