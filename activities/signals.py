@@ -26,6 +26,4 @@ def _changed(sender, instance, **kwargs) -> None:
 def connect() -> None:
     for model in SOURCES:
         post_save.connect(_changed, sender=model, dispatch_uid=f"reports-{model.__name__}-save")
-        post_delete.connect(
-            _changed, sender=model, dispatch_uid=f"reports-{model.__name__}-delete"
-        )
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"reports-{model.__name__}-delete")

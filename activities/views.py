@@ -5,7 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, Sum, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -48,18 +59,19 @@ def register(request: HttpRequest) -> HttpResponse:
     if status in Activity.Status.values:
         qs = qs.filter(status=status)
     # Count and slice the plain rows; the sums and organisers are for the page's rows only.
+    people = (
+        ParticipantCount.objects.filter(activity=OuterRef("pk"))
+        .order_by()
+        .values("activity")
+        .annotate(n=Sum("total"))
+        .values("n")
+    )
     page = Paginator(
-        qs.order_by("-start_date", "-id").only(
-            "pk", "title", "kind", "start_date", "place", "status"
-        ),
+        qs.order_by("-start_date", "-id")
+        .only("pk", "title", "kind", "start_date", "place", "status")
+        .annotate(people=Coalesce(Subquery(people), 0)),
         50,
     ).get_page(request.GET.get("page"))
-    sums = dict(
-        ParticipantCount.objects.filter(activity__in=[a.pk for a in page.object_list])
-        .values_list("activity")
-        .annotate(people=Sum("total"))
-        .order_by()
-    )
     prefetch_related_objects(
         page.object_list,
         # A list, not a manager: ``.all()`` per row in the template costs a queryset clone each.
@@ -67,9 +79,17 @@ def register(request: HttpRequest) -> HttpResponse:
             "organisers", queryset=Institution.objects.only("pk", "name"), to_attr="organiser_list"
         ),
     )
-    for activity in page.object_list:
-        activity.people = sums.get(activity.pk, 0)
-    years = sorted({d.year for d in _visible(request).dates("start_date", "year")}, reverse=True)
+    can_manage = can(request, Action.MANAGE_ACTIVITIES)
+    # The filter's years (from the first to the last, a year without activities included) and
+    # the proposals waiting: one query.
+    summary = _visible(request).aggregate(
+        first=Min("start_date"),
+        last=Max("start_date"),
+        pending=Count("pk", filter=Q(status=Activity.Status.PROPOSED)),
+    )
+    years = (
+        list(range(summary["last"].year, summary["first"].year - 1, -1)) if summary["first"] else []
+    )
     return render(
         request,
         "activities/register.html",
@@ -80,10 +100,8 @@ def register(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "year": year,
             "status": status,
-            "can_manage": can(request, Action.MANAGE_ACTIVITIES),
-            "pending": _visible(request).filter(status=Activity.Status.PROPOSED).count()
-            if can(request, Action.MANAGE_ACTIVITIES)
-            else 0,
+            "can_manage": can_manage,
+            "pending": summary["pending"] if can_manage else 0,
         },
     )
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Attendance, DiscussionTopic, Invitation, Meeting
@@ -24,35 +25,30 @@ def visible_meetings(can_manage: bool):
 LIST_FIELDS = ("pk", "kind", "title", "start", "venue", "status")
 
 
-def with_answers(meetings: list[Meeting]) -> list[Meeting]:
-    """Set ``invited`` and ``attending`` (institutions answering yes) on a page of meetings:
-    one query for the page, instead of counting over every meeting before paginating."""
-    counts = {
-        row["meeting"]: row
-        for row in Invitation.objects.filter(meeting__in=[m.pk for m in meetings])
-        .values("meeting")
-        .annotate(invited=Count("id"), attending=Count("id", filter=Q(answer="yes")))
-        .order_by()
-    }
-    for meeting in meetings:
-        row = counts.get(meeting.pk, {})
-        meeting.invited, meeting.attending = row.get("invited", 0), row.get("attending", 0)
-    return meetings
-
-
 def meeting_list(*, can_manage: bool, kind: str = "", year: int | None = None):
-    """Upcoming and past meetings (the rows a list shows; ``with_answers`` adds the counts)."""
-    qs = visible_meetings(can_manage).only(*LIST_FIELDS)
+    """Upcoming and past meetings: the rows a list shows, each with ``invited`` and
+    ``attending`` (institutions answering yes) counted in the same query, for the rows a page
+    shows only."""
+    invitations = Invitation.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting")
+    qs = (
+        visible_meetings(can_manage)
+        .only(*LIST_FIELDS)
+        .annotate(
+            invited=Coalesce(Subquery(invitations.annotate(n=Count("pk")).values("n")), 0),
+            attending=Coalesce(
+                Subquery(invitations.filter(answer="yes").annotate(n=Count("pk")).values("n")), 0
+            ),
+        )
+    )
     if kind:
         qs = qs.filter(kind=kind)
     if year:
         qs = qs.filter(start__year=year)
-    now = timezone.now()
-    upcoming = qs.filter(
-        start__gte=now, status__in=[Meeting.Status.PLANNED, Meeting.Status.CONVENED]
+    upcoming = Q(
+        start__gte=timezone.now(),
+        status__in=[Meeting.Status.PLANNED, Meeting.Status.CONVENED],
     )
-    past = qs.exclude(pk__in=upcoming.values("pk")).order_by("-start")
-    return upcoming.order_by("start"), past
+    return qs.filter(upcoming).order_by("start"), qs.exclude(upcoming).order_by("-start")
 
 
 def years(can_manage: bool) -> list[int]:

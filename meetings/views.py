@@ -30,7 +30,7 @@ from meetings.forms import (
     TopicForm,
 )
 from meetings.models import AgendaItem, DiscussionTopic, Guest, Meeting
-from meetings.queries import meeting_list, meeting_page, topics_with_interest, with_answers, years
+from meetings.queries import meeting_list, meeting_page, topics_with_interest, years
 from meetings.services import meetings as service
 from meetings.services import participation, topics
 from meetings.services.ics import meeting_ics
@@ -92,13 +92,12 @@ def meeting_index(request: HttpRequest) -> HttpResponse:
         kind, year = form.cleaned_data["kind"], form.cleaned_data["year"]
     upcoming, past = meeting_list(can_manage=can_manage, kind=kind, year=year)
     page = Paginator(past, 20).get_page(request.GET.get("page"))
-    with_answers([*page.object_list])
     return render(
         request,
         "meetings/list.html",
         {
             "filter_form": form,
-            "upcoming": with_answers(list(upcoming[:20])),
+            "upcoming": list(upcoming[:20]),
             "page": page,
             "can_manage": can_manage,
         },

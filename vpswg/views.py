@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from meetings.queries import meeting_list, with_answers
+from meetings.queries import meeting_list
 from members.queries import composition
 from vpswg.forms import GroupSettingsForm
 from vpswg.models import AuditEntry, Notification, WorkingGroup
@@ -58,7 +58,7 @@ def group_home(request: HttpRequest) -> HttpResponse:
     context = {"composition": composition(group)}
     if request.wg_roles:
         upcoming, _past = meeting_list(can_manage=can(request, Action.MANAGE_MEETINGS))
-        context["next_meetings"] = with_answers(list(upcoming[:3]))
+        context["next_meetings"] = list(upcoming[:3])
         return render(request, "vpswg/dashboard.html", context)
     return render(request, "vpswg/group_public.html", context)
 

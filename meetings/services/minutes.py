@@ -684,7 +684,7 @@ def log_access(
     *, minutes: Minutes, user: User, kind: str, version_number: int | None = None
 ) -> None:
     MinutesAccess.objects.create(
-        working_group=minutes.working_group,
+        working_group_id=minutes.working_group_id,  # the id: no query for the group itself
         minutes=minutes,
         user=user,
         kind=kind,
