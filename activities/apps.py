@@ -8,6 +8,9 @@ class ActivitiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from activities import signals
+        from activities.models import Activity, ParticipantCount
+        from activities.reports import figures_cache
+        from meetings.models import Attendance, Meeting
+        from members.models import Institution
 
-        signals.connect()
+        figures_cache.watch(Activity, ParticipantCount, Meeting, Attendance, Institution)

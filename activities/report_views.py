@@ -3,7 +3,6 @@ built in the background."""
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -52,21 +51,21 @@ def figures(group, start: int | None, end: int | None) -> SafeString:
     Two aggregates over the group's whole register and its plenaries' attendance, and three
     charts: most of the page's cost, for figures that change when an activity or an attendance
     is recorded, not between two views. So they are kept, rendered, per group, period,
-    language and time zone until the group's data changes (``reports.data_changed``).
+    language and time zone until the group's data changes (``reports.figures_cache``).
     """
-    key = reports.figures_key(
-        group.pk, start, end, get_language(), timezone.get_current_timezone_name()
-    )
-    html = cache.get(key)
-    if html is None:
+
+    def draw() -> str:
         with reporting():
             totals = reports.totals(group, start, end)
             attendance = reports.attendance_by_pillar(group, start, end)
-        html = render_to_string(
+        return render_to_string(
             "reports/includes/figures.html",
             {"totals": totals, "charts": reports.chart_set(totals, attendance)},
         )
-        cache.set(key, html, reports.FIGURES_CACHE_SECONDS)
+
+    html = reports.figures_cache.get_or_set(
+        group.pk, (start, end, get_language(), timezone.get_current_timezone_name()), draw
+    )
     return mark_safe(html)  # rendered, and escaped, by our template
 
 

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
@@ -18,6 +15,7 @@ from django.utils.translation import gettext as _
 from activities.models import Activity, ParticipantCount, Sector
 from meetings.models import Attendance, Contribution, Invitation, Meeting
 from vpswg import charts
+from vpswg.groupcache import GroupCache
 from vpswg.models import WorkingGroup
 from vpswg.roles import Pillar
 
@@ -284,43 +282,12 @@ def csv_export(working_group: WorkingGroup, start: int | None, end: int | None) 
     return "\ufeff".encode() + buffer.getvalue().encode()
 
 
-# --- Cached figures ------------------------------------------------------------------------------
+# --- Kept figures --------------------------------------------------------------------------------
 
-#: How long rendered figures are kept at most. A change to the group's data makes them unused at
-#: once (``data_changed``); the limit bounds what a write made outside the ORM's signals (or read
-#: from a lagging replica just after a change) can leave behind.
-FIGURES_CACHE_SECONDS = 600
-
-
-def _version_key(group_id: int) -> str:
-    return f"reports:version:{group_id}"
-
-
-def data_version(group_id: int) -> str:
-    """A token that changes whenever the data behind the group's reports does."""
-    key = _version_key(group_id)
-    version = cache.get(key)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not cache.add(key, version, None):
-            version = cache.get(key) or version
-    return version
-
-
-def data_changed(group_id: int) -> None:
-    """Retire the group's cached figures once the current transaction commits.
-
-    After the commit, not before: a report read between the change and the commit would
-    otherwise be cached, from the old data, under the new token.
-    """
-    transaction.on_commit(lambda: cache.set(_version_key(group_id), uuid.uuid4().hex, None))
-
-
-def figures_key(group_id: int, start: int | None, end: int | None, language: str, zone: str) -> str:
-    """Language and time zone are part of it: labels are translated, and a plenary's year is
-    read in the group's time zone."""
-    version = data_version(group_id)
-    return f"reports:figures:{group_id}:{version}:{start or ''}:{end or ''}:{language}:{zone}"
+#: The reports page's figures and charts, rendered (``activities.report_views.figures``): drawn
+#: from the register and its counts, plenaries and who attended them, and the institutions'
+#: pillars (``ActivitiesConfig.ready`` watches those models).
+figures_cache = GroupCache("reports")
 
 
 # --- State commitment (seed step 10) -----------------------------------------------------------

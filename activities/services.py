@@ -117,7 +117,7 @@ def set_counts(activity: Activity, counts: Iterable[Count]) -> None:
             for c in counts
         ]
     )
-    reports.data_changed(activity.working_group_id)  # bulk_create sends no signal
+    reports.figures_cache.changed(activity.working_group_id)  # bulk_create sends no signal
 
 
 @transaction.atomic

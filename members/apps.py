@@ -6,3 +6,8 @@ class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Members")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from members import signals
+
+        signals.connect()

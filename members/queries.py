@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from members.models import Application, ApplicationVote, Institution, Representative
+from vpswg.groupcache import GroupCache
 from vpswg.models import WorkingGroup
 from vpswg.roles import Pillar
 
@@ -136,6 +137,11 @@ def composition(working_group: WorkingGroup) -> Composition:
         kinds=[(k, str(kind_labels[k]), kinds[k]) for k in ordered],
         matrix=[(str(kind_labels[k]), by_kind[k]) for k in ordered],
     )
+
+
+#: The directory's summary and sections, rendered (``members.views.directory``): drawn from the
+#: institutions, their representatives and those people's names (``MembersConfig.ready``).
+directory_cache = GroupCache("directory")
 
 
 @dataclass

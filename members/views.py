@@ -8,7 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,7 +26,7 @@ from members.forms import (
     VoteForm,
 )
 from members.models import AnnualReport, Application, ApplicationVote, Institution, Representative
-from members.queries import composition, review_list
+from members.queries import composition, directory_cache, review_list
 from members.queries import directory as directory_query
 from members.services import applications as application_service
 from members.services import compliance as compliance_service
@@ -59,10 +62,24 @@ def _form_errors_to(form, exc: ValidationError) -> None:
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
     group = request.working_group
+
+    def draw() -> dict[str, str]:
+        context = {
+            "wg": group,
+            "sections": directory_query(group),
+            "composition": composition(group),
+        }
+        return {
+            part: render_to_string(f"members/directory.html#{part}", context)
+            for part in ("summary", "sections")
+        }
+
+    # The same for every reader: rendered once per group and language, until it changes.
+    kept = directory_cache.get_or_set(group.pk, (get_language(),), draw)
     return render(
         request,
         "members/directory.html",
-        {"sections": directory_query(group), "composition": composition(group)},
+        {"kept": {part: mark_safe(html) for part, html in kept.items()}},  # our templates' output
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -181,6 +183,52 @@ def directory_queries(client, group) -> int:
     return len(ctx.captured_queries)
 
 
+def directory_sections(body: str) -> dict[str, list[str]]:
+    """Institution names by section, as the page shows them."""
+    sections = {}
+    for chunk in body.split('class="card directory-section pillar-')[1:]:
+        key = chunk.split(" ", 1)[0].rstrip('"')
+        names = re.findall(r'class="institution-name" href="[^"]*">([^<]*)</a>', chunk)
+        sections[key] = names
+    return sections
+
+
+def test_directory_is_kept_until_an_institution_a_representative_or_a_name_changes(
+    client, group, other_group
+):
+    rep = make_representative(group, institution=make_institution(group, name="Andes Copper"))
+    url = reverse("members:directory", kwargs={"wg": group.slug})
+    sign_in(client, make_member(group))
+    cold = directory_queries(client, group)
+    assert directory_queries(client, group) == cold - 3  # institutions, representatives, counts
+    first = client.get(url).content.decode()
+    assert "Add an institution" not in first and str(rep.user) in first
+    # Each change shows on the next view: a name, a new institution, a representation ended.
+    rep.user.full_name = "Rosa Quispe Mamani"
+    rep.user.save()
+    assert "Rosa Quispe Mamani" in client.get(url).content.decode()
+    make_institution(group, name="Minera del Sur", pillar="companies")
+    assert "Minera del Sur" in directory_sections(client.get(url).content.decode())["companies"]
+    with group_scope(group):
+        service.end_representation(representative=rep)
+    assert "Rosa Quispe Mamani" not in client.get(url).content.decode()
+    # One rendering per language.
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    assert "Observadores" in client.get(url).content.decode()
+    # What depends on the reader is not kept: the Secretariat's button, with the kept sections.
+    client.logout()
+    sign_in(client, make_secretariat(group))
+    body = client.get(url).content.decode()
+    assert "Add an institution" in body and "Minera del Sur" in body
+    # The other group's Secretariat: not this directory, and its own has none of it.
+    client.logout()
+    sign_in(client, make_secretariat(other_group))
+    assert client.get(url).status_code == 404
+    theirs = client.get(reverse("members:directory", kwargs={"wg": other_group.slug}))
+    assert "Beta Mining Corporation" in theirs.content.decode()
+    assert "Minera del Sur" not in theirs.content.decode()
+
+
 def test_directory_by_pillar_with_observers_apart(client, group, other_group):
     make_institution(group, name="Andes Copper", pillar="companies")
     make_institution(
@@ -197,11 +245,11 @@ def test_directory_by_pillar_with_observers_apart(client, group, other_group):
     member = make_member(group)
     sign_in(client, member)
     response = client.get(reverse("members:directory", kwargs={"wg": group.slug}))
-    sections = {s.key: [i.name for i in s.institutions] for s in response.context["sections"]}
+    body = response.content.decode()
+    sections = directory_sections(body)
     assert "Andes Copper" in sections["companies"]
     assert sections["government"] == ["Ministry of Mines"]
     assert sections["observers"] == ["Red Cross"]
-    body = response.content.decode()
     assert "Suspended Co" not in body and "Beta Mining Corporation" not in body
     assert "<svg" in body and "<table" in body  # the chart and its table
 

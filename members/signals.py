@@ -1,0 +1,31 @@
+"""What the directory's kept rendering (``members.queries.directory_cache``) is drawn from."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_save
+
+from members.models import Institution, Representative
+from members.queries import directory_cache
+from vpswg.models import User
+
+#: The user fields the directory shows (``User.__str__``).
+SHOWN = frozenset({"full_name", "email"})
+
+
+def _user_saved(sender, instance: User, created: bool, update_fields=None, **kwargs) -> None:
+    """A representative renamed is renamed in each directory that lists them."""
+    if created or (update_fields is not None and not SHOWN & set(update_fields)):
+        return  # a sign-in (last_login), a new password: nothing the directory shows
+    groups = (
+        Representative.objects.with_scopes_disabled()
+        .filter(user=instance)
+        .values_list("working_group_id", flat=True)
+        .distinct()
+    )
+    for group_id in groups:
+        directory_cache.changed(group_id)
+
+
+def connect() -> None:
+    directory_cache.watch(Institution, Representative)
+    post_save.connect(_user_saved, sender=User, dispatch_uid="directory-user-saved")

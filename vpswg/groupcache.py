@@ -1,0 +1,83 @@
+"""Derived data of one working group, kept until the data it is drawn from changes.
+
+The pattern of pretix's per-event cache: every key of a ``GroupCache`` carries the group's
+current token for that cache; changing the token retires every key at once, with no list of
+keys to delete. A cache declares the models it is drawn from (``watch``); their saves and
+deletes through the ORM (the admin site's included) change the token once the transaction
+commits. Writes that send no signal (``bulk_create``, ``QuerySet.update``) must call
+``changed`` themselves; ``SECONDS`` bounds what one that does not can leave behind.
+
+Kept values must not depend on who asks: what a page shows by role is rendered outside them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+
+T = TypeVar("T")
+
+#: How long a kept value lives at most, whatever happens to the data.
+SECONDS = 600
+
+
+class GroupCache:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def _token_key(self, group_id: int) -> str:
+        return f"groupcache:{self.name}:token:{group_id}"
+
+    def token(self, group_id: int) -> str:
+        key = self._token_key(group_id)
+        token = cache.get(key)
+        if token is None:
+            token = uuid.uuid4().hex
+            if not cache.add(key, token, None):
+                token = cache.get(key) or token
+        return token
+
+    def key(self, group_id: int, *parts: object) -> str:
+        suffix = ":".join("" if p is None else str(p) for p in parts)
+        return f"groupcache:{self.name}:{group_id}:{self.token(group_id)}:{suffix}"
+
+    def get_or_set(self, group_id: int, parts: Iterable[object], compute: Callable[[], T]) -> T:
+        """The value kept for ``parts``, or ``compute()``'s, then kept."""
+        key = self.key(group_id, *parts)
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, SECONDS)
+        return value
+
+    def changed(self, group_id: int) -> None:
+        """Retire the group's kept values, now and again once the transaction commits.
+
+        Now, so that this process does not serve them again within the transaction; after
+        the commit too, since a request reading the old data before the commit may have kept
+        it under the token set now.
+        """
+        key = self._token_key(group_id)
+        cache.set(key, uuid.uuid4().hex, None)
+        transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
+
+    def watch(self, *sources: type[models.Model]) -> None:
+        """Change the token on every save or delete of these tenant models."""
+
+        def receiver(sender, instance, **kwargs) -> None:
+            self.changed(instance.working_group_id)
+
+        self._receiver = receiver  # signals keep weak references
+        for model in sources:
+            for signal, verb in ((post_save, "save"), (post_delete, "delete")):
+                signal.connect(
+                    receiver,
+                    sender=model,
+                    weak=False,
+                    dispatch_uid=f"groupcache-{self.name}-{model._meta.label}-{verb}",
+                )
