@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.contrib import messages
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -81,6 +83,29 @@ def _version_column(version_id: int, column: str) -> dict:
     return MinutesVersion.objects.filter(pk=version_id).values_list(column, flat=True).get()
 
 
+#: Rendered versions kept per process (``caches["local"]``), most recently used first.
+RENDERED_SECONDS = 3600
+
+
+def _rendered(version_id: int, column: str) -> SafeString:
+    """One rendering of a frozen version, as HTML.
+
+    A version never changes once frozen, so its HTML in a language is the same on every view:
+    it is kept per version, rendering and language. In the process's memory, which renders it
+    anyway, and not in Redis: who said what stays out of stores shared with other uses.
+    """
+    key = f"minutes:rendered:{version_id}:{column}:{get_language()}"
+    local = caches["local"]
+    html = local.get(key)
+    if html is None:
+        html = render_to_string(
+            "meetings/minutes/includes_rendering.html",
+            {"content": _version_column(version_id, column), "rendering": column},
+        )
+        local.set(key, html, RENDERED_SECONDS)
+    return mark_safe(html)  # our template's output
+
+
 # --- Reading ------------------------------------------------------------------------------------
 
 
@@ -111,11 +136,11 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _reader(request, meeting, minutes, column: str) -> HttpResponse:
     version_id = minutes.circulated_version_id if minutes else None
-    content = _version_column(version_id, column) if version_id else None
+    rendered = _rendered(version_id, column) if version_id else None
     return render(
         request,
         "meetings/minutes/read.html",
-        {"meeting": meeting, "minutes": minutes, "content": content, "rendering": column},
+        {"meeting": meeting, "minutes": minutes, "rendered": rendered, "rendering": column},
     )
 
 
@@ -154,7 +179,7 @@ def _attributed_reader(request, meeting, minutes) -> HttpResponse:
             "meeting": meeting,
             "minutes": minutes,
             "version": version,
-            "content": _version_column(version.pk, "attributed"),
+            "rendered": _rendered(version.pk, "attributed"),
             "editable": minutes.status != Minutes.Status.ADOPTED,
             **_versions_context(meeting, minutes),
         },
@@ -164,7 +189,7 @@ def _attributed_reader(request, meeting, minutes) -> HttpResponse:
 def _review(request, meeting, minutes, form_errors=None) -> HttpResponse:
     version = minutes.current_version
     attributed = request.working_group.coordination_sees_attribution
-    content = _version_column(version.pk, "attributed" if attributed else "members")
+    rendered = _rendered(version.pk, "attributed" if attributed else "members")
     if attributed:
         service.log_access(
             minutes=minutes, user=request.user, kind=Kind.ATTRIBUTED, version_number=version.number
@@ -178,7 +203,7 @@ def _review(request, meeting, minutes, form_errors=None) -> HttpResponse:
             "meeting": meeting,
             "minutes": minutes,
             "version": version,
-            "content": content,
+            "rendered": rendered,
             "rendering": "attributed" if attributed else "members",
             "my_review": mine,
             "reviews": reviews,

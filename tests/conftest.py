@@ -68,6 +68,21 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture
+def local_cache(settings):
+    """The per-process cache as production has it (the suite runs with a dummy one, so that
+    query counts are those of a first request)."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
+    }
+    caches["local"].clear()
+    yield
+    caches["local"].clear()
+
+
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     """Uploaded documents of a test go to its own directory, never the checkout's var/."""

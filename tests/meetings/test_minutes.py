@@ -21,6 +21,7 @@ from tests.factories import (
     make_guest,
     make_institution,
     make_meeting,
+    make_member,
     make_minutes,
     make_representative,
     make_secretariat,
@@ -518,6 +519,62 @@ def test_each_reader_gets_their_rendering_and_the_attributed_reads_are_logged(
         "attributed",
     ) in kinds
     assert not any(user == member.user_id for user, _ in kinds)
+
+
+def test_kept_renderings_never_cross_readers_languages_or_groups(
+    client,
+    group,
+    other_group,
+    attributed_minutes,
+    seats,
+    local_cache,
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+):
+    """A frozen version's HTML is kept per process, by version, rendering and language: the
+    Secretariat's attributed reading never reaches a member, even with both kept."""
+    secretariat = make_secretariat(group)
+    member = make_representative(group)
+    url = reverse(
+        "meetings:minutes", kwargs={"wg": group.slug, "pk": attributed_minutes.meeting_id}
+    )
+    with group_scope(group):
+        for f in leaks.scan(attributed_minutes):
+            service.mark_subject(
+                minutes=attributed_minutes,
+                actor=secretariat,
+                target=f.hit.target,
+                term=f.hit.matched,
+            )
+        service.submit(minutes=attributed_minutes, actor=secretariat)
+    with django_capture_on_commit_callbacks(execute=True), group_scope(group):
+        for p in ("companies", "government", "civil_society"):  # approved, then circulated
+            service.review(minutes=attributed_minutes, actor=seats[p], decision="approve")
+
+    def read() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode(), len(ctx.captured_queries)
+
+    sign_in(client, secretariat)
+    client.get(reverse("group:home", kwargs={"wg": group.slug}))  # the permissions, kept too
+    attributed, cold = read()
+    again, warm = read()
+    assert "Rosa Quispe Huamán" in attributed and "Rosa Quispe Huamán" in again
+    assert warm == cold - 1  # the version's rendering is not read again
+    client.logout()
+    sign_in(client, member.user)
+    for _ in range(2):  # drawn, then kept: neither carries a speaker
+        body, _queries = read()
+        assert "Companies should publish" in body and "A participant" in body
+        assert "Rosa Quispe Huamán" not in body and "Minera Huascarán" not in body
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    spanish, _queries = read()
+    assert "Un participante" in spanish and "Rosa Quispe Huamán" not in spanish
+    client.logout()
+    sign_in(client, make_member(other_group))
+    assert client.get(url).status_code == 404
 
 
 def test_coordination_without_attribution_reviews_the_members_version(

@@ -10,7 +10,6 @@ import boto3
 import pytest
 import redis
 from django.conf import settings
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -127,17 +126,6 @@ def test_the_session_is_written_every_few_minutes_not_on_every_request(client, g
     time.sleep(1)
     client.get(url)
     assert r.ttl(name) > settings.SESSION_COOKIE_AGE - 60  # written: the clock starts again
-
-
-@pytest.fixture
-def local_cache(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
-    }
-    caches["local"].clear()
-    yield
-    caches["local"].clear()
 
 
 def test_permissions_are_cached_per_set_of_roles_and_a_revocation_is_immediate(
