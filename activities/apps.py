@@ -12,5 +12,8 @@ class ActivitiesConfig(AppConfig):
         from activities.reports import figures_cache
         from meetings.models import Attendance, Meeting
         from members.models import Institution
+        from vpswg.models import WorkingGroup
 
-        figures_cache.watch(Activity, ParticipantCount, Meeting, Attendance, Institution)
+        figures_cache.watch(
+            WorkingGroup, Activity, ParticipantCount, Meeting, Attendance, Institution
+        )

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from django.contrib import messages
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -58,7 +59,8 @@ RENDERINGS = ("attributed", "members", "dissemination")
 def _minutes(meeting: Meeting) -> Minutes | None:
     return (
         Minutes.objects.filter(meeting=meeting)
-        .select_related("current_version", "adopted_at_meeting")
+        # Not the meeting that adopted them: a whole meeting row for one title, read when shown.
+        .select_related("current_version")
         .defer(*(f"current_version__{column}" for column in RENDERINGS))
         .first()
     )
@@ -148,7 +150,12 @@ def _versions_context(meeting, minutes) -> dict:
     """The versions and, for circulated minutes, the plenaries that may adopt them."""
     return {
         "versions": list(
-            minutes.versions.defer(*RENDERINGS).prefetch_related("reviews").order_by("-number")
+            minutes.versions.only(
+                "pk", "minutes_id", "number", "status", "created_at", "content_hash"
+            )
+            # A list, not a manager: ``.all()`` in the template would clone a queryset per row.
+            .prefetch_related(Prefetch("reviews", to_attr="review_list"))
+            .order_by("-number")
         ),
         "later_plenaries": list(
             Meeting.objects.filter(

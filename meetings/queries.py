@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from meetings.models import AgendaItem, Attendance, DiscussionTopic, Invitation, Meeting
 from members.models import Institution
+from vpswg.groupcache import GroupCache
 from vpswg.roles import Pillar
 
 
@@ -21,6 +22,10 @@ def visible_meetings(can_manage: bool):
         qs = qs.exclude(status=Meeting.Status.PLANNED)
     return qs
 
+
+#: The meetings list, rendered (``meetings.views.meeting_index``): drawn from the meetings and
+#: their invitations (``MeetingsConfig.ready``).
+meetings_cache = GroupCache("meetings")
 
 LIST_FIELDS = ("pk", "kind", "title", "start", "venue", "status")
 

@@ -4,6 +4,7 @@ page (``meetings/meeting.html#fragment``); without JavaScript the same forms pos
 
 from __future__ import annotations
 
+import time
 from functools import wraps
 
 from django.contrib import messages
@@ -11,8 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from guardian.core import ObjectPermissionChecker
@@ -30,7 +34,13 @@ from meetings.forms import (
     TopicForm,
 )
 from meetings.models import AgendaItem, DiscussionTopic, Guest, Meeting
-from meetings.queries import meeting_list, meeting_page, topics_with_interest, years
+from meetings.queries import (
+    meeting_list,
+    meeting_page,
+    meetings_cache,
+    topics_with_interest,
+    years,
+)
 from meetings.services import meetings as service
 from meetings.services import participation, topics
 from meetings.services.ics import meeting_ics
@@ -82,26 +92,47 @@ def meeting_access(view):
 # --- List and page ------------------------------------------------------------------------------
 
 
+#: The listing's parameters, and the longest value of each that is kept (longer: not kept).
+LISTING_PARAMETERS = {"kind": 20, "year": 4, "page": 6}
+
+
 @requires(Action.VIEW_MEETINGS)
 @require_GET
 def meeting_index(request: HttpRequest) -> HttpResponse:
     can_manage = can(request, Action.MANAGE_MEETINGS)
-    form = FilterForm(request.GET or None, years=years(can_manage))
-    kind, year = "", None
-    if form.is_valid():
-        kind, year = form.cleaned_data["kind"], form.cleaned_data["year"]
-    upcoming, past = meeting_list(can_manage=can_manage, kind=kind, year=year)
-    page = Paginator(past, 20).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "meetings/list.html",
-        {
-            "filter_form": form,
-            "upcoming": list(upcoming[:20]),
-            "page": page,
-            "can_manage": can_manage,
-        },
+
+    def draw() -> dict:
+        form = FilterForm(request.GET or None, years=years(can_manage))
+        kind, year = "", None
+        if form.is_valid():
+            kind, year = form.cleaned_data["kind"], form.cleaned_data["year"]
+        upcoming, past = meeting_list(can_manage=can_manage, kind=kind, year=year)
+        page = Paginator(past, 20).get_page(request.GET.get("page"))
+        upcoming = list(upcoming[:20])
+        html = render_to_string(
+            "meetings/list.html#listing",
+            {"filter_form": form, "upcoming": upcoming, "page": page, "can_manage": can_manage},
+            request,
+        )
+        # Time alone moves the next meeting from "upcoming" to "past": kept until it starts.
+        starts = min((m.start for m in upcoming if m.start > timezone.now()), default=None)
+        return {"html": html, "until": starts.timestamp() if starts else None}
+
+    def seconds(kept: dict) -> float:
+        return kept["until"] - time.time() if kept["until"] else float("inf")
+
+    # The same for everyone who manages meetings, and for everyone who does not: kept per
+    # group, role, filters, page and language (time zone: the group's), until it changes.
+    params = {k: request.GET.get(k, "") for k in LISTING_PARAMETERS}
+    keepable = set(request.GET) <= set(LISTING_PARAMETERS) and all(
+        len(params[k]) <= n for k, n in LISTING_PARAMETERS.items()
     )
+    if keepable:
+        parts = (can_manage, *params.values(), get_language())
+        kept = meetings_cache.get_or_set(request.working_group.pk, parts, draw, seconds)
+    else:
+        kept = draw()
+    return render(request, "meetings/list.html", {"listing": mark_safe(kept["html"])})
 
 
 @meeting_access

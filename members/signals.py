@@ -6,7 +6,7 @@ from django.db.models.signals import post_save
 
 from members.models import Institution, Representative
 from members.queries import directory_cache
-from vpswg.models import User
+from vpswg.models import User, WorkingGroup
 
 #: The user fields the directory shows (``User.__str__``).
 SHOWN = frozenset({"full_name", "email"})
@@ -27,5 +27,5 @@ def _user_saved(sender, instance: User, created: bool, update_fields=None, **kwa
 
 
 def connect() -> None:
-    directory_cache.watch(Institution, Representative)
+    directory_cache.watch(WorkingGroup, Institution, Representative)
     post_save.connect(_user_saved, sender=User, dispatch_uid="directory-user-saved")

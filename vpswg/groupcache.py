@@ -46,13 +46,22 @@ class GroupCache:
         suffix = ":".join("" if p is None else str(p) for p in parts)
         return f"groupcache:{self.name}:{group_id}:{self.token(group_id)}:{suffix}"
 
-    def get_or_set(self, group_id: int, parts: Iterable[object], compute: Callable[[], T]) -> T:
-        """The value kept for ``parts``, or ``compute()``'s, then kept."""
+    def get_or_set(
+        self,
+        group_id: int,
+        parts: Iterable[object],
+        compute: Callable[[], T],
+        seconds: Callable[[T], float] | None = None,
+    ) -> T:
+        """The value kept for ``parts``, or ``compute()``'s, then kept: ``SECONDS`` at most,
+        less if ``seconds(value)`` says so (a value that time alone will change)."""
         key = self.key(group_id, *parts)
         value = cache.get(key)
         if value is None:
             value = compute()
-            cache.set(key, value, SECONDS)
+            timeout = min(SECONDS, seconds(value)) if seconds else SECONDS
+            if timeout > 0:
+                cache.set(key, value, timeout)
         return value
 
     def changed(self, group_id: int) -> None:
@@ -67,10 +76,14 @@ class GroupCache:
         transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
 
     def watch(self, *sources: type[models.Model]) -> None:
-        """Change the token on every save or delete of these tenant models."""
+        """Change the token on every save or delete of these tenant models (or of the
+        ``WorkingGroup`` itself)."""
+        from vpswg.models import WorkingGroup
 
         def receiver(sender, instance, **kwargs) -> None:
-            self.changed(instance.working_group_id)
+            # The group's own settings (its slug in URLs, its time zone) count as its data.
+            group_id = instance.pk if sender is WorkingGroup else instance.working_group_id
+            self.changed(group_id)
 
         self._receiver = receiver  # signals keep weak references
         for model in sources:

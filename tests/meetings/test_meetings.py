@@ -8,12 +8,14 @@ from datetime import timedelta
 
 import icalendar
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Attendance, DiscussionTopic, Invitation, Meeting
+from meetings.queries import meetings_cache
 from meetings.services import meetings as service
 from meetings.services import participation, topics
 from meetings.services.meetings import MeetingError
@@ -381,6 +383,65 @@ def test_meetings_list_query_count_is_the_same_for_2_and_40_meetings(client, gro
         make_meeting(group, "convened", days=30 + i)
         make_meeting(group, "held", days=-i - 1)
     assert count(client, url(group, "list")) == few
+
+
+def test_the_kept_meetings_list_follows_meetings_answers_roles_and_time(
+    client, group, other_group
+):
+    """The listing is rendered once per role, filters, page and language and kept until a
+    meeting or an answer changes, or the next meeting starts."""
+    rep = make_representative(group)
+    make_meeting(group, "held", title="Plenary of March")
+    convened = make_meeting(group, "convened", title="Plenary of June")
+    make_meeting(group, "planned", title="Draft plenary")
+    make_meeting(other_group, "convened", title="Beta plenary")
+    sign_in(client, make_member(group))
+    cold = count(client, url(group, "list"))
+    assert count(client, url(group, "list")) < cold  # kept: the rows are not read again
+    body = client.get(url(group, "list")).content.decode()
+    assert "Plenary of June" in body and "Plenary of March" in body
+    assert "Draft plenary" not in body and "Plan a meeting" not in body
+    assert "Beta plenary" not in body
+    # An answer changes the row's count on the next view.
+    assert "0 of 1 institutions attending" in body
+    with group_scope(group):
+        invitation = Invitation.objects.get(meeting=convened, institution=rep.institution)
+        participation.answer(invitation=invitation, actor=rep.user, answer="yes")
+    assert "1 of 1 institutions attending" in client.get(url(group, "list")).content.decode()
+    # A new meeting, convened.
+    make_meeting(group, "convened", title="Plenary of September")
+    assert "Plenary of September" in client.get(url(group, "list")).content.decode()
+    # Time alone: the listing is kept no longer than until its next meeting starts.
+    soon = make_meeting(group, "convened", days=3 / 1440, title="Starting soon")
+    body = client.get(url(group, "list")).content.decode()
+    assert body.index("Starting soon") < body.index("Past and cancelled")
+    key = cache.make_and_validate_key(meetings_cache.key(group.pk, False, "", "", "", "en"))
+    kept_for = cache._cache.get_client(key).ttl(key)
+    assert 0 < kept_for <= (soon.start - timezone.now()).total_seconds() + 1 < 600
+    # Another role's listing, with the same filters: the Secretariat's, drafts included.
+    client.logout()
+    sign_in(client, make_secretariat(group))
+    body = client.get(url(group, "list")).content.decode()
+    assert "Draft plenary" in body and "Plan a meeting" in body
+    # Another language.
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    assert "Próximas" in client.get(url(group, "list")).content.decode()
+    # The other group.
+    client.logout()
+    sign_in(client, make_member(other_group))
+    assert client.get(url(group, "list")).status_code == 404
+    theirs = client.get(url(other_group, "list")).content.decode()
+    assert "Beta plenary" in theirs and "Plenary of June" not in theirs
+
+
+def test_the_meetings_list_pages_keep_the_filter(client, group):
+    for i in range(25):
+        make_meeting(group, "held", days=-i - 1, kind="coordination")
+    sign_in(client, make_secretariat(group))
+    body = client.get(url(group, "list") + "?kind=coordination").content.decode()
+    assert 'href="?kind=coordination&amp;page=2"' in body
+    second = client.get(url(group, "list") + "?kind=coordination&page=2").content.decode()
+    assert "Page 2 of 2" in second
 
 
 def test_meetings_list_and_dashboard_link_each_meeting_to_its_page(client, group):
