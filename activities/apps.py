@@ -9,6 +9,7 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from activities.models import Activity, ParticipantCount
+        from activities.queries import register_cache
         from activities.reports import figures_cache
         from meetings.models import Attendance, Meeting
         from members.models import Institution
@@ -16,4 +17,7 @@ class ActivitiesConfig(AppConfig):
 
         figures_cache.watch(
             WorkingGroup, Activity, ParticipantCount, Meeting, Attendance, Institution
+        )
+        register_cache.watch(
+            WorkingGroup, Activity, ParticipantCount, Activity.organisers.through, Institution
         )

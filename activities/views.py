@@ -19,12 +19,16 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from activities import services
 from activities.forms import ActivityForm, OutreachForm
 from activities.models import Activity, Evidence, OutreachEntry, ParticipantCount
+from activities.queries import register_cache
 from members.models import Institution
 from vpswg.permissions import can, requires
 from vpswg.roles import Action
@@ -43,15 +47,44 @@ def _activity(request: HttpRequest, pk: int) -> Activity:
     return get_object_or_404(_visible(request), pk=pk)
 
 
+#: The register's parameters, and the longest value of each that is kept (longer: not kept).
+REGISTER_PARAMETERS = {"kind": 20, "year": 4, "status": 20, "page": 6}
+
+
 @requires(Action.VIEW_ACTIVITIES)
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
-    qs = _visible(request)
-    kind, year, status = (
-        request.GET.get("kind", ""),
-        request.GET.get("year", ""),
-        request.GET.get("status", ""),
+    can_manage = can(request, Action.MANAGE_ACTIVITIES)
+    params = {k: request.GET.get(k, "") for k in REGISTER_PARAMETERS}
+
+    def draw() -> str:
+        return render_to_string(
+            "activities/register.html#listing",
+            _register_context(request, can_manage, params),
+            request,
+        )
+
+    keepable = set(request.GET) <= set(REGISTER_PARAMETERS) and all(
+        len(params[k]) <= n for k, n in REGISTER_PARAMETERS.items()
     )
+    if keepable:
+        # The Secretariat's listing is the same for all of it; a member's holds their own
+        # proposals besides the confirmed activities, so it is kept per member.
+        reader = "managers" if can_manage else request.user.pk
+        parts = (reader, *params.values(), get_language())
+        listing = register_cache.get_or_set(request.working_group.pk, parts, draw)
+    else:
+        listing = draw()
+    return render(
+        request,
+        "activities/register.html",
+        {"listing": mark_safe(listing), "can_manage": can_manage},  # our template's output
+    )
+
+
+def _register_context(request: HttpRequest, can_manage: bool, params: dict[str, str]) -> dict:
+    qs = _visible(request)
+    kind, year, status = params["kind"], params["year"], params["status"]
     if kind in Activity.Kind.values:
         qs = qs.filter(kind=kind)
     if year.isdigit():
@@ -71,7 +104,7 @@ def register(request: HttpRequest) -> HttpResponse:
         .only("pk", "title", "kind", "start_date", "place", "status")
         .annotate(people=Coalesce(Subquery(people), 0)),
         50,
-    ).get_page(request.GET.get("page"))
+    ).get_page(params["page"])
     prefetch_related_objects(
         page.object_list,
         # A list, not a manager: ``.all()`` per row in the template costs a queryset clone each.
@@ -79,7 +112,6 @@ def register(request: HttpRequest) -> HttpResponse:
             "organisers", queryset=Institution.objects.only("pk", "name"), to_attr="organiser_list"
         ),
     )
-    can_manage = can(request, Action.MANAGE_ACTIVITIES)
     # The filter's years (from the first to the last, a year without activities included) and
     # the proposals waiting: one query.
     summary = _visible(request).aggregate(
@@ -90,20 +122,16 @@ def register(request: HttpRequest) -> HttpResponse:
     years = (
         list(range(summary["last"].year, summary["first"].year - 1, -1)) if summary["first"] else []
     )
-    return render(
-        request,
-        "activities/register.html",
-        {
-            "page": page,
-            "kinds": Activity.Kind.choices,
-            "years": years,
-            "kind": kind,
-            "year": year,
-            "status": status,
-            "can_manage": can_manage,
-            "pending": summary["pending"] if can_manage else 0,
-        },
-    )
+    return {
+        "page": page,
+        "kinds": Activity.Kind.choices,
+        "years": years,
+        "kind": kind,
+        "year": year,
+        "status": status,
+        "can_manage": can_manage,
+        "pending": summary["pending"] if can_manage else 0,
+    }
 
 
 def _save(request, form, activity=None) -> Activity:

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 T = TypeVar("T")
 
@@ -77,7 +77,7 @@ class GroupCache:
 
     def watch(self, *sources: type[models.Model]) -> None:
         """Change the token on every save or delete of these tenant models (or of the
-        ``WorkingGroup`` itself)."""
+        ``WorkingGroup`` itself), and every change of these many-to-many tables."""
         from vpswg.models import WorkingGroup
 
         def receiver(sender, instance, **kwargs) -> None:
@@ -85,8 +85,19 @@ class GroupCache:
             group_id = instance.pk if sender is WorkingGroup else instance.working_group_id
             self.changed(group_id)
 
-        self._receiver = receiver  # signals keep weak references
+        def m2m_receiver(sender, instance, action, **kwargs) -> None:
+            if action.startswith("post_"):  # either side of the relation is a tenant row
+                self.changed(instance.working_group_id)
+
         for model in sources:
+            if model._meta.auto_created:  # a many-to-many relation's table
+                m2m_changed.connect(
+                    m2m_receiver,
+                    sender=model,
+                    weak=False,
+                    dispatch_uid=f"groupcache-{self.name}-{model._meta.label}-m2m",
+                )
+                continue
             for signal, verb in ((post_save, "save"), (post_delete, "delete")):
                 signal.connect(
                     receiver,

@@ -273,6 +273,54 @@ def test_report_figures_are_kept_until_the_groups_data_changes(
     assert "was 777" in _sentence_figures(body)
 
 
+def test_the_kept_register_follows_proposals_confirmations_and_organisers(
+    client, group, other_group
+):
+    """Kept per reader: a member's listing holds their own proposals, nobody else's."""
+    ana, ben = make_member(group), make_member(group)
+    secretariat = make_secretariat(group)
+    organiser = make_institution(group, name="Sociedad Minera Andina")
+    make_activity(group, title="Taller de Huaraz", organisers=[organiser])
+    make_activity(other_group, title="Beta workshop")
+    url = reverse("activities:list", kwargs={"wg": group.slug})
+
+    def view(user) -> str:
+        client.logout()
+        sign_in(client, user)
+        response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    assert "Taller de Huaraz" in view(ben) and "Beta workshop" not in view(ben)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    warm = len(ctx.captured_queries)
+    make_activity(group, title="Propuesta de Ana", confirmed=False, user=ana)
+    with CaptureQueriesContext(connection) as ctx:
+        ben_now = client.get(url).content.decode()
+    assert len(ctx.captured_queries) > warm  # drawn again: the register changed
+    assert "Propuesta de Ana" not in ben_now
+    assert "Propuesta de Ana" in view(ana)
+    managers = view(secretariat)
+    assert "Propuesta de Ana" in managers and "1 activity proposed by members" in managers
+    with group_scope(group):
+        proposal = Activity.objects.get(title="Propuesta de Ana")
+        services.confirm(activity=proposal, actor=secretariat)
+    assert "Propuesta de Ana" in view(ben)
+    # The organisers: renamed, and changed.
+    with group_scope(group):
+        organiser.name = "Sociedad Minera del Ande"
+        organiser.save()
+    assert "Sociedad Minera del Ande" in view(ben)
+    with group_scope(group):
+        Activity.objects.get(title="Taller de Huaraz").organisers.clear()
+    assert "Sociedad Minera del Ande" not in view(ben)
+    # The other group.
+    client.logout()
+    sign_in(client, make_member(other_group))
+    assert client.get(url).status_code == 404
+
+
 def test_report_query_counts_are_the_same_for_5_and_500_activities(client, group):
     sign_in(client, make_secretariat(group))
     urls = [

@@ -385,9 +385,7 @@ def test_meetings_list_query_count_is_the_same_for_2_and_40_meetings(client, gro
     assert count(client, url(group, "list")) == few
 
 
-def test_the_kept_meetings_list_follows_meetings_answers_roles_and_time(
-    client, group, other_group
-):
+def test_the_kept_meetings_list_follows_meetings_answers_roles_and_time(client, group, other_group):
     """The listing is rendered once per role, filters, page and language and kept until a
     meeting or an answer changes, or the next meeting starts."""
     rep = make_representative(group)
