@@ -30,6 +30,7 @@ from activities.forms import ActivityForm, OutreachForm
 from activities.models import Activity, Evidence, OutreachEntry, ParticipantCount
 from activities.queries import register_cache
 from members.models import Institution
+from vpswg.groupcache import query_parts
 from vpswg.permissions import can, requires
 from vpswg.roles import Action
 from vpswg.uploads import attachment_response
@@ -47,34 +48,29 @@ def _activity(request: HttpRequest, pk: int) -> Activity:
     return get_object_or_404(_visible(request), pk=pk)
 
 
-#: The register's parameters, and the longest value of each that is kept (longer: not kept).
-REGISTER_PARAMETERS = {"kind": 20, "year": 4, "status": 20, "page": 6}
-
-
 @requires(Action.VIEW_ACTIVITIES)
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
     can_manage = can(request, Action.MANAGE_ACTIVITIES)
-    params = {k: request.GET.get(k, "") for k in REGISTER_PARAMETERS}
+    parts = query_parts(request, {"kind": 20, "year": 4, "status": 20, "page": 6})
 
     def draw() -> str:
+        params = {k: request.GET.get(k, "") for k in ("kind", "year", "status", "page")}
         return render_to_string(
             "activities/register.html#listing",
             _register_context(request, can_manage, params),
             request,
         )
 
-    keepable = set(request.GET) <= set(REGISTER_PARAMETERS) and all(
-        len(params[k]) <= n for k, n in REGISTER_PARAMETERS.items()
-    )
-    if keepable:
+    if parts is None:
+        listing = draw()
+    else:
         # The Secretariat's listing is the same for all of it; a member's holds their own
         # proposals besides the confirmed activities, so it is kept per member.
         reader = "managers" if can_manage else request.user.pk
-        parts = (reader, *params.values(), get_language())
-        listing = register_cache.get_or_set(request.working_group.pk, parts, draw)
-    else:
-        listing = draw()
+        listing = register_cache.get_or_set(
+            request.working_group.pk, (reader, *parts, get_language()), draw
+        )
     return render(
         request,
         "activities/register.html",

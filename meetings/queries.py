@@ -9,9 +9,10 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from meetings.models import AgendaItem, Attendance, DiscussionTopic, Invitation, Meeting
+from meetings.models import AgendaItem, Attendance, DiscussionTopic, Guest, Invitation, Meeting
 from members.models import Institution
 from vpswg.groupcache import GroupCache
+from vpswg.models import User
 from vpswg.roles import Pillar
 
 
@@ -87,7 +88,17 @@ def meeting_page(meeting: Meeting, *, with_invitations: bool) -> MeetingPage:
         AgendaItem.objects.filter(meeting=meeting)
         # Lists, not managers: ``.all()`` in the template clones a queryset per row and call.
         .prefetch_related(
-            Prefetch("speakers", to_attr="speaker_list"), Prefetch("guests", to_attr="guest_list")
+            # Names only: what the agenda shows (``User.__str__``, ``Guest.__str__``).
+            Prefetch(
+                "speakers",
+                queryset=User.objects.only("pk", "full_name", "email"),
+                to_attr="speaker_list",
+            ),
+            Prefetch(
+                "guests",
+                queryset=Guest.objects.only("pk", "name", "organisation"),
+                to_attr="guest_list",
+            ),
         )
         .order_by("position", "id")
     )

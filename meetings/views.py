@@ -44,6 +44,7 @@ from meetings.queries import (
 from meetings.services import meetings as service
 from meetings.services import participation, topics
 from meetings.services.ics import meeting_ics
+from vpswg.groupcache import query_parts
 from vpswg.permissions import Access, can, login_redirect, requires
 from vpswg.roles import Action
 from vpswg.services.notifications import absolute_url
@@ -92,10 +93,6 @@ def meeting_access(view):
 # --- List and page ------------------------------------------------------------------------------
 
 
-#: The listing's parameters, and the longest value of each that is kept (longer: not kept).
-LISTING_PARAMETERS = {"kind": 20, "year": 4, "page": 6}
-
-
 @requires(Action.VIEW_MEETINGS)
 @require_GET
 def meeting_index(request: HttpRequest) -> HttpResponse:
@@ -123,15 +120,12 @@ def meeting_index(request: HttpRequest) -> HttpResponse:
 
     # The same for everyone who manages meetings, and for everyone who does not: kept per
     # group, role, filters, page and language (time zone: the group's), until it changes.
-    params = {k: request.GET.get(k, "") for k in LISTING_PARAMETERS}
-    keepable = set(request.GET) <= set(LISTING_PARAMETERS) and all(
-        len(params[k]) <= n for k, n in LISTING_PARAMETERS.items()
-    )
-    if keepable:
-        parts = (can_manage, *params.values(), get_language())
-        kept = meetings_cache.get_or_set(request.working_group.pk, parts, draw, seconds)
-    else:
+    parts = query_parts(request, {"kind": 20, "year": 4, "page": 6})
+    if parts is None:
         kept = draw()
+    else:
+        parts = (can_manage, *parts, get_language())
+        kept = meetings_cache.get_or_set(request.working_group.pk, parts, draw, seconds)
     return render(request, "meetings/list.html", {"listing": mark_safe(kept["html"])})
 
 

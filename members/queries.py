@@ -144,6 +144,11 @@ def composition(working_group: WorkingGroup) -> Composition:
 directory_cache = GroupCache("directory")
 
 
+#: The applications under review, rendered (``members.views.applications``): drawn from the
+#: applications and their votes (``MembersConfig.ready``).
+applications_cache = GroupCache("applications")
+
+
 @dataclass
 class DirectorySection:
     key: str

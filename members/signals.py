@@ -1,11 +1,12 @@
-"""What the directory's kept rendering (``members.queries.directory_cache``) is drawn from."""
+"""What the kept renderings of the directory and of the applications under review are drawn
+from (``members.queries``)."""
 
 from __future__ import annotations
 
 from django.db.models.signals import post_save
 
-from members.models import Institution, Representative
-from members.queries import directory_cache
+from members.models import Application, ApplicationVote, Institution, Representative
+from members.queries import applications_cache, directory_cache
 from vpswg.models import User, WorkingGroup
 
 #: The user fields the directory shows (``User.__str__``).
@@ -28,4 +29,5 @@ def _user_saved(sender, instance: User, created: bool, update_fields=None, **kwa
 
 def connect() -> None:
     directory_cache.watch(WorkingGroup, Institution, Representative)
+    applications_cache.watch(WorkingGroup, Application, ApplicationVote)
     post_save.connect(_user_saved, sender=User, dispatch_uid="directory-user-saved")

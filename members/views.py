@@ -26,11 +26,12 @@ from members.forms import (
     VoteForm,
 )
 from members.models import AnnualReport, Application, ApplicationVote, Institution, Representative
-from members.queries import composition, directory_cache, review_list
+from members.queries import applications_cache, composition, directory_cache, review_list
 from members.queries import directory as directory_query
 from members.services import applications as application_service
 from members.services import compliance as compliance_service
 from members.services import institutions as institution_service
+from vpswg.groupcache import query_parts
 from vpswg.models import AuditEntry
 from vpswg.permissions import can, requires
 from vpswg.roles import Action
@@ -235,14 +236,25 @@ def nominate(request: HttpRequest) -> HttpResponse:
 @require_GET
 def applications(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
-    page = Paginator(review_list(request.working_group, status), 50).get_page(
-        request.GET.get("page")
+    group = request.working_group
+
+    def draw() -> str:
+        page = Paginator(review_list(group, status), 50).get_page(request.GET.get("page"))
+        return render_to_string(
+            "members/applications.html#listing",
+            {"page": page, "status": status, "statuses": Application.Status.choices},
+            request,
+        )
+
+    # The same for every reviewer: kept per group, filter, page and language.
+    parts = query_parts(request, {"status": 20, "page": 6})
+    listing = (
+        draw()
+        if parts is None
+        else applications_cache.get_or_set(group.pk, (*parts, get_language()), draw)
     )
-    return render(
-        request,
-        "members/applications.html",
-        {"page": page, "status": status, "statuses": Application.Status.choices},
-    )
+    # Our template's output.
+    return render(request, "members/applications.html", {"listing": mark_safe(listing)})
 
 
 @requires(Action.REVIEW_APPLICATIONS)

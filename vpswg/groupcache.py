@@ -105,3 +105,15 @@ class GroupCache:
                     weak=False,
                     dispatch_uid=f"groupcache-{self.name}-{model._meta.label}-{verb}",
                 )
+
+
+def query_parts(request, limits: dict[str, int]) -> tuple[str, ...] | None:
+    """The query parameters a kept page depends on, in the order of ``limits`` (each name's
+    longest kept value), or None when the request has others or longer ones: such a page
+    is drawn and not kept, so that odd URLs cannot fill the cache."""
+    values = {name: request.GET.get(name, "") for name in limits}
+    if not set(request.GET) <= set(limits) or any(
+        len(values[name]) > longest for name, longest in limits.items()
+    ):
+        return None
+    return tuple(values.values())

@@ -17,16 +17,33 @@ from vpswg.services.audit import record
 Status = Meeting.Status
 
 
+#: The invitation's own fields, for ``invitation_for``.
+INVITATION_FIELDS = (
+    "pk",
+    "working_group_id",
+    "meeting_id",
+    "institution_id",
+    "answer",
+    "answered_by_id",
+    "answered_at",
+    "note",
+    "created_at",
+)
+
+
 def invitation_for(meeting: Meeting, user: User) -> Invitation | None:
     """The invitation the user may answer: their institution's, for an open meeting."""
     institution_ids = Representative.objects.filter(user=user, end_date__isnull=True).values(
         "institution_id"
     )
-    return (
+    # The institution's name is all the page shows of it; with two institutions invited (rare),
+    # the first invited. Sorted here: ``.first()``'s ORDER BY cost more than the query.
+    rows = list(
         Invitation.objects.filter(meeting=meeting, institution_id__in=institution_ids)
         .select_related("institution")
-        .first()
+        .only(*INVITATION_FIELDS, "institution__name", "institution__working_group_id")
     )
+    return min(rows, key=lambda invitation: invitation.pk, default=None)
 
 
 @transaction.atomic

@@ -409,3 +409,28 @@ def test_new_user_from_application_sets_a_password_once(client, group, seats):
     assert user.emailaddress_set.get(email=user.email).verified is True
     sign_in(client, user, password="a-fresh-pass-2026")
     assert client.get(f"/{group.slug}/").templates[0].name == "vpswg/dashboard.html"
+
+
+def test_the_kept_review_list_follows_applications_and_votes(client, group, other_group):
+    """Kept per group, filter, page and language: a new application and a vote show at once."""
+    first = make_application(group, "screened", name="Minera Pacífico S.A.")
+    make_application(other_group, name="Beta Applicant Ltd")
+    seat = make_coordination(group, "companies")
+    url = reverse("members:applications", kwargs={"wg": group.slug})
+    sign_in(client, seat)
+    body = client.get(url).content.decode()
+    assert "Minera Pacífico S.A." in body and "Beta Applicant Ltd" not in body
+    assert "0 / 0 / 0" in body
+    with group_scope(group):
+        service.vote(application=first, actor=seat, choice="approve")
+    assert "1 / 0 / 0" in client.get(url).content.decode()
+    make_application(group, name="Asociación Pro Derechos")
+    assert "Asociación Pro Derechos" in client.get(url).content.decode()
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    assert "Solicitudes en curso" in client.get(url).content.decode()
+    client.logout()
+    sign_in(client, make_coordination(other_group, "companies"))
+    assert client.get(url).status_code == 404
+    theirs = client.get(reverse("members:applications", kwargs={"wg": other_group.slug}))
+    assert "Beta Applicant Ltd" in theirs.content.decode()
+    assert "Minera Pacífico S.A." not in theirs.content.decode()
