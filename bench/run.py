@@ -357,6 +357,14 @@ class PageResult:
     queries: int
     bytes: int
     runs: list[Load] = field(default_factory=list)
+    #: The first request's count: the page drawn, not kept (and the user's permissions read).
+    drawn_queries: int = 0
+
+    @property
+    def queries_shown(self) -> str:
+        if self.drawn_queries > self.queries:
+            return f"{self.queries} ({self.drawn_queries} drawn)"
+        return str(self.queries)
 
     @property
     def rps(self) -> float:
@@ -390,12 +398,27 @@ def check_page(name: str, role: str, status: int, headers: dict, body: bytes, re
         raise SystemExit("the attributed minutes carry no speaker: wrong page measured")
 
 
+def flush_cache() -> None:
+    """Each size starts with nothing kept: S10 copies S1's groups, ids included, and must not
+    be served what S1 left in the cache."""
+    import redis
+
+    redis.Redis(host="127.0.0.1", port=6379, db=CACHE_DB).flushdb()
+
+
 def measure_pages(size: str, database: str, args) -> tuple[list[PageResult], dict]:
+    flush_cache()
     session = step(database, "prepare")
     log = WORK / f"gunicorn-{size}.log"
     server = start_gunicorn(database, log)
     results: list[PageResult] = []
     try:
+        # Each user's permissions read and kept in both workers first, so that a page's first
+        # request counts the page drawn, not also the user's first visit to that process.
+        home = next(path for name, _, path in session["pages"] if name == "group dashboard")
+        for cookie in session["cookies"].values():
+            for _ in range(10):
+                server.request(home, cookie)
         for name, role, path in session["pages"]:
             cookie = session["cookies"][role]
             # Warm this page's code paths and caches in both workers: the first request of a
@@ -405,7 +428,7 @@ def measure_pages(size: str, database: str, args) -> tuple[list[PageResult], dic
                 status, headers, body = server.request(path, cookie)
                 check_page(name, role, status, headers, body, session["member_name"])
                 counts.append(int(headers["X-Bench-Queries"]))
-            page = PageResult(name, role, path, min(counts), len(body))
+            page = PageResult(name, role, path, min(counts), len(body), drawn_queries=counts[0])
             wrk(server, path, cookie, args.warmup, args.connections)
             for _ in range(args.runs):
                 page.runs.append(wrk(server, path, cookie, args.duration, args.connections))
@@ -697,14 +720,17 @@ def _pages_table(pages: dict[str, list[PageResult]]) -> list[str]:
         for size in sizes_list:
             page = pages[size][index]
             share = page.rps / baselines[size].rps
-            row += f" {page.rps:.0f} | {share:.0%} | {page.p50:.1f} | {page.p99:.1f} | {page.queries} |"
+            row += (
+                f" {page.rps:.0f} | {share:.0%} | {page.p50:.1f} | {page.p99:.1f} |"
+                f" {page.queries_shown} |"
+            )
             if page.name in HARNESS:
                 continue
             if share < TARGETS["baseline_share"]:
                 missed.append(f"req/s {size}")
             if page.p99 >= TARGETS["p99_ms"]:
                 missed.append(f"p99 {size}")
-            if page.queries > TARGETS["queries"]:
+            if max(page.queries, page.drawn_queries) > TARGETS["queries"]:
                 missed.append(f"queries {size}")
             if page.errors:
                 missed.append(f"errors {size}")
@@ -714,7 +740,7 @@ def _pages_table(pages: dict[str, list[PageResult]]) -> list[str]:
             if first.name not in HARNESS:
                 if r50 > TARGETS["s10_s1"]:
                     missed.append("S10/S1")
-                if small.queries != big.queries:
+                if (small.queries, small.drawn_queries) != (big.queries, big.drawn_queries):
                     missed.append("same queries")
             verdict = (
                 "—"
@@ -727,7 +753,10 @@ def _pages_table(pages: dict[str, list[PageResult]]) -> list[str]:
         "",
         f"Targets: at least {TARGETS['baseline_share']:.0%} of the baseline's requests/s, p99 under "
         f"{TARGETS['p99_ms']} ms, at most {TARGETS['queries']} queries and the same count at S1 and "
-        f"S10, S10/S1 p50 within {TARGETS['s10_s1']}x. Errors (non-2xx, socket) during the runs: "
+        f'S10, S10/S1 p50 within {TARGETS["s10_s1"]}x. "(N drawn)": the page is a kept '
+        f"rendering (vpswg.groupcache), measured as served; its first request after the cache "
+        f"was emptied drew it with N queries (the target applies to N). Errors (non-2xx, socket) "
+        f"during the runs: "
         + ", ".join(f"{size} {sum(p.errors for p in pages[size])}" for size in pages)
         + ".",
     ]
@@ -793,6 +822,7 @@ def main() -> None:
                     "name": p.name,
                     "role": p.role,
                     "queries": p.queries,
+                    "queries_drawn": p.drawn_queries,
                     "bytes": p.bytes,
                     "runs": [vars(r) for r in p.runs],
                 }
