@@ -8,8 +8,29 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from meetings.models import Invitation, Meeting
-        from meetings.queries import meetings_cache
+        from meetings.models import (
+            AgendaItem,
+            Attendance,
+            Guest,
+            Invitation,
+            Meeting,
+            Minutes,
+            MinutesReview,
+            MinutesVersion,
+        )
+        from meetings.queries import meetings_cache, minutes_cache
+        from members.models import Institution
         from vpswg.models import WorkingGroup
 
-        meetings_cache.watch(WorkingGroup, Meeting, Invitation)
+        meetings_cache.watch(
+            WorkingGroup,
+            Meeting,
+            Invitation,
+            Attendance,
+            AgendaItem,
+            AgendaItem.speakers.through,
+            AgendaItem.guests.through,
+            Guest,
+            Institution,
+        )
+        minutes_cache.watch(Meeting, Minutes, MinutesVersion, MinutesReview)

@@ -36,6 +36,7 @@ from meetings.models import (
     MinutesSection,
     MinutesVersion,
 )
+from meetings.queries import minutes_cache
 from meetings.services import leaks, redaction
 from meetings.services import minutes as service
 from meetings.services.minutes import EditConflict, MinutesError
@@ -147,7 +148,16 @@ def _reader(request, meeting, minutes, column: str) -> HttpResponse:
 
 
 def _versions_context(meeting, minutes) -> dict:
-    """The versions and, for circulated minutes, the plenaries that may adopt them."""
+    """The versions and, for circulated minutes, the plenaries that may adopt them: kept in
+    the process until the minutes, a version, a review or a meeting of the group change."""
+    return minutes_cache.get_or_set(
+        meeting.working_group_id,
+        ("versions", minutes.pk),
+        lambda: _draw_versions_context(meeting, minutes),
+    )
+
+
+def _draw_versions_context(meeting, minutes) -> dict:
     return {
         "versions": list(
             minutes.versions.only(

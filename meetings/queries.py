@@ -24,9 +24,15 @@ def visible_meetings(can_manage: bool):
     return qs
 
 
-#: The meetings list, rendered (``meetings.views.meeting_index``): drawn from the meetings and
-#: their invitations (``MeetingsConfig.ready``).
+#: The meetings list, rendered (``meetings.views.meeting_index``), and what members see of a
+#: meeting (``meeting_page`` without the invitations): drawn from the meetings, their
+#: invitations, attendance and agenda, the speakers' and guests' names and the institutions'
+#: pillars (``MeetingsConfig.ready``; a user renamed: ``members.signals``).
 meetings_cache = GroupCache("meetings")
+
+#: The versions of a group's minutes, their reviews and the plenaries that may adopt them
+#: (``meetings.minutes_views``): kept in each process, not in Redis (``MeetingsConfig.ready``).
+minutes_cache = GroupCache("minutes", local=True)
 
 LIST_FIELDS = ("pk", "kind", "title", "start", "venue", "status")
 

@@ -141,7 +141,18 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _page_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
     can_manage = can(request, Action.MANAGE_MEETINGS)
-    page = meeting_page(meeting, with_invitations=can_manage)
+    if can_manage:
+        page = meeting_page(meeting, with_invitations=True)
+    else:
+        # What members and guests see of it (the agenda, answers and attendance as counts) is
+        # the same for all of them: kept until the meeting, its agenda, its invitations or
+        # its attendance change.
+        page = meetings_cache.get_or_set(
+            request.working_group.pk,
+            ("page", meeting.pk, get_language()),
+            lambda: meeting_page(meeting, with_invitations=False),
+        )
+        page.meeting = meeting
     context = {
         "meeting": meeting,
         "page": page,

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -27,8 +27,16 @@ SECONDS = 600
 
 
 class GroupCache:
-    def __init__(self, name: str) -> None:
+    """``local``: the values are kept in each process's memory (``caches["local"]``), only the
+    tokens in the shared cache; for what should not sit in a store shared with other uses."""
+
+    def __init__(self, name: str, *, local: bool = False) -> None:
         self.name = name
+        self.local = local
+
+    @property
+    def _values(self):
+        return caches["local"] if self.local else cache
 
     def _token_key(self, group_id: int) -> str:
         return f"groupcache:{self.name}:token:{group_id}"
@@ -56,12 +64,13 @@ class GroupCache:
         """The value kept for ``parts``, or ``compute()``'s, then kept: ``SECONDS`` at most,
         less if ``seconds(value)`` says so (a value that time alone will change)."""
         key = self.key(group_id, *parts)
-        value = cache.get(key)
+        values = self._values
+        value = values.get(key)
         if value is None:
             value = compute()
             timeout = min(SECONDS, seconds(value)) if seconds else SECONDS
             if timeout > 0:
-                cache.set(key, value, timeout)
+                values.set(key, value, timeout)
         return value
 
     def changed(self, group_id: int) -> None:

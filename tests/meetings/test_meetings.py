@@ -432,6 +432,35 @@ def test_the_kept_meetings_list_follows_meetings_answers_roles_and_time(client, 
     assert "Beta plenary" in theirs and "Plenary of June" not in theirs
 
 
+def test_what_members_see_of_a_meeting_is_kept_until_it_changes(client, group, other_group):
+    rep = make_representative(group)
+    speaker = make_member(group)
+    meeting = make_meeting(group, "convened", title="Plenary of June")
+    make_agenda_item(meeting, topic="Use of force", speakers=[speaker])
+    page = url(group, "detail", pk=meeting.pk)
+    sign_in(client, make_member(group))
+    cold = count(client, page)
+    assert count(client, page) < cold  # the agenda and the counts are not read again
+    assert "Use of force" in client.get(page).content.decode()
+    make_agenda_item(meeting, topic="Community grievances")
+    assert "Community grievances" in client.get(page).content.decode()
+    speaker.full_name = "Rosa Quispe Mamani"
+    speaker.save()
+    assert "Rosa Quispe Mamani" in client.get(page).content.decode()
+    with group_scope(group):
+        invitation = Invitation.objects.get(meeting=meeting, institution=rep.institution)
+        participation.answer(invitation=invitation, actor=rep.user, answer="yes")
+        yes = client.get(page).context["page"].answers["yes"]
+    assert yes == 1
+    # The Secretariat's page is its own (with the invitations), not the members' kept one.
+    client.logout()
+    sign_in(client, make_secretariat(group))
+    assert client.get(page).context["page"].invitations
+    client.logout()
+    sign_in(client, make_member(other_group))
+    assert client.get(page).status_code == 404
+
+
 def test_the_meetings_list_pages_keep_the_filter(client, group):
     for i in range(25):
         make_meeting(group, "held", days=-i - 1, kind="coordination")
