@@ -86,7 +86,7 @@ def _version_column(version_id: int, column: str) -> dict:
     return MinutesVersion.objects.filter(pk=version_id).values_list(column, flat=True).get()
 
 
-#: Rendered versions kept per process (``caches["local"]``), most recently used first.
+#: How long a rendered version is kept in the process (``caches["local"]``).
 RENDERED_SECONDS = 3600
 
 
