@@ -360,6 +360,10 @@ def replace_words(
     if not replacement.strip():
         raise MinutesError(_("Give the neutral words to use instead, e.g. “a participant”."))
     model, obj, field = _target(minutes, target)
+    # Read under lock: an autosave of the same text landing between this read and the write
+    # would otherwise make the replacement fail as an edit conflict (the autosave then
+    # waits, and meets the conflict itself, which its page knows how to show).
+    obj = model.objects.select_for_update().get(pk=obj.pk)
     text = getattr(obj, field)
     folded, needle = leaks.fold(text), leaks.fold(term)
     pieces, index = [], 0
