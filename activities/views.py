@@ -21,7 +21,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,7 +29,6 @@ from activities.forms import ActivityForm, OutreachForm
 from activities.models import Activity, Evidence, OutreachEntry, ParticipantCount
 from activities.queries import register_cache
 from members.models import Institution
-from vpswg.groupcache import query_parts
 from vpswg.permissions import can, requires
 from vpswg.roles import Action
 from vpswg.uploads import attachment_response
@@ -52,25 +50,20 @@ def _activity(request: HttpRequest, pk: int) -> Activity:
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
     can_manage = can(request, Action.MANAGE_ACTIVITIES)
-    parts = query_parts(request, {"kind": 20, "year": 4, "status": 20, "page": 6})
 
     def draw() -> str:
-        params = {k: request.GET.get(k, "") for k in ("kind", "year", "status", "page")}
         return render_to_string(
-            "activities/register.html#listing",
-            _register_context(request, can_manage, params),
-            request,
+            "activities/register.html#listing", _register_context(request, can_manage), request
         )
 
-    if parts is None:
-        listing = draw()
-    else:
-        # The Secretariat's listing is the same for all of it; a member's holds their own
-        # proposals besides the confirmed activities, so it is kept per member.
-        reader = "managers" if can_manage else request.user.pk
-        listing = register_cache.get_or_set(
-            request.working_group.pk, (reader, *parts, get_language()), draw
-        )
+    # The Secretariat's listing is the same for all of it; a member's holds their own
+    # proposals besides the confirmed activities, so it is kept per member.
+    listing = register_cache.page(
+        request,
+        {"kind": 20, "year": 4, "status": 20, "page": 6},
+        draw,
+        per=("managers" if can_manage else request.user.pk,),
+    )
     return render(
         request,
         "activities/register.html",
@@ -78,9 +71,9 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _register_context(request: HttpRequest, can_manage: bool, params: dict[str, str]) -> dict:
+def _register_context(request: HttpRequest, can_manage: bool) -> dict:
     qs = _visible(request)
-    kind, year, status = params["kind"], params["year"], params["status"]
+    kind, year, status = (request.GET.get(k, "") for k in ("kind", "year", "status"))
     if kind in Activity.Kind.values:
         qs = qs.filter(kind=kind)
     if year.isdigit():
@@ -100,7 +93,7 @@ def _register_context(request: HttpRequest, can_manage: bool, params: dict[str, 
         .only("pk", "title", "kind", "start_date", "place", "status")
         .annotate(people=Coalesce(Subquery(people), 0)),
         50,
-    ).get_page(params["page"])
+    ).get_page(request.GET.get("page"))
     prefetch_related_objects(
         page.object_list,
         # A list, not a manager: ``.all()`` per row in the template costs a queryset clone each.

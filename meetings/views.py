@@ -44,7 +44,6 @@ from meetings.queries import (
 from meetings.services import meetings as service
 from meetings.services import participation, topics
 from meetings.services.ics import meeting_ics
-from vpswg.groupcache import query_parts
 from vpswg.permissions import Access, can, login_redirect, requires
 from vpswg.roles import Action
 from vpswg.services.notifications import absolute_url
@@ -120,12 +119,9 @@ def meeting_index(request: HttpRequest) -> HttpResponse:
 
     # The same for everyone who manages meetings, and for everyone who does not: kept per
     # group, role, filters, page and language (time zone: the group's), until it changes.
-    parts = query_parts(request, {"kind": 20, "year": 4, "page": 6})
-    if parts is None:
-        kept = draw()
-    else:
-        parts = (can_manage, *parts, get_language())
-        kept = meetings_cache.get_or_set(request.working_group.pk, parts, draw, seconds)
+    kept = meetings_cache.page(
+        request, {"kind": 20, "year": 4, "page": 6}, draw, per=(can_manage,), seconds=seconds
+    )
     return render(request, "meetings/list.html", {"listing": mark_safe(kept["html"])})
 
 

@@ -31,7 +31,6 @@ from members.queries import directory as directory_query
 from members.services import applications as application_service
 from members.services import compliance as compliance_service
 from members.services import institutions as institution_service
-from vpswg.groupcache import query_parts
 from vpswg.models import AuditEntry
 from vpswg.permissions import can, requires
 from vpswg.roles import Action
@@ -247,12 +246,7 @@ def applications(request: HttpRequest) -> HttpResponse:
         )
 
     # The same for every reviewer: kept per group, filter, page and language.
-    parts = query_parts(request, {"status": 20, "page": 6})
-    listing = (
-        draw()
-        if parts is None
-        else applications_cache.get_or_set(group.pk, (*parts, get_language()), draw)
-    )
+    listing = applications_cache.page(request, {"status": 20, "page": 6}, draw)
     # Our template's output.
     return render(request, "members/applications.html", {"listing": mark_safe(listing)})
 

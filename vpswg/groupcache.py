@@ -19,6 +19,7 @@ from typing import TypeVar
 from django.core.cache import cache, caches
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import get_language
 
 T = TypeVar("T")
 
@@ -72,6 +73,23 @@ class GroupCache:
             if timeout > 0:
                 values.set(key, value, timeout)
         return value
+
+    def page(
+        self,
+        request,
+        limits: dict[str, int],
+        draw: Callable[[], T],
+        *,
+        per: tuple = (),
+        seconds: Callable[[T], float] | None = None,
+    ) -> T:
+        """A page of the request's group kept for its URL's parameters (``query_parts``),
+        ``per`` (who it is the same for) and the language; drawn, not kept, for other URLs."""
+        parts = query_parts(request, limits)
+        if parts is None:
+            return draw()
+        parts = (*per, *parts, get_language())
+        return self.get_or_set(request.working_group.pk, parts, draw, seconds)
 
     def changed(self, group_id: int) -> None:
         """Retire the group's kept values, now and again once the transaction commits.

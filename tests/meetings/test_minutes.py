@@ -473,6 +473,16 @@ def test_reviewers_are_reminded_and_the_secretariat_told_when_overdue(group, hel
 # --- Who reads what ------------------------------------------------------------------------------
 
 
+def _submit(minutes, secretariat) -> None:
+    """Resolve every name the scanner finds as the subject of the discussion, and submit."""
+    with group_scope(minutes.working_group):
+        for f in leaks.scan(minutes):
+            service.mark_subject(
+                minutes=minutes, actor=secretariat, target=f.hit.target, term=f.hit.matched
+            )
+        service.submit(minutes=minutes, actor=secretariat)
+
+
 def test_each_reader_gets_their_rendering_and_the_attributed_reads_are_logged(
     client, group, attributed_minutes, seats, eager_tasks, django_capture_on_commit_callbacks
 ):
@@ -483,16 +493,7 @@ def test_each_reader_gets_their_rendering_and_the_attributed_reads_are_logged(
     )
     sign_in(client, secretariat)
     assert "Rosa Quispe Huamán" in client.get(url).content.decode()  # the editor
-    with group_scope(group):
-        for _c in Contribution.objects.filter(section__minutes=attributed_minutes):
-            for f in leaks.scan(attributed_minutes):
-                service.mark_subject(
-                    minutes=attributed_minutes,
-                    actor=secretariat,
-                    target=f.hit.target,
-                    term=f.hit.matched,
-                )
-        service.submit(minutes=attributed_minutes, actor=secretariat)
+    _submit(attributed_minutes, secretariat)
     client.logout()
     sign_in(client, seats["companies"])
     body = client.get(url).content.decode()
@@ -538,15 +539,7 @@ def test_kept_renderings_never_cross_readers_languages_or_groups(
     url = reverse(
         "meetings:minutes", kwargs={"wg": group.slug, "pk": attributed_minutes.meeting_id}
     )
-    with group_scope(group):
-        for f in leaks.scan(attributed_minutes):
-            service.mark_subject(
-                minutes=attributed_minutes,
-                actor=secretariat,
-                target=f.hit.target,
-                term=f.hit.matched,
-            )
-        service.submit(minutes=attributed_minutes, actor=secretariat)
+    _submit(attributed_minutes, secretariat)
     with django_capture_on_commit_callbacks(execute=True), group_scope(group):
         for p in ("companies", "government", "civil_society"):  # approved, then circulated
             service.review(minutes=attributed_minutes, actor=seats[p], decision="approve")
@@ -588,15 +581,7 @@ def test_coordination_without_attribution_reviews_the_members_version(
     group.coordination_sees_attribution = False
     group.save()
     secretariat = make_secretariat(group)
-    with group_scope(group):
-        for f in leaks.scan(attributed_minutes):
-            service.mark_subject(
-                minutes=attributed_minutes,
-                actor=secretariat,
-                target=f.hit.target,
-                term=f.hit.matched,
-            )
-        service.submit(minutes=attributed_minutes, actor=secretariat)
+    _submit(attributed_minutes, secretariat)
     sign_in(client, seats["government"])
     body = client.get(
         reverse("meetings:minutes", kwargs={"wg": group.slug, "pk": attributed_minutes.meeting_id})
