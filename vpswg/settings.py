@@ -17,6 +17,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from vpswg.crypto import KeyConfigurationError, parse_ring, ring_from_file
 from vpswg.storage import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -111,6 +112,28 @@ TEMPLATES = [
         },
     }
 ]
+
+# --- Keys kept outside the database (vpswg.crypto) -----------------------------------------
+# Who said what (envelope encryption of the minutes' attribution) and the second factors'
+# secrets are encrypted with keys from the environment: a dump of the database alone reads
+# neither. Outside production, a key ring that is not in the environment lives in var/keys/
+# (made on the first start); production refuses to start without both variables.
+
+
+def _key_ring(variable: str) -> str:
+    value = env.str(variable, default="").strip()
+    if not value and not PRODUCTION:
+        value = ring_from_file(variable, VAR_DIR / "keys" / f"{variable.lower()}.txt")
+    if value:
+        try:
+            parse_ring(variable, value)
+        except KeyConfigurationError as exc:
+            raise ImproperlyConfigured(str(exc)) from exc
+    return value
+
+
+VPSWG_ATTRIBUTION_KEYS = _key_ring("VPSWG_ATTRIBUTION_KEYS")
+VPSWG_MFA_KEYS = _key_ring("VPSWG_MFA_KEYS")
 
 # --- Data stores ---------------------------------------------------------------------------
 
@@ -385,6 +408,12 @@ if PRODUCTION:
         problems.append("VPSWG_ENFORCE_MFA is off")
     if not ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS is empty")
+    for name in ("VPSWG_ATTRIBUTION_KEYS", "VPSWG_MFA_KEYS"):
+        if not globals()[name]:
+            problems.append(
+                f"{name} is not set (make a key with `python -m vpswg.crypto`; "
+                "docs/keys.md says how to keep it)"
+            )
     for name in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SITE_URL"):
         # The embedded defaults (SQLite, in-process tasks, console mail, a localhost link base)
         # would lose data, mail and links silently.

@@ -207,6 +207,15 @@ class WorkingGroup(models.Model):
             "Seats that have not answered are reminded then; later, the Secretariat is told."
         ),
     )
+    attribution_retention_days = models.PositiveSmallIntegerField(
+        _("keep the attributed record for this many days after adoption"),
+        default=90,
+        validators=[MaxValueValidator(3650)],
+        help_text=_(
+            "Then who said what is destroyed for good: the members' and dissemination versions "
+            "remain. 0 destroys it at adoption."
+        ),
+    )
     rsvp_reminder_days = models.CharField(
         _("remind those who have not answered (days before)"),
         max_length=40,
