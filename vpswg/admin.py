@@ -2,14 +2,20 @@
 
 Group content (minutes, applications, the audit log) is deliberately absent: the operator runs
 the platform, not the groups. Admin pages have no working-group scope, so the few tenant rows
-shown here are read with scopes disabled, read-only, and written only through services.
+shown here are read with scopes disabled, read-only, and written only through services. Nor
+does the operator see or edit second factors (allauth's admin shows a TOTP secret), or the
+role groups that hold each group's permissions. The site itself (MFA, confirmation of every
+change) is ``vpswg.admin_site``; what the operator can do is in ``docs/operator.md``.
 """
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +25,16 @@ from vpswg.roles import Role
 from vpswg.scoping import group_scope
 from vpswg.services.audit import record
 from vpswg.services.groups import set_up_working_group
-from vpswg.services.roles import grant_role
+from vpswg.services.roles import appoint_secretariat
+
+# The per-group role groups carry each group's permissions (vpswg.permissions.sync_role_groups,
+# following vpswg.roles): adding a user or a permission to one here would grant it silently,
+# past the audit log. Roles are given through the group's pages and the field below.
+admin.site.unregister(Group)
+# allauth's admin shows and edits an authenticator's data: the TOTP secret, the recovery codes.
+admin.site.unregister(Authenticator)
+# ...and lets the operator mark an address verified or change it: see EmailAddressAdmin.
+admin.site.unregister(EmailAddress)
 
 
 class WorkingGroupForm(forms.ModelForm):
@@ -93,12 +108,18 @@ class WorkingGroupAdmin(admin.ModelAdmin):
             set_up_working_group(group=obj, actor=request.user)
         email = form.cleaned_data.get("appoint_secretariat")
         if email:
-            user = User.objects.filter(email__iexact=email).first()
-            if user is None:
-                user = User.objects.create_user(email=email)
             with group_scope(obj):
-                grant_role(working_group=obj, user=user, role=Role.SECRETARIAT, actor=request.user)
-            messages.success(request, _("%(email)s now holds the Secretariat.") % {"email": email})
+                appointment = appoint_secretariat(
+                    working_group=obj, email=email, actor=request.user
+                )
+            if appointment.already_held:
+                messages.info(
+                    request, _("%(email)s already holds the Secretariat.") % {"email": email}
+                )
+            else:
+                messages.success(
+                    request, _("%(email)s now holds the Secretariat.") % {"email": email}
+                )
 
 
 class UserCreationForm(forms.ModelForm):
@@ -131,6 +152,63 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal: list[str] = []
     readonly_fields = ["last_login", "date_joined"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An account's address is where its password is reset: changed by the operator, it
+        # would let them sign in as the person (a member, who needs no second factor, reads
+        # the members' minutes). People change their own address, with its verification.
+        return [*self.readonly_fields, "email"] if obj is not None else self.readonly_fields
+
+    def get_urls(self):
+        # Nor may the operator set a person's password (the same takeover): Django's form for
+        # it is left out; a forgotten password is reset by the person from the sign-in page.
+        return [u for u in super().get_urls() if "password" not in str(u.pattern)]
+
     def has_delete_permission(self, request, obj=None):
         # Accounts with a history are kept (the audit log protects them): deactivate instead.
         return False
+
+
+class ListOnlyAdmin(admin.ModelAdmin):
+    """A list and nothing more: no page for one row (it would show or let edit what the
+    operator has no business with), no adding, changing, removing or bulk action."""
+
+    list_display_links = None
+    actions = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None and super().has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(ListOnlyAdmin):
+    """The accounts' addresses and whether they are verified. Marking an address verified, or
+    changing one, would let the operator reset the password of someone else's account through
+    it (allauth's admin allows both)."""
+
+    list_display = ["email", "user", "primary", "verified"]
+    list_filter = ["primary", "verified"]
+    search_fields = ["email", "user__email"]
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(ListOnlyAdmin):
+    """Who has which second factor, and when it was used. The data of one (a secret,
+    encrypted or not) is no business of the operator's. A person who lost their authenticator
+    signs in with a recovery code and enrols again."""
+
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    search_fields = ["user__email"]
+    ordering = ["user__email", "type"]

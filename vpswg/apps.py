@@ -9,5 +9,9 @@ class VpswgConfig(AppConfig):
 
     def ready(self) -> None:
         from vpswg import signals
+        from vpswg.adapters import rotate_mfa_secrets
+        from vpswg.crypto import register_rotator
 
         signals.connect()
+        # The second factors' secrets (vpswg.adapters.MFAAdapter), for `manage.py rotate_keys`.
+        register_rotator("mfa", "VPSWG_MFA_KEYS", rotate_mfa_secrets)

@@ -128,8 +128,17 @@ def totp_cache_key(user_id: int) -> str:
     return f"mfa:totp:{user_id}"
 
 
+def holds_privileged_role(user: User, held: list[RoleAssignment]) -> bool:
+    """Secretariat or Coordination anywhere, or the platform operator (staff, superuser).
+
+    The operator reads no minutes, but creates groups and appoints their Secretariat: one
+    stolen operator password must not be enough to make oneself the Secretariat of a group.
+    """
+    return user.is_staff or user.is_superuser or any(a.role in PRIVILEGED_ROLES for a in held)
+
+
 def needs_mfa_enrolment(user: User, held: list[RoleAssignment] | None = None) -> bool:
-    """True when the user holds a Secretariat or Coordination role anywhere but has no TOTP.
+    """True when the user holds a privileged role (see ``holds_privileged_role``) but no TOTP.
 
     That the user has one is kept in the cache (a query on every Secretariat page otherwise);
     adding or removing an authenticator forgets it (``vpswg.signals``). Only "has one" is
@@ -138,7 +147,7 @@ def needs_mfa_enrolment(user: User, held: list[RoleAssignment] | None = None) ->
     """
     # A user's own roles across all groups: the rule applies whatever group they are in.
     held = memberships(user) if held is None else held
-    if not any(a.role in PRIVILEGED_ROLES for a in held):
+    if not holds_privileged_role(user, held):
         return False
     key = totp_cache_key(user.pk)
     if cache.get(key):
@@ -150,11 +159,13 @@ def needs_mfa_enrolment(user: User, held: list[RoleAssignment] | None = None) ->
 
 
 class MFARequiredMiddleware:
-    """Secretariat and Coordination accounts reach nothing but MFA setup until they enrol.
+    """Privileged accounts reach nothing but MFA setup until they enrol.
 
-    allauth offers MFA but cannot require it; this middleware does. With ``ENFORCE_MFA`` off
-    (the local demo only; production refuses to start so) it lets requests through and the
-    layout shows a banner saying so.
+    Privileged: the Secretariat and Coordination Group of any group, and the platform operator
+    (staff and superusers; the admin site checks it again, ``vpswg.admin_site``). allauth
+    offers MFA but cannot require it; this middleware does. With ``ENFORCE_MFA`` off (the local
+    demo only; production refuses to start so) it lets requests through and the layout shows
+    a banner saying so.
     """
 
     def __init__(self, get_response):

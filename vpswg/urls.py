@@ -4,15 +4,12 @@ The ``wg`` segment is resolved once by ``WorkingGroupMiddleware``, which removes
 view's arguments: group views read ``request.working_group``.
 """
 
-from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from vpswg import views
 
-admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "vpswg"
-admin.site.site_title = "vpswg"
+# admin.site is vpswg.admin_site.VpswgAdminSite: allauth's sign-in, MFA, confirmed changes.
 
 group_urlpatterns = [
     path("", include("vpswg.group_urls")),

@@ -1,8 +1,10 @@
-"""Secretariat and Coordination accounts must enrol TOTP before they reach anything else."""
+"""Secretariat, Coordination and platform operator accounts must enrol TOTP before they reach
+anything else."""
 
 from __future__ import annotations
 
 import pytest
+from allauth.account.adapter import get_adapter
 from allauth.mfa.models import Authenticator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +18,7 @@ from tests.factories import (
     make_member,
     make_representative,
     make_secretariat,
+    make_user,
     sign_in,
     totp_code,
 )
@@ -37,6 +40,18 @@ def test_privileged_user_without_totp_is_sent_to_mfa_setup(client, group, privil
         reverse("notifications"),
         reverse("account_email"),
     ]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == reverse("mfa_activate_totp"), url
+
+
+@pytest.mark.parametrize(
+    "flags", [{"is_staff": True}, {"is_superuser": True}, {"is_staff": True, "is_superuser": True}]
+)
+def test_the_platform_operator_is_held_to_the_same_rule(client, flags):
+    """Staff and superusers hold no role in any group and are privileged all the same."""
+    client.force_login(make_user(**flags))
+    for url in [reverse("home"), reverse("notifications"), "/admin/"]:
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"] == reverse("mfa_activate_totp"), url
@@ -137,3 +152,13 @@ def test_admin_login_is_wrapped_by_allauth(client, group):
     assert response["Location"].startswith(reverse("account_login"))
     client.force_login(make_member(group))
     assert client.get("/admin/login/").status_code == 403
+
+
+def test_confirmation_is_by_password_or_second_factor_not_by_an_emailed_code(client, group):
+    """A mailbox is a weaker proof than either: it must not confirm adding a second factor, nor
+    a change on the admin site."""
+    user = make_secretariat(group)
+    sign_in(client, user)
+    methods = [m["id"] for m in get_adapter().get_reauthentication_methods(user)]
+    assert methods == ["reauthenticate", "mfa_reauthenticate"]
+    assert client.get(reverse("account_request_reauthentication_code")).status_code == 403

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from vpswg.crypto import generate_entry
+
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_SECRET = "x" * 20 + "-production-secret-" + "y" * 30
 PRODUCTION = {
@@ -21,6 +23,9 @@ PRODUCTION = {
     "REDIS_URL": "redis://cache.example:6379/0",
     "EMAIL_URL": "smtp://mail.example:25",
     "SITE_URL": "https://vpswg.example.org",
+    # Keys kept outside the database: production has no var/keys/ to fall back on.
+    "VPSWG_ATTRIBUTION_KEYS": generate_entry("attribution-1"),
+    "VPSWG_MFA_KEYS": generate_entry("mfa-1"),
 }
 CLEAN = {
     k: v
@@ -37,6 +42,8 @@ CLEAN = {
         "SECRET_KEY",
         "ALLOWED_HOSTS",
         "VPSWG_ENFORCE_MFA",
+        "VPSWG_ATTRIBUTION_KEYS",
+        "VPSWG_MFA_KEYS",
         "CELERY_TASK_ALWAYS_EAGER",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
     }
@@ -126,6 +133,8 @@ def test_urls_switch_to_postgres_redis_and_smtp(tmp_path):
         ({"REDIS_URL": None}, "REDIS_URL is not set"),
         ({"EMAIL_URL": None}, "EMAIL_URL is not set"),
         ({"SITE_URL": None}, "SITE_URL is not set"),
+        ({"VPSWG_ATTRIBUTION_KEYS": None}, "VPSWG_ATTRIBUTION_KEYS is not set"),
+        ({"VPSWG_MFA_KEYS": None}, "VPSWG_MFA_KEYS is not set"),
     ],
 )
 def test_production_refuses_to_start_insecurely(tmp_path, change, complaint):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vpswg.models import RoleAssignment, User, WorkingGroup
@@ -92,3 +95,68 @@ def revoke_role(
             data={"user": user.pk},
         )
     return bool(deleted)
+
+
+@dataclass(frozen=True)
+class Appointment:
+    assignment: RoleAssignment
+    #: The account did not exist: it was made now, without a password.
+    new_account: bool
+    #: The person held the Secretariat already: nothing changed, nobody was told.
+    already_held: bool
+
+
+@transaction.atomic
+def appoint_secretariat(*, working_group: WorkingGroup, email: str, actor: User) -> Appointment:
+    """The platform operator gives the Secretariat to ``email`` (an account is made if needed).
+
+    The Secretariat reads the attributed minutes, so an appointment made by the operator, who
+    is not part of the group, is logged in the group's audit log and told to the people who
+    hold the Secretariat and the Coordination Group's seats before it: an appointment they did
+    not agree to (a stolen operator account, a mistake) is seen by those who can object. The
+    appointee is told by ``grant_role`` and must enrol a second factor before acting
+    (``vpswg.middleware.MFARequiredMiddleware``). Runs inside the group's scope.
+    """
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    new_account = user is None
+    if user is None:
+        user = User.objects.create_user(email=email.strip())
+    current = RoleAssignment.objects.filter(role=Role.SECRETARIAT, user=user).first()
+    if current is not None:
+        return Appointment(assignment=current, new_account=False, already_held=True)
+    # Read before the grant: who held the group's confidential roles until now.
+    informed = list(
+        User.objects.filter(
+            pk__in=RoleAssignment.objects.filter(
+                role__in=[Role.SECRETARIAT, Role.COORDINATION]
+            ).values("user_id"),
+            is_active=True,
+        )
+        .exclude(pk=user.pk)
+        .order_by("pk")
+    )
+    assignment = grant_role(
+        working_group=working_group, user=user, role=Role.SECRETARIAT, actor=actor
+    )
+    record(
+        working_group=working_group,
+        actor=actor,
+        verb="group.secretariat_appointed",
+        obj=assignment,
+        to_state=Role.SECRETARIAT,
+        data={"user": user.pk, "new_account": new_account},
+    )
+    notifications.notify(
+        working_group=working_group,
+        recipients=informed,
+        kind="secretariat_appointed",
+        key=str(assignment.pk),
+        context={
+            "appointee_name": user.full_name or user.email,
+            "appointee_email": user.email,
+            "operator_email": actor.email,
+            "appointed_at": timezone.now(),
+        },
+        link=reverse("group:home", kwargs={"wg": working_group.slug}),
+    )
+    return Appointment(assignment=assignment, new_account=new_account, already_held=False)
