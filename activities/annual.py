@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from activities import reports
 from activities.models import Activity, ReportJob
+from meetings.access import Reader, visible_meetings
 from meetings.models import Attendance, Meeting
 from members.queries import composition
 from vpswg import pdf
@@ -31,10 +32,12 @@ def build(job: ReportJob) -> None:
     year = job.year
     try:
         _progress(job, 5)
+        # The meetings the person who asked for the report may see (a Coordination Group
+        # meeting is not every member's business: meetings.access).
         meetings = list(
-            Meeting.objects.filter(
-                working_group=group, status=Meeting.Status.HELD, start__year=year
-            ).order_by("start")
+            visible_meetings(Reader.for_user(job.requested_by, group))
+            .filter(working_group=group, status=Meeting.Status.HELD, start__year=year)
+            .order_by("start")
         )
         present = {
             row["meeting_id"]: row["n"]

@@ -8,12 +8,12 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, ParticipantCount, Sector
-from meetings.models import Attendance, Contribution, Invitation, Meeting
+from meetings.models import Attendance, Invitation, Meeting, MinutesVersion
 from vpswg import charts
 from vpswg.groupcache import GroupCache
 from vpswg.models import WorkingGroup
@@ -305,7 +305,7 @@ def participation(
     working_group: WorkingGroup, *, full: bool, limit: int = 24
 ) -> list[PlenaryParticipation]:
     """For each recent plenary held, by pillar: institutions invited, present, and that took part
-    in the discussion (from the attributed minutes, as counts).
+    in the discussion (counted from the attributed minutes when they were last submitted).
 
     ``full`` (the Secretariat and the Coordination Group) shows every count. Members see
     attendance, and "took part" only for a pillar of which at least three institutions were
@@ -329,14 +329,15 @@ def participation(
         "institution__pillar",
         "institution_id",
     )
-    spoke = _count(
-        Contribution.objects.filter(
-            section__minutes__meeting_id__in=ids, speaker_institution__isnull=False
-        ),
-        "section__minutes__meeting_id",
-        "speaker_institution__pillar",
-        "speaker_institution_id",
-    )
+    # Who spoke is sealed (meetings.services.attribution): the counts by pillar were taken
+    # when the minutes were frozen, from their latest version.
+    spoke = {
+        (meeting_id, pillar): n
+        for meeting_id, counts in MinutesVersion.objects.filter(
+            minutes__meeting_id__in=ids, minutes__current_version=F("pk")
+        ).values_list("minutes__meeting_id", "took_part")
+        for pillar, n in (counts or {}).items()
+    }
     result = []
     for meeting in meetings:
         rows = []

@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from vpswg.crypto import ring_from_file  # a module without Django's settings
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 WORK = ROOT / "var" / "bench"
@@ -188,6 +190,11 @@ def app_env(database: str, email_port: int = 2525) -> dict[str, str]:
         MEDIA_ROOT=str(WORK / "private"),
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
+        # The datasets outlive a run: their keys are kept beside them, in var/bench/keys/.
+        VPSWG_ATTRIBUTION_KEYS=ring_from_file(
+            "VPSWG_ATTRIBUTION_KEYS", WORK / "keys" / "attribution.txt"
+        ),
+        VPSWG_MFA_KEYS=ring_from_file("VPSWG_MFA_KEYS", WORK / "keys" / "mfa.txt"),
     )
     return env
 

@@ -129,6 +129,7 @@ def _long_minutes(group, contributions: int):
     from django.utils import timezone
 
     from meetings.models import Contribution, Meeting, Minutes, MinutesSection
+    from meetings.services import attribution
     from vpswg.demo.scale import CLAUSES, TOPICS, approved_version
     from vpswg.models import RoleAssignment
 
@@ -153,7 +154,7 @@ def _long_minutes(group, contributions: int):
             for n in range(8)
         ]
     )
-    Contribution.objects.bulk_create(
+    rows = Contribution.objects.bulk_create(
         [
             Contribution(
                 working_group=group,
@@ -165,7 +166,11 @@ def _long_minutes(group, contributions: int):
             for n in range(contributions)
         ]
     )
-    version = approved_version(minutes, secretariat_id)
+    key = attribution.data_key(minutes, create=True).key
+    for row in rows:  # unattributed, sealed as the product seals "nobody"
+        row.speaker_sealed = attribution.seal_speaker(key, minutes.pk, row.pk, attribution.NOBODY)
+    Contribution.objects.bulk_update(rows, ["speaker_sealed"])
+    version = approved_version(minutes, secretariat_id, key)
     version.save()
     minutes.current_version = version
     minutes.circulated_version = version

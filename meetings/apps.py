@@ -34,3 +34,8 @@ class MeetingsConfig(AppConfig):
             Institution,
         )
         minutes_cache.watch(Meeting, Minutes, MinutesVersion, MinutesReview)
+
+        from meetings.services.attribution import rotate
+        from vpswg.crypto import register_rotator
+
+        register_rotator("attribution", "VPSWG_ATTRIBUTION_KEYS", rotate)

@@ -172,11 +172,35 @@ class TopicForm(forms.Form):
 class ScheduleForm(forms.Form):
     meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.none())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, meetings, **kwargs):
+        """``meetings``: those the person scheduling may see (``meetings.access``)."""
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = Meeting.objects.filter(
+        self.fields["meeting"].queryset = meetings.filter(
             status__in=[Meeting.Status.PLANNED, Meeting.Status.CONVENED]
         ).order_by("start")
+
+
+class ClosedAccessForm(forms.Form):
+    """Give one more person access to a closed (Coordination Group) meeting: a member or
+    observer of the group who holds no seat (the Secretariat and the seats see it anyway)."""
+
+    user = forms.ModelChoiceField(
+        label=_("Give access to"), queryset=User.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        from meetings.access import closed_grantees
+        from vpswg.models import RoleAssignment
+        from vpswg.roles import Role
+
+        super().__init__(*args, **kwargs)
+        seen = RoleAssignment.objects.filter(role__in=[Role.SECRETARIAT, Role.COORDINATION]).values(
+            "user_id"
+        )
+        granted = [u.pk for u in closed_grantees(meeting)]
+        self.fields["user"].queryset = (
+            current_representative_users().exclude(pk__in=seen).exclude(pk__in=granted)
+        )
 
 
 class FilterForm(forms.Form):

@@ -1,7 +1,7 @@
 """Minutes pages. One URL, three readers: the Secretariat edits the attributed record, a
 Coordination seat reviews the version submitted, members read the circulated members' version.
-Which rendering a reader gets is decided here from their permissions, and built by
-``meetings.services.redaction``; templates only display what they are given.
+Which rendering a reader gets is decided by the access policy (``meetings.access``), and built
+by ``meetings.services.redaction``; templates only display what they are given.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from meetings.access import MeetingAccess, Reader, meeting_access
 from meetings.models import (
     ActionItem,
     Contribution,
@@ -37,19 +38,26 @@ from meetings.models import (
     MinutesVersion,
 )
 from meetings.queries import minutes_cache
-from meetings.services import leaks, redaction
+from meetings.services import attribution, leaks, redaction
 from meetings.services import minutes as service
 from meetings.services.minutes import EditConflict, MinutesError
 from members.models import Institution, Representative
 from vpswg import pdf
-from vpswg.permissions import can, requires
+from vpswg.permissions import requires
 from vpswg.roles import Action
 
 Kind = MinutesAccess.Kind
 
 
-def _meeting(pk: int) -> Meeting:
-    return get_object_or_404(Meeting, pk=pk)  # the group's scope: another group's is a 404
+def _meeting(request: HttpRequest, pk: int) -> tuple[Meeting, Minutes | None, MeetingAccess]:
+    """The meeting, its minutes (if started) and what this reader may have of them; a
+    meeting they may not see is a 404, like another group's (the group's scope)."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    minutes = _minutes(meeting)
+    access = meeting_access(Reader.of(request), meeting, minutes)
+    if not access.minutes:
+        raise Http404
+    return meeting, minutes, access
 
 
 # The frozen renderings are large JSON: read one of them, when a page needs it, with
@@ -67,13 +75,12 @@ def _minutes(meeting: Meeting) -> Minutes | None:
     )
 
 
-def _meeting_and_minutes(pk: int) -> tuple[Meeting, Minutes]:
-    """The meeting and its minutes, for the actions that need both: no minutes is a 404."""
-    meeting = _meeting(pk)
-    minutes = _minutes(meeting)
+def _meeting_and_minutes(request: HttpRequest, pk: int) -> tuple[Meeting, Minutes, MeetingAccess]:
+    """As ``_meeting``, for the actions that need the minutes: none yet is a 404 too."""
+    meeting, minutes, access = _meeting(request, pk)
     if minutes is None:
         raise Http404
-    return meeting, minutes
+    return meeting, minutes, access
 
 
 def _back(request: HttpRequest, meeting: Meeting, anchor: str = "") -> HttpResponse:
@@ -90,20 +97,31 @@ def _version_column(version_id: int, column: str) -> dict:
 RENDERED_SECONDS = 3600
 
 
-def _rendered(version_id: int, column: str) -> SafeString:
+def _rendered(
+    version: MinutesVersion | int, column: str, minutes: Minutes | None = None
+) -> SafeString:
     """One rendering of a frozen version, as HTML.
 
     A version never changes once frozen, so its HTML in a language is the same on every view:
     it is kept per version, rendering and language. In the process's memory, which renders it
-    anyway, and not in Redis: who said what stays out of stores shared with other uses.
+    anyway, and not in Redis: who said what stays out of stores shared with other uses. The
+    attributed rendering is opened with the minutes' data key, whose state (open, destroyed,
+    unreadable) is part of the key: a destroyed attribution is never served from memory.
     """
-    key = f"minutes:rendered:{version_id}:{column}:{get_language()}"
+    version_id = version if isinstance(version, int) else version.pk
+    state, opened = "", None
+    if column == "attributed":
+        opened = attribution.data_key(minutes)
+        state = opened.state
+    key = f"minutes:rendered:{version_id}:{column}:{get_language()}:{state}"
     local = caches["local"]
     html = local.get(key)
     if html is None:
+        content = _version_column(version_id, column)
+        if opened is not None:
+            content = attribution.open_version(content, opened=opened, number=version.number)
         html = render_to_string(
-            "meetings/minutes/includes_rendering.html",
-            {"content": _version_column(version_id, column), "rendering": column},
+            "meetings/minutes/includes_rendering.html", {"content": content, "rendering": column}
         )
         local.set(key, html, RENDERED_SECONDS)
     return mark_safe(html)  # our template's output
@@ -116,11 +134,10 @@ def _rendered(version_id: int, column: str) -> SafeString:
 @never_cache
 @require_GET
 def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(pk)
-    minutes = _minutes(meeting)
+    meeting, minutes, access = _meeting(request, pk)
     if request.GET.get("version") == "dissemination":
         return _reader(request, meeting, minutes, "dissemination")
-    if can(request, Action.EDIT_MINUTES):
+    if access.minutes == "secretariat":
         if (
             minutes is not None
             and minutes.status != Minutes.Status.DRAFT
@@ -128,12 +145,8 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             return _attributed_reader(request, meeting, minutes)
         return _editor(request, meeting, minutes)
-    if (
-        can(request, Action.REVIEW_MINUTES)
-        and minutes is not None
-        and minutes.status == Minutes.Status.SUBMITTED
-    ):
-        return _review(request, meeting, minutes)
+    if access.minutes == "review":
+        return _review(request, meeting, minutes, access)
     return _reader(request, meeting, minutes, "members")
 
 
@@ -189,6 +202,7 @@ def _attributed_reader(request, meeting, minutes) -> HttpResponse:
     service.log_access(
         minutes=minutes, user=request.user, kind=Kind.ATTRIBUTED, version_number=version.number
     )
+    opened = attribution.data_key(minutes)
     return render(
         request,
         "meetings/minutes/attributed.html",
@@ -196,17 +210,18 @@ def _attributed_reader(request, meeting, minutes) -> HttpResponse:
             "meeting": meeting,
             "minutes": minutes,
             "version": version,
-            "rendered": _rendered(version.pk, "attributed"),
+            "rendered": _rendered(version, "attributed", minutes),
+            "attribution": opened,
             "editable": minutes.status != Minutes.Status.ADOPTED,
             **_versions_context(meeting, minutes),
         },
     )
 
 
-def _review(request, meeting, minutes, form_errors=None) -> HttpResponse:
+def _review(request, meeting, minutes, access: MeetingAccess, form_errors=None) -> HttpResponse:
     version = minutes.current_version
-    attributed = request.working_group.coordination_sees_attribution
-    rendered = _rendered(version.pk, "attributed" if attributed else "members")
+    attributed = access.review_rendering == "attributed"
+    rendered = _rendered(version, access.review_rendering, minutes)
     if attributed:
         service.log_access(
             minutes=minutes, user=request.user, kind=Kind.ATTRIBUTED, version_number=version.number
@@ -237,15 +252,14 @@ def _editor_context(request, meeting, minutes) -> dict:
         .prefetch_related("contributions", "decisions", "action_items")
         .order_by("position", "id")
     )
+    opened = attribution.data_key(minutes)
+    unreadable = 0
     for section in sections:
         for c in section.contributions.all():
-            c.speaker_key = (
-                f"user:{c.speaker_user_id}"
-                if c.speaker_user_id
-                else f"guest:{c.speaker_guest_id}"
-                if c.speaker_guest_id
-                else ""
-            )
+            speaker = attribution.open_speaker(opened, c.pk, c.speaker_sealed)
+            c.speaker_key = speaker.key
+            c.speaker_unreadable = isinstance(speaker, attribution.Unreadable)
+            unreadable += c.speaker_unreadable
     findings = leaks.scan(minutes)
     by_target: dict[str, list] = {}
     for finding in findings:
@@ -275,6 +289,8 @@ def _editor_context(request, meeting, minutes) -> dict:
         "sections": sections,
         "findings": findings,
         "findings_by_target": by_target,
+        "attribution": opened,
+        "unreadable_speakers": unreadable,
         "edit_url": reverse(
             "meetings:minutes_edit", kwargs={"wg": request.working_group.slug, "pk": meeting.pk}
         ),
@@ -311,7 +327,7 @@ def _editor(request, meeting, minutes, status: int = 200, **extra) -> HttpRespon
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The version the reader may see, watermarked with their name and the time (the
     dissemination version has no personal watermark); every download is logged."""
-    meeting, minutes = _meeting_and_minutes(pk)
+    meeting, minutes, access = _meeting_and_minutes(request, pk)
     wanted = request.GET.get("version")
     watermark = True
     if wanted == "dissemination":
@@ -323,13 +339,18 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             None,
         )
         watermark = False
-    elif can(request, Action.EDIT_MINUTES):
+    elif access.minutes == "secretariat":
         content, kind, number = redaction.attributed(minutes), Kind.PDF_ATTRIBUTED, None
-    elif can(request, Action.REVIEW_MINUTES) and minutes.status == Minutes.Status.SUBMITTED:
-        column = "attributed" if request.working_group.coordination_sees_attribution else "members"
-        content = _version_column(minutes.current_version_id, column)
+    elif access.minutes == "review":
+        column = access.review_rendering
+        version = minutes.current_version
+        content = _version_column(version.pk, column)
+        if column == "attributed":
+            content = attribution.open_version(
+                content, opened=attribution.data_key(minutes), number=version.number
+            )
         kind = Kind.PDF_ATTRIBUTED if column == "attributed" else Kind.PDF_MEMBERS
-        number = minutes.current_version.number
+        number = version.number
     else:
         if not minutes.circulated_version_id:
             raise Http404
@@ -392,7 +413,7 @@ def _parse_start(content: dict):
 @requires(Action.EDIT_MINUTES)
 @require_POST
 def minutes_start(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(pk)
+    meeting, _started, _access = _meeting(request, pk)
     try:
         service.start_minutes(meeting=meeting, actor=request.user)
     except ValidationError as exc:
@@ -434,7 +455,7 @@ def _revision(request) -> int | None:
 @require_POST
 def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Save one part of the record (autosaved by htmx, or posted by the plain form)."""
-    meeting, minutes = _meeting_and_minutes(pk)
+    meeting, minutes, _access = _meeting_and_minutes(request, pk)
     part, post, actor = request.POST.get("part", ""), request.POST, request.user
     anchor = ""
     try:
@@ -576,7 +597,7 @@ def _conflict(request, meeting, minutes, part, current) -> HttpResponse:
 @requires(Action.EDIT_MINUTES)
 @require_POST
 def minutes_leak(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, minutes = _meeting_and_minutes(pk)
+    meeting, minutes, _access = _meeting_and_minutes(request, pk)
     target, term = request.POST.get("target", ""), request.POST.get("term", "")
     try:
         if request.POST.get("how") == "subject":
@@ -597,7 +618,7 @@ def minutes_leak(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Action.EDIT_MINUTES)
 @require_POST
 def minutes_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, minutes = _meeting_and_minutes(pk)
+    meeting, minutes, _access = _meeting_and_minutes(request, pk)
     try:
         version = service.submit(minutes=minutes, actor=request.user)
     except ValidationError as exc:
@@ -613,7 +634,7 @@ def minutes_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Action.REVIEW_MINUTES)
 @require_POST
 def minutes_review(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, minutes = _meeting_and_minutes(pk)
+    meeting, minutes, access = _meeting_and_minutes(request, pk)
     try:
         outcome = service.review(
             minutes=minutes,
@@ -624,7 +645,7 @@ def minutes_review(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         minutes.refresh_from_db()
         if minutes.status == Minutes.Status.SUBMITTED:
-            return _review(request, meeting, minutes, form_errors=exc.messages)
+            return _review(request, meeting, minutes, access, form_errors=exc.messages)
         messages.error(request, " ".join(exc.messages))
         return _back(request, meeting)
     if outcome.returned:
@@ -643,7 +664,7 @@ def minutes_review(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Action.EDIT_MINUTES)
 @require_POST
 def minutes_adopt(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, minutes = _meeting_and_minutes(pk)
+    meeting, minutes, _access = _meeting_and_minutes(request, pk)
     at = Meeting.objects.filter(pk=request.POST.get("meeting") or 0).first()
     if at is None:
         messages.error(request, _("Choose the plenary that adopted the minutes."))
@@ -660,6 +681,6 @@ def minutes_adopt(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Action.VIEW_ACCESS_LOG)
 @require_GET
 def minutes_access(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, minutes = _meeting_and_minutes(pk)
+    meeting, minutes, _access = _meeting_and_minutes(request, pk)
     entries = list(MinutesAccess.objects.filter(minutes=minutes).select_related("user")[:500])
     return render(request, "meetings/minutes/access.html", {"meeting": meeting, "entries": entries})

@@ -9,20 +9,12 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from meetings.access import Reader, visible_meetings
 from meetings.models import AgendaItem, Attendance, DiscussionTopic, Guest, Invitation, Meeting
 from members.models import Institution
 from vpswg.groupcache import GroupCache
 from vpswg.models import User
 from vpswg.roles import Pillar
-
-
-def visible_meetings(can_manage: bool):
-    """Planned meetings are the Secretariat's drafts until they are convened."""
-    qs = Meeting.objects.all()
-    if not can_manage:
-        qs = qs.exclude(status=Meeting.Status.PLANNED)
-    return qs
-
 
 #: The meetings list, rendered (``meetings.views.meeting_index``), and what members see of a
 #: meeting (``meeting_page`` without the invitations): drawn from the meetings, their
@@ -37,13 +29,13 @@ minutes_cache = GroupCache("minutes", local=True)
 LIST_FIELDS = ("pk", "kind", "title", "start", "venue", "status")
 
 
-def meeting_list(*, can_manage: bool, kind: str = "", year: int | None = None):
-    """Upcoming and past meetings: the rows a list shows, each with ``invited`` and
-    ``attending`` (institutions answering yes) counted in the same query, for the rows a page
-    shows only."""
+def meeting_list(reader: Reader, *, kind: str = "", year: int | None = None):
+    """Upcoming and past meetings the reader may see (``meetings.access``): the rows a list
+    shows, each with ``invited`` and ``attending`` (institutions answering yes) counted in the
+    same query, for the rows a page shows only."""
     invitations = Invitation.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting")
     qs = (
-        visible_meetings(can_manage)
+        visible_meetings(reader)
         .only(*LIST_FIELDS)
         .annotate(
             invited=Coalesce(Subquery(invitations.annotate(n=Count("pk")).values("n")), 0),
@@ -63,10 +55,8 @@ def meeting_list(*, can_manage: bool, kind: str = "", year: int | None = None):
     return qs.filter(upcoming).order_by("start"), qs.exclude(upcoming).order_by("-start")
 
 
-def years(can_manage: bool) -> list[int]:
-    return sorted(
-        {d.year for d in visible_meetings(can_manage).dates("start", "year")}, reverse=True
-    )
+def years(reader: Reader) -> list[int]:
+    return sorted({d.year for d in visible_meetings(reader).dates("start", "year")}, reverse=True)
 
 
 @dataclass
@@ -102,7 +92,7 @@ def meeting_page(meeting: Meeting, *, with_invitations: bool) -> MeetingPage:
             ),
             Prefetch(
                 "guests",
-                queryset=Guest.objects.only("pk", "name", "organisation"),
+                queryset=Guest.objects.only("pk", "name", "organisation", "user_id"),
                 to_attr="guest_list",
             ),
         )

@@ -39,3 +39,20 @@ def circulate_minutes(working_group_id: int, minutes_id: int) -> bool:
 
     minutes = Minutes.objects.filter(pk=minutes_id).first()
     return bool(minutes) and circulate(minutes=minutes)
+
+
+@app.task(name="meetings.retention", base=TenantTask)
+def retention(working_group_id: int) -> list[int]:
+    """Destroy the attribution of the group's minutes past its retention period."""
+    from meetings.services.attribution import destroy_expired
+
+    return destroy_expired(WorkingGroup.objects.get(pk=working_group_id))
+
+
+@app.task(name="meetings.retention_daily")
+def retention_daily() -> int:
+    """Fan out the retention job, one task per group."""
+    ids = list(WorkingGroup.objects.values_list("pk", flat=True))
+    for pk in ids:
+        retention.delay(pk)
+    return len(ids)

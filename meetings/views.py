@@ -5,6 +5,7 @@ page (``meetings/meeting.html#fragment``); without JavaScript the same forms pos
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from functools import wraps
 
 from django.contrib import messages
@@ -19,13 +20,21 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from guardian.core import ObjectPermissionChecker
 
+from meetings.access import (
+    MeetingAccess,
+    Reader,
+    closed_grantees,
+    is_closed,
+    meeting_access,
+    visible_meetings,
+)
 from meetings.forms import (
     AgendaItemForm,
     AnswerForm,
     AttendanceForm,
     CancelForm,
+    ClosedAccessForm,
     FilterForm,
     GuestForm,
     MeetingForm,
@@ -49,9 +58,15 @@ from vpswg.roles import Action
 from vpswg.services.notifications import absolute_url
 
 
-def _meeting(pk: int) -> Meeting:
-    # The group's scope limits the lookup: another group's meeting is not found.
-    return get_object_or_404(Meeting, pk=pk)
+def _meeting(request: HttpRequest, pk: int) -> tuple[Meeting, MeetingAccess]:
+    """The meeting and what this reader may have of it (``meetings.access``). The group's
+    scope limits the lookup, so another group's meeting is not found; one of this group that
+    the reader may not see answers the same 404."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    access = meeting_access(Reader.of(request), meeting)
+    if not access:
+        raise Http404
+    return meeting, access
 
 
 def _back(request: HttpRequest, meeting: Meeting) -> HttpResponse:
@@ -64,25 +79,17 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
 
 
-def meeting_access(view):
-    """Members of the group with ``view_meetings``, or a guest speaker holding the guardian
-    permission ``meetings.view_logistics`` on this very meeting (logistics only)."""
+def members_or_guests(view):
+    """A meeting's own pages: for members of the group with ``view_meetings``, and for a guest
+    speaker of this very meeting, who holds no role in the group (the access policy in the
+    view decides which of them sees what; everyone else gets 404)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, pk: int, *args, **kwargs):
         if not request.user.is_authenticated:
             return login_redirect(request)
-        request.is_guest = False
-        if request.wg_roles:
-            if not can(request, Action.VIEW_MEETINGS):
-                raise PermissionDenied
-            return view(request, pk, *args, **kwargs)
-        meeting = Meeting.objects.filter(pk=pk).first()
-        if meeting is None or not ObjectPermissionChecker(request.user).has_perm(
-            "meetings.view_logistics", meeting
-        ):
-            raise Http404
-        request.is_guest = True
+        if request.wg_roles and not can(request, Action.VIEW_MEETINGS):
+            raise PermissionDenied
         return view(request, pk, *args, **kwargs)
 
     wrapper.vpswg_access = Access(Action.VIEW_MEETINGS.value)
@@ -95,14 +102,15 @@ def meeting_access(view):
 @requires(Action.VIEW_MEETINGS)
 @require_GET
 def meeting_index(request: HttpRequest) -> HttpResponse:
-    can_manage = can(request, Action.MANAGE_MEETINGS)
+    reader = Reader.of(request)
+    can_manage = reader.manages
 
     def draw() -> dict:
-        form = FilterForm(request.GET or None, years=years(can_manage))
+        form = FilterForm(request.GET or None, years=years(reader))
         kind, year = "", None
         if form.is_valid():
             kind, year = form.cleaned_data["kind"], form.cleaned_data["year"]
-        upcoming, past = meeting_list(can_manage=can_manage, kind=kind, year=year)
+        upcoming, past = meeting_list(reader, kind=kind, year=year)
         page = Paginator(past, 20).get_page(request.GET.get("page"))
         upcoming = list(upcoming[:20])
         html = render_to_string(
@@ -117,26 +125,25 @@ def meeting_index(request: HttpRequest) -> HttpResponse:
     def seconds(kept: dict) -> float:
         return kept["until"] - time.time() if kept["until"] else float("inf")
 
-    # The same for everyone who manages meetings, and for everyone who does not: kept per
-    # group, role, filters, page and language (time zone: the group's), until it changes.
+    # The same for everyone of one audience (the Secretariat, the seats, members and
+    # observers; with the closed meetings one was given): kept per group, audience, filters,
+    # page and language (time zone: the group's), until it changes.
+    per = (reader.audience, *sorted(reader.closed_grants()))
     kept = meetings_cache.page(
-        request, {"kind": 20, "year": 4, "page": 6}, draw, per=(can_manage,), seconds=seconds
+        request, {"kind": 20, "year": 4, "page": 6}, draw, per=per, seconds=seconds
     )
     return render(request, "meetings/list.html", {"listing": mark_safe(kept["html"])})
 
 
-@meeting_access
+@members_or_guests
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(pk)
-    can_manage = can(request, Action.MANAGE_MEETINGS)
-    if meeting.status == Meeting.Status.PLANNED and not can_manage and not request.is_guest:
-        raise Http404
-    return render(request, "meetings/meeting.html", _page_context(request, meeting))
+    meeting, access = _meeting(request, pk)
+    return render(request, "meetings/meeting.html", _page_context(request, meeting, access))
 
 
-def _page_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
-    can_manage = can(request, Action.MANAGE_MEETINGS)
+def _page_context(request: HttpRequest, meeting: Meeting, access: MeetingAccess, **extra) -> dict:
+    can_manage = access.manage
     if can_manage:
         page = meeting_page(meeting, with_invitations=True)
     else:
@@ -149,24 +156,32 @@ def _page_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
             lambda: meeting_page(meeting, with_invitations=False),
         )
         page.meeting = meeting
+    if access.guest and is_closed(meeting):
+        # A guest speaker of a closed meeting sees the items they speak at, nothing more of
+        # its agenda (the kept page is shared: a copy).
+        page = replace(
+            page,
+            agenda=[
+                item
+                for item in page.agenda
+                if any(g.user_id == request.user.pk for g in item.guest_list)
+            ],
+        )
     context = {
         "meeting": meeting,
         "page": page,
-        "is_guest": getattr(request, "is_guest", False),
+        "access": access,
+        "is_guest": access.guest,
         "can_manage": can_manage,
         "can_schedule": can(request, Action.SCHEDULE_TOPIC),
         "started_or_held": meeting.status == Meeting.Status.HELD
         or (meeting.status == Meeting.Status.CONVENED and meeting.start <= timezone.now()),
     }
-    if getattr(request, "is_guest", False):
+    if access.guest:
         return {**context, **extra}
     invitation = participation.invitation_for(meeting, request.user)
     context["invitation"] = invitation
-    if (
-        invitation is not None
-        and meeting.status == Meeting.Status.CONVENED
-        and can(request, Action.ANSWER_INVITATION)
-    ):
+    if invitation is not None and access.answer:
         context["answer_form"] = extra.pop("answer_form", None) or AnswerForm(
             institution=invitation.institution,
             initial={
@@ -192,19 +207,18 @@ def _page_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
         )
         context["cancel_form"] = CancelForm()
         context["started"] = meeting.start <= timezone.now()
+        if is_closed(meeting):
+            context["closed_grantees"] = closed_grantees(meeting)
+            context["closed_form"] = ClosedAccessForm(meeting=meeting)
     return {**context, **extra}
 
 
-@meeting_access
+@members_or_guests
 @require_GET
 def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting as a calendar file, for the person downloading it."""
-    meeting = _meeting(pk)
-    if (
-        meeting.status == Meeting.Status.PLANNED
-        and not request.is_guest
-        and not can(request, Action.MANAGE_MEETINGS)
-    ):
+    meeting, access = _meeting(request, pk)
+    if not access.ics:
         raise Http404
     url = absolute_url(
         reverse("meetings:detail", kwargs={"wg": request.working_group.slug, "pk": meeting.pk})
@@ -255,7 +269,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 @requires(Action.MANAGE_MEETINGS)
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(pk)
+    meeting, _access = _meeting(request, pk)
     form = MeetingForm(request.POST or None, instance=Meeting.objects.get(pk=meeting.pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -275,7 +289,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Action.MANAGE_MEETINGS)
 @require_POST
 def meeting_convene(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(pk)
+    meeting, _access = _meeting(request, pk)
     try:
         service.convene(meeting=meeting, actor=request.user)
     except ValidationError as exc:
@@ -290,7 +304,7 @@ def meeting_convene(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Action.MANAGE_MEETINGS)
 @require_POST
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(pk)
+    meeting, _access = _meeting(request, pk)
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason: everyone invited is told."))
@@ -314,7 +328,7 @@ def _item(meeting: Meeting, item_pk: int) -> AgendaItem:
 @requires(Action.MANAGE_MEETINGS)
 @require_http_methods(["GET", "POST"])
 def agenda_item(request: HttpRequest, pk: int, item: int | None = None) -> HttpResponse:
-    meeting = _meeting(pk)
+    meeting, _access = _meeting(request, pk)
     instance = _item(meeting, item) if item is not None else None
     form = AgendaItemForm(
         request.POST or None,
@@ -349,7 +363,7 @@ def agenda_item(request: HttpRequest, pk: int, item: int | None = None) -> HttpR
 @requires(Action.MANAGE_MEETINGS)
 @require_POST
 def agenda_item_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    meeting = _meeting(pk)
+    meeting, _access = _meeting(request, pk)
     try:
         service.delete_agenda_item(item=_item(meeting, item), actor=request.user)
     except ValidationError as exc:
@@ -360,24 +374,29 @@ def agenda_item_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse
 @requires(Action.MANAGE_MEETINGS)
 @require_POST
 def agenda_item_move(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    meeting = _meeting(pk)
+    meeting, access = _meeting(request, pk)
     offset = -1 if request.POST.get("direction") == "up" else 1
     try:
         service.move_agenda_item(item=_item(meeting, item), actor=request.user, offset=offset)
     except ValidationError as exc:
         _errors(request, exc)
     if request.htmx:
-        return _fragment(request, meeting, "agenda")
+        return _fragment(request, meeting, access, "agenda")
     return _back(request, meeting)
 
 
 def _fragment(
-    request: HttpRequest, meeting: Meeting, name: str, status: int = 200, **extra
+    request: HttpRequest,
+    meeting: Meeting,
+    access: MeetingAccess,
+    name: str,
+    status: int = 200,
+    **extra,
 ) -> HttpResponse:
     response = render(
         request,
         f"meetings/meeting.html#{name}",
-        _page_context(request, meeting, **extra),
+        _page_context(request, meeting, access, **extra),
         status=status,
     )
     response["Vary"] = "HX-Request"
@@ -390,8 +409,8 @@ def _fragment(
 @requires(Action.ANSWER_INVITATION)
 @require_POST
 def meeting_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(pk)
-    invitation = participation.invitation_for(meeting, request.user)
+    meeting, access = _meeting(request, pk)
+    invitation = participation.invitation_for(meeting, request.user) if access.answer else None
     if invitation is None:
         raise Http404
     form = AnswerForm(request.POST, institution=invitation.institution)
@@ -410,13 +429,13 @@ def meeting_answer(request: HttpRequest, pk: int) -> HttpResponse:
             if not request.htmx:
                 messages.success(request, _("Thank you: your institution's answer is recorded."))
                 return _back(request, meeting)
-            return _fragment(request, meeting, "answer", saved=True)
+            return _fragment(request, meeting, access, "answer", saved=True)
     if request.htmx:
-        return _fragment(request, meeting, "answer", status=400, answer_form=form)
+        return _fragment(request, meeting, access, "answer", status=400, answer_form=form)
     return render(
         request,
         "meetings/meeting.html",
-        _page_context(request, meeting, answer_form=form),
+        _page_context(request, meeting, access, answer_form=form),
         status=400,
     )
 
@@ -424,7 +443,7 @@ def meeting_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Action.MANAGE_MEETINGS)
 @require_POST
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(pk)
+    meeting, access = _meeting(request, pk)
     form = AttendanceForm(request.POST, meeting=meeting)
     if form.is_valid():
         try:
@@ -440,13 +459,13 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
             if not request.htmx:
                 messages.success(request, _("Attendance is recorded."))
                 return _back(request, meeting)
-            return _fragment(request, _meeting(pk), "attendance", saved=True)
+            return _fragment(request, *_meeting(request, pk), "attendance", saved=True)
     if request.htmx:
-        return _fragment(request, meeting, "attendance", status=400, attendance_form=form)
+        return _fragment(request, meeting, access, "attendance", status=400, attendance_form=form)
     return render(
         request,
         "meetings/meeting.html",
-        _page_context(request, meeting, attendance_form=form),
+        _page_context(request, meeting, access, attendance_form=form),
         status=400,
     )
 
@@ -454,7 +473,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Action.MANAGE_MEETINGS)
 @require_POST
 def meeting_next(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(pk)
+    meeting, _access = _meeting(request, pk)
     form = NextMeetingForm(request.POST)
     if form.is_valid():
         try:
@@ -503,13 +522,24 @@ def topic_index(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("Thank you: the topic is proposed."))
             return redirect("meetings:topics", wg=request.working_group.slug)
+    reader = Reader.of(request)
+    rows = list(topics_with_interest(request.user))
+    for topic in rows:
+        # Where a topic was put on the agenda is shown only to those who may see the meeting
+        # (a Coordination Group meeting's agenda is not the members' business).
+        item = topic.agenda_item
+        topic.shown_meeting = (
+            item.meeting if item is not None and meeting_access(reader, item.meeting) else None
+        )
     return render(
         request,
         "meetings/topics.html",
         {
             "form": form,
-            "topics": list(topics_with_interest(request.user)),
-            "schedule_form": ScheduleForm() if can(request, Action.SCHEDULE_TOPIC) else None,
+            "topics": rows,
+            "schedule_form": ScheduleForm(meetings=visible_meetings(reader))
+            if can(request, Action.SCHEDULE_TOPIC)
+            else None,
         },
     )
 
@@ -535,7 +565,7 @@ def topic_interest(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def topic_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic(pk)
-    form = ScheduleForm(request.POST)
+    form = ScheduleForm(request.POST, meetings=visible_meetings(Reader.of(request)))
     if form.is_valid():
         try:
             topics.schedule(topic=topic, meeting=form.cleaned_data["meeting"], actor=request.user)
@@ -546,3 +576,48 @@ def topic_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose a planned or convened meeting."))
     return redirect("meetings:topics", wg=request.working_group.slug)
+
+
+# --- Closed meetings ---------------------------------------------------------------------------
+
+
+@requires(Action.MANAGE_MEETINGS)
+@require_POST
+def closed_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, _access = _meeting(request, pk)
+    if not is_closed(meeting):
+        raise Http404
+    form = ClosedAccessForm(request.POST, meeting=meeting)
+    if not form.is_valid():
+        messages.error(request, _("Choose a representative of the group who holds no seat."))
+        return _back(request, meeting)
+    try:
+        service.grant_closed_access(
+            meeting=meeting, user=form.cleaned_data["user"], actor=request.user
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request,
+            _("%(name)s may now see this meeting, its agenda and its minutes.")
+            % {"name": form.cleaned_data["user"].get_full_name()},
+        )
+    return _back(request, meeting)
+
+
+@requires(Action.MANAGE_MEETINGS)
+@require_POST
+def closed_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, _access = _meeting(request, pk)
+    person = next(
+        (u for u in closed_grantees(meeting) if str(u.pk) == request.POST.get("user", "")), None
+    )
+    if person is None:
+        raise Http404
+    service.revoke_closed_access(meeting=meeting, user=person, actor=request.user)
+    messages.success(
+        request,
+        _("%(name)s no longer sees this meeting.") % {"name": person.get_full_name()},
+    )
+    return _back(request, meeting)

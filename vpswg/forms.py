@@ -47,6 +47,7 @@ class GroupSettingsForm(forms.ModelForm):
             "annual_report_required",
             "annual_report_due",
             "report_reminder_days",
+            "attribution_retention_days",
         ]
         widgets = {"public_description": forms.Textarea(attrs={"rows": 5})}
 

@@ -52,7 +52,8 @@ ENFORCE_MFA = env.bool("VPSWG_ENFORCE_MFA", default=DJANGO_ENV != "development")
 OPEN_SIGNUP = env.bool("VPSWG_OPEN_SIGNUP", default=False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site refuses operators without a second factor (vpswg.admin_site).
+    "vpswg.admin_site.VpswgAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -255,6 +256,14 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "vpswg"
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_PASSKEY_LOGIN_ENABLED = False
+# TOTP secrets and recovery-code seeds are encrypted with VPSWG_MFA_KEYS.
+MFA_ADAPTER = "vpswg.adapters.MFAAdapter"
+# Confirming who you are again (before adding a second factor, and before every change on the
+# admin site) is by password or second factor, not by a code sent by e-mail: a mailbox is a
+# weaker proof than either, and for the operator a stolen one must not be enough.
+ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
+# A confirmation (on the admin site, a sign-in too) is recent for five minutes (allauth's default).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # Guardian's anonymous user needs a username field; vpswg never grants anything to anonymous.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
@@ -335,6 +344,8 @@ CELERY_BEAT_SCHEDULE = {
     "membership-daily": {"task": "members.daily", "schedule": 6 * 60 * 60.0},
     # Every hour: the job is idempotent, and a reminder a day before should not wait a day.
     "convening": {"task": "meetings.daily", "schedule": 60 * 60.0},
+    # Who said what, destroyed once a group's retention period after adoption has passed.
+    "attribution-retention": {"task": "meetings.retention_daily", "schedule": 6 * 60 * 60.0},
 }
 
 # --- Security --------------------------------------------------------------------------------

@@ -23,13 +23,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from meetings.access import Reader
 from meetings.queries import meeting_list
 from members.queries import composition
 from vpswg.forms import GroupSettingsForm
 from vpswg.models import AuditEntry, Notification, WorkingGroup
-from vpswg.permissions import can, public, requires, signed_in
+from vpswg.permissions import public, requires, signed_in
 from vpswg.roles import Action
 from vpswg.scoping import group_scope
+from vpswg.services import audit as audit_service
 from vpswg.services import notifications as notification_service
 from vpswg.services.groups import groups_of, update_settings
 from vpswg.services.invitations import user_for_token
@@ -57,7 +59,7 @@ def group_home(request: HttpRequest) -> HttpResponse:
     group = request.working_group
     context = {"composition": composition(group)}
     if request.wg_roles:
-        upcoming, _past = meeting_list(can_manage=can(request, Action.MANAGE_MEETINGS))
+        upcoming, _past = meeting_list(Reader.of(request))
         context["next_meetings"] = list(upcoming[:3])
         return render(request, "vpswg/dashboard.html", context)
     return render(request, "vpswg/group_public.html", context)
@@ -66,13 +68,21 @@ def group_home(request: HttpRequest) -> HttpResponse:
 @requires(Action.VIEW_AUDIT_LOG)
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
+    """The group's log, newest first, and whether its chain verifies (kept: see
+    ``chain_status``). The htmx partial (the filtered entries) does not verify again."""
     entries = AuditEntry.objects.select_related("actor").order_by("-created_at", "-id")
-    verb = request.GET.get("verb", "").strip()
+    # NUL cannot be in a PostgreSQL string, so it cannot be in a verb either.
+    verb = request.GET.get("verb", "").replace("\x00", "").strip()
     if verb:
         entries = entries.filter(verb__startswith=verb)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "vpswg/audit_log.html#entries" if request.htmx else "vpswg/audit_log.html"
-    response = render(request, template, {"page": page, "verb": verb})
+    context = {"page": page, "verb": verb}
+    if request.htmx:
+        template = "vpswg/audit_log.html#entries"
+    else:
+        template = "vpswg/audit_log.html"
+        context["chain"] = audit_service.chain_status(request.working_group)
+    response = render(request, template, context)
     response["Vary"] = "HX-Request"
     return response
 

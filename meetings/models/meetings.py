@@ -97,7 +97,10 @@ class Meeting(TenantModel):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-start"]
-        permissions = [("view_logistics", "See the meeting's logistics (a guest speaker)")]
+        permissions = [
+            ("view_logistics", "See the meeting's logistics (a guest speaker)"),
+            ("view_closed", "See a closed meeting, its agenda and its minutes"),
+        ]
         indexes = [
             models.Index(
                 fields=["working_group", "kind", "status", "-start"], name="meeting_wg_kind"

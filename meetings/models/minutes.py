@@ -5,6 +5,10 @@ where each contribution may name its speaker. Submitting freezes the record into
 ``MinutesVersion``: the attributed content, the members' projection and the dissemination
 projection are computed there, once, by ``meetings.services.redaction``; readers of a redacted
 version load only its redacted column, never the attributed one.
+
+Who said what is never stored in clear: a contribution's speaker and a frozen version's
+speakers and attendance list are sealed with the minutes' own data key (``MinutesKey``), itself
+wrapped by a master key kept outside the database (``meetings.services.attribution``).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models.meetings import AgendaItem, Guest, Meeting
+from meetings.models.meetings import AgendaItem, Meeting
 from vpswg.scoping import TenantModel
 
 
@@ -44,6 +48,9 @@ class Minutes(TenantModel):
     adopted_at_meeting = models.ForeignKey(
         Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="adopted_minutes"
     )
+    #: When the adoption was recorded: the group's retention period of the attribution runs
+    #: from here.
+    adopted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -54,6 +61,27 @@ class Minutes(TenantModel):
 
     def __str__(self) -> str:
         return str(self.meeting)
+
+
+class MinutesKey(TenantModel):
+    """The data key of one minutes' attribution, wrapped by the master key ring
+    (``VPSWG_ATTRIBUTION_KEYS``): the database alone never holds it in clear.
+
+    Emptied, for good, when the group's retention period after adoption has passed: who said
+    what then cannot be read again with any key, from this database or from a backup taken
+    since. One key per minutes, so that one minutes' attribution is destroyed alone.
+    """
+
+    minutes = models.OneToOneField(Minutes, on_delete=models.PROTECT, related_name="data_key")
+    wrapped = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["working_group", "minutes"], name="minuteskey_wg_minutes")]
+
+    def __str__(self) -> str:
+        return f"{self.minutes_id}: {'destroyed' if self.destroyed_at else 'key'}"
 
 
 class MinutesSection(TenantModel):
@@ -84,21 +112,18 @@ class MinutesSection(TenantModel):
 
 class Contribution(TenantModel):
     """What someone said. The speaker is a representative (with the institution they spoke
-    for), a guest, or nobody ("unattributed")."""
+    for), a guest, or nobody ("unattributed").
+
+    The speaker is sealed in ``speaker_sealed`` (``meetings.services.attribution``): no column
+    pairs the statement with a person, and every speaker's ciphertext has the same length, an
+    unattributed statement's included. Empty once the attribution has been destroyed.
+    """
 
     section = models.ForeignKey(
         MinutesSection, on_delete=models.CASCADE, related_name="contributions"
     )
     position = models.PositiveSmallIntegerField(default=0)
-    speaker_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    speaker_institution = models.ForeignKey(
-        "members.Institution", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    speaker_guest = models.ForeignKey(
-        Guest, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    speaker_sealed = models.TextField(blank=True)
     text = models.TextField(_("what was said"))
     revision = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
@@ -108,12 +133,6 @@ class Contribution(TenantModel):
 
     class Meta:
         ordering = ["position", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(speaker_user__isnull=False, speaker_guest__isnull=False),
-                name="contribution_one_speaker",
-            )
-        ]
         indexes = [
             models.Index(fields=["working_group", "section"], name="contribution_wg_section")
         ]
@@ -188,7 +207,13 @@ class LeakResolution(TenantModel):
 
 class MinutesVersion(TenantModel):
     """A frozen record: the attributed content with its hash, and the two projections computed
-    from it at freezing time."""
+    from it at freezing time.
+
+    ``attributed`` holds the statements with each speaker, and the attendance list, sealed with
+    the minutes' data key; ``content_hash`` is taken over that stored form, so it proves the
+    version unchanged without being a way to guess who said what. ``took_part`` counts, by
+    pillar, the institutions that spoke (the state participation report), with no names.
+    """
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Under review")
@@ -202,6 +227,7 @@ class MinutesVersion(TenantModel):
     attributed = models.JSONField()
     members = models.JSONField()
     dissemination = models.JSONField()
+    took_part = models.JSONField(default=dict)
     content_hash = models.CharField(max_length=64)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

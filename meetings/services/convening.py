@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings.access import may_be_told
 from meetings.models import Invitation, Meeting
 from meetings.services.meetings import convene, meeting_path
 from members.models import Representative
@@ -128,14 +129,8 @@ def _rsvp_reminders(group: WorkingGroup, now: datetime) -> int:
         reps = Representative.objects.filter(
             institution__in=pending.values("institution"), end_date__isnull=True
         ).select_related("user")
-        users = [r.user for r in reps]
-        if meeting.kind == Meeting.Kind.COORDINATION:
-            seats = set(
-                RoleAssignment.objects.filter(role=Role.COORDINATION).values_list(
-                    "user_id", flat=True
-                )
-            )
-            users = [u for u in users if u.pk in seats]
+        # A closed meeting's reminder reaches only those who may see it (the seats).
+        users = may_be_told(meeting, [r.user for r in reps])
         sent += len(
             notifications.notify(
                 working_group=group,

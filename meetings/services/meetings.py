@@ -22,8 +22,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm
+from guardian.shortcuts import assign_perm, remove_perm
 
+from meetings import access
 from meetings.models import AgendaItem, DiscussionTopic, Guest, Invitation, Meeting
 from meetings.services.ics import meeting_ics_factory
 from members.models import Institution, Representative
@@ -172,21 +173,19 @@ def _invited_institutions(meeting: Meeting) -> list[Institution]:
 
 def recipients(meeting: Meeting) -> list[User]:
     """Everyone a notice about this meeting goes to: the current representatives of the invited
-    institutions (the seat holders, for a Coordination Group meeting), and its guest speakers."""
+    institutions and its guest speakers; for a closed (Coordination Group) meeting, only those
+    of them the access policy lets see it (the seat holders), and the people given access."""
     reps = Representative.objects.filter(
         institution__invitations__meeting=meeting, end_date__isnull=True
     ).select_related("user")
     users = {r.user_id: r.user for r in reps if r.user.is_active}
-    if meeting.kind == Meeting.Kind.COORDINATION:
-        seats = set(
-            RoleAssignment.objects.filter(role=Role.COORDINATION).values_list("user_id", flat=True)
-        )
-        users = {pk: u for pk, u in users.items() if pk in seats}
+    if access.is_closed(meeting):
+        users.update((u.pk, u) for u in access.closed_grantees(meeting) if u.is_active)
     for guest in Guest.objects.filter(
         agenda_items__meeting=meeting, user__isnull=False
     ).select_related("user"):
         users.setdefault(guest.user_id, guest.user)
-    return sorted(users.values(), key=lambda u: u.pk)
+    return access.may_be_told(meeting, sorted(users.values(), key=lambda u: u.pk))
 
 
 def _send(meeting: Meeting, *, kind: str, key: str, cancel: bool = False, **context) -> list[int]:
@@ -430,4 +429,39 @@ def invite_guest(*, meeting: Meeting, guest: Guest, actor: User) -> None:
         },
         link=link,
         in_app=False,
+    )
+
+
+# --- Closed meetings -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def grant_closed_access(*, meeting: Meeting, user: User, actor: User) -> None:
+    """Let one person who holds no seat see a closed meeting, its agenda and its minutes (an
+    invited expert of the group, a member asked to report): guardian's object permission."""
+    if not access.is_closed(meeting):
+        raise MeetingError(_("Only a Coordination Group meeting is closed to the members."))
+    if not Representative.objects.filter(user=user, end_date__isnull=True).exists():
+        raise MeetingError(_("Access is given to a current representative of the group."))
+    assign_perm(f"meetings.{access.CLOSED_PERMISSION}", user, meeting)
+    record(
+        working_group=meeting.working_group,
+        actor=actor,
+        verb="meeting.closed_access_granted",
+        obj=meeting,
+        data={"user": user.pk},
+    )
+
+
+@transaction.atomic
+def revoke_closed_access(*, meeting: Meeting, user: User, actor: User) -> None:
+    """Take that access away; effective on the person's next request (a kept listing is kept
+    per reader's grants, so it does not outlive the grant)."""
+    remove_perm(f"meetings.{access.CLOSED_PERMISSION}", user, meeting)
+    record(
+        working_group=meeting.working_group,
+        actor=actor,
+        verb="meeting.closed_access_revoked",
+        obj=meeting,
+        data={"user": user.pk},
     )

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetings.access import circulation_recipients
 from meetings.models import (
     ActionItem,
     Contribution,
@@ -37,7 +38,8 @@ from meetings.models import (
     MinutesSection,
     MinutesVersion,
 )
-from meetings.services import leaks, redaction
+from meetings.services import attribution, leaks, redaction
+from meetings.services.attribution import AttributionUnavailable, SpeakerRef
 from members.models import Institution, Representative
 from vpswg.models import RoleAssignment, User, WorkingGroup
 from vpswg.roles import Role
@@ -92,6 +94,7 @@ def start_minutes(*, meeting: Meeting, actor: User) -> Minutes:
     ):
         raise MinutesError(_("Minutes are written for a meeting that has taken place."))
     minutes = Minutes.objects.create(working_group=meeting.working_group, meeting=meeting)
+    attribution.create_key(minutes)
     MinutesSection.objects.bulk_create(
         [
             MinutesSection(
@@ -185,25 +188,42 @@ def save_section(
     )
 
 
-def parse_speaker(value: str) -> tuple[User | None, Institution | None, Guest | None]:
+def parse_speaker(value: str) -> SpeakerRef:
     """``user:<id>`` (a representative: with the institution they represent), ``guest:<id>``,
     or empty (unattributed). Only this group's people are found (the scope)."""
     if value.startswith("user:"):
         rep = (
             Representative.objects.filter(user_id=value[5:] if value[5:].isdigit() else 0)
-            .select_related("user", "institution")
             .order_by("end_date")
+            .values("user_id", "institution_id")
             .first()
         )
         if rep is None:
             raise MinutesError(_("Choose a speaker from the group's representatives."))
-        return rep.user, rep.institution, None
+        return SpeakerRef(user_id=rep["user_id"], institution_id=rep["institution_id"])
     if value.startswith("guest:"):
         guest = Guest.objects.filter(pk=value[6:] if value[6:].isdigit() else 0).first()
         if guest is None:
             raise MinutesError(_("Choose a guest from the register."))
-        return None, None, guest
-    return None, None, None
+        return SpeakerRef(guest_id=guest.pk)
+    if value == KEEP:
+        return KEEP_SPEAKER
+    if value:
+        raise MinutesError(_("Choose a speaker from the group's representatives."))
+    return attribution.NOBODY
+
+
+#: The editor's value for "leave the stored speaker as it is" (one that cannot be read: an
+#: edit of the text must not silently turn it into "unattributed").
+KEEP = "keep"
+KEEP_SPEAKER = SpeakerRef(user_id=-1)
+
+
+def _writable_key(minutes: Minutes) -> bytes:
+    try:
+        return attribution.writable_key(minutes)
+    except AttributionUnavailable as exc:
+        raise MinutesError(str(exc)) from exc
 
 
 @transaction.atomic
@@ -218,23 +238,29 @@ def save_contribution(
 ) -> Contribution:
     if not text.strip():
         raise MinutesError(_("Write what was said."))
-    user, institution, guest = parse_speaker(speaker)
-    _reopen(section.minutes, actor)
-    fields = {
-        "text": text.strip(),
-        "speaker_user": user,
-        "speaker_institution": institution,
-        "speaker_guest": guest,
-    }
+    ref = parse_speaker(speaker)
+    minutes = section.minutes
+    key = _writable_key(minutes)
+    _reopen(minutes, actor)
     if contribution is None:
         last = section.contributions.aggregate(m=Max("position"))["m"] or 0
-        return Contribution.objects.create(
+        created = Contribution.objects.create(
             working_group=section.working_group,
             section=section,
             position=last + 1,
             updated_by=actor,
-            **fields,
+            text=text.strip(),
         )
+        # Sealed once the row has its id, which the ciphertext is bound to.
+        attribution.set_speaker(
+            contribution=created,
+            minutes=minutes,
+            ref=attribution.NOBODY if ref is KEEP_SPEAKER else ref,
+        )
+        return created
+    fields = {"text": text.strip()}
+    if ref is not KEEP_SPEAKER:
+        fields["speaker_sealed"] = attribution.seal_speaker(key, minutes.pk, contribution.pk, ref)
     return _update(Contribution, contribution, revision, actor, **fields)
 
 
@@ -407,16 +433,30 @@ def submit(*, minutes: Minutes, actor: User) -> MinutesVersion:
         raise LeaksRemain(findings)
     if not seats():
         raise MinutesError(_("The group has no Coordination Group seat to review the minutes."))
+    key = _writable_key(minutes)
     content = redaction.attributed(minutes)
+    if any(
+        c["speaker"] in (attribution.UNREADABLE, attribution.DESTROYED)
+        for section in content["sections"]
+        for c in section["contributions"]
+    ):
+        raise MinutesError(
+            _(
+                "Some speakers cannot be read (“attribution unreadable”): choose them again "
+                "before submitting."
+            )
+        )
     number = (minutes.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    stored = attribution.seal_version(content, key=key, minutes_id=minutes.pk, number=number)
     version = MinutesVersion.objects.create(
         working_group=minutes.working_group,
         minutes=minutes,
         number=number,
-        attributed=content,
+        attributed=stored,
         members=redaction.members(minutes),
         dissemination=redaction.dissemination(minutes),
-        content_hash=redaction.content_hash(content),
+        took_part=attribution.took_part(content),
+        content_hash=redaction.content_hash(stored),
         created_by=actor,
     )
     minutes.status = Status.SUBMITTED
@@ -587,15 +627,10 @@ def circulate(*, minutes: Minutes) -> bool:
         to_state=Status.CIRCULATED,
         data={"version": minutes.current_version.number},
     )
-    readers = {
-        r.user_id: r.user
-        for r in RoleAssignment.objects.filter(
-            role__in=[Role.MEMBER, Role.OBSERVER]
-        ).select_related("user")
-    }
     notifications.notify(
         working_group=group,
-        recipients=list(readers.values()),
+        # Members and observers; a Coordination Group meeting's minutes, the seats only.
+        recipients=circulation_recipients(minutes),
         kind="minutes_circulated",
         key=f"{minutes.pk}:v{minutes.current_version.number}",
         context={"meeting": minutes.meeting},
@@ -620,7 +655,8 @@ def adopt(*, minutes: Minutes, actor: User, meeting: Meeting) -> Minutes:
         )
     minutes.status = Status.ADOPTED
     minutes.adopted_at_meeting = meeting
-    minutes.save(update_fields=["status", "adopted_at_meeting", "updated_at"])
+    minutes.adopted_at = timezone.now()
+    minutes.save(update_fields=["status", "adopted_at_meeting", "adopted_at", "updated_at"])
     record(
         working_group=minutes.working_group,
         actor=actor,
@@ -634,6 +670,9 @@ def adopt(*, minutes: Minutes, actor: User, meeting: Meeting) -> Minutes:
             "meeting": meeting.pk,
         },
     )
+    if minutes.working_group.attribution_retention_days == 0:
+        # The group keeps the attributed record until adoption only.
+        attribution.destroy(minutes=minutes, actor=actor, reason="adoption")
     return minutes
 
 

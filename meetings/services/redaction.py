@@ -17,11 +17,22 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count
 
-from meetings.models import ActionItem, Attendance, Contribution, Decision, Minutes, MinutesSection
+from meetings.models import (
+    ActionItem,
+    Attendance,
+    Contribution,
+    Decision,
+    Guest,
+    Minutes,
+    MinutesSection,
+)
+from meetings.services import attribution
 from members.models import Institution
+from vpswg.models import User
 from vpswg.roles import Pillar
 
 SCHEMA = 1
@@ -75,41 +86,21 @@ def _sections(minutes: Minutes) -> list[dict]:
 
 
 def attributed(minutes: Minutes) -> dict:
-    """The full record with speakers (the Secretariat's version)."""
+    """The full record with speakers (the Secretariat's version), opened with the minutes'
+    data key: a speaker that cannot be opened is marked so (``attribution.UNREADABLE``, or
+    ``DESTROYED`` after the retention period)."""
     sections = _sections(minutes)
     ids = [s["pk"] for s in sections]
-    contributions: dict[int, list[dict]] = defaultdict(list)
-    for c in (
+    rows = list(
         Contribution.objects.filter(section_id__in=ids)
         .order_by("position", "id")
-        .values(
-            "section_id",
-            "text",
-            "speaker_user__full_name",
-            "speaker_user__email",
-            "speaker_institution__name",
-            "speaker_institution__pillar",
-            "speaker_guest__name",
-            "speaker_guest__organisation",
-        )
-    ):
-        if c["speaker_user__full_name"] or c["speaker_user__email"]:
-            speaker = {
-                "type": "representative",
-                "name": c["speaker_user__full_name"] or c["speaker_user__email"],
-                "institution": c["speaker_institution__name"] or "",
-                "pillar": c["speaker_institution__pillar"] or "",
-            }
-        elif c["speaker_guest__name"]:
-            speaker = {
-                "type": "guest",
-                "name": c["speaker_guest__name"],
-                "institution": c["speaker_guest__organisation"] or "",
-                "pillar": "",
-            }
-        else:
-            speaker = None
-        contributions[c["section_id"]].append({"speaker": speaker, "text": c["text"]})
+        .values_list("pk", "section_id", "text", "speaker_sealed")
+    )
+    refs = attribution.speakers(minutes, [(pk, sealed) for pk, _s, _t, sealed in rows])
+    people = _speaker_names(refs.values())
+    contributions: dict[int, list[dict]] = defaultdict(list)
+    for pk, section_id, text, _sealed in rows:
+        contributions[section_id].append({"speaker": _speaker(refs[pk], people), "text": text})
     decisions, actions = _decisions(ids), _actions(ids)
     present = list(
         Attendance.objects.filter(meeting=minutes.meeting)
@@ -142,6 +133,60 @@ def attributed(minutes: Minutes) -> dict:
             ]
         },
     }
+
+
+@dataclass
+class _Names:
+    users: dict[int, str]
+    institutions: dict[int, tuple[str, str]]
+    guests: dict[int, tuple[str, str]]
+
+
+def _speaker_names(refs) -> _Names:
+    """The names of the speakers referred to: one query per kind of person, whatever the size."""
+    refs = [r for r in refs if isinstance(r, attribution.SpeakerRef)]
+    return _Names(
+        users={
+            pk: full_name or email
+            for pk, full_name, email in _by_pk(
+                User, {r.user_id for r in refs}, "full_name", "email"
+            )
+        },
+        institutions={
+            pk: (name, pillar)
+            for pk, name, pillar in _by_pk(
+                Institution, {r.institution_id for r in refs}, "name", "pillar"
+            )
+        },
+        guests={
+            pk: (name, organisation)
+            for pk, name, organisation in _by_pk(
+                Guest, {r.guest_id for r in refs}, "name", "organisation"
+            )
+        },
+    )
+
+
+def _by_pk(model, ids: set, *fields: str) -> list[tuple]:
+    ids.discard(None)
+    return list(model.objects.filter(pk__in=ids).values_list("pk", *fields)) if ids else []
+
+
+def _speaker(ref, names: _Names) -> dict | None:
+    if isinstance(ref, attribution.Unreadable):
+        return attribution.DESTROYED if ref.destroyed else attribution.UNREADABLE
+    if ref.user_id:
+        institution, pillar = names.institutions.get(ref.institution_id, ("", ""))
+        return {
+            "type": "representative",
+            "name": names.users.get(ref.user_id, ""),
+            "institution": institution,
+            "pillar": pillar or "",
+        }
+    if ref.guest_id:
+        name, organisation = names.guests.get(ref.guest_id, ("", ""))
+        return {"type": "guest", "name": name, "institution": organisation or "", "pillar": ""}
+    return None
 
 
 def _attendance_summary(minutes: Minutes) -> dict:
@@ -220,5 +265,8 @@ def dissemination(minutes: Minutes) -> dict:
 
 
 def content_hash(content: dict) -> str:
+    """SHA-256 of the canonical JSON of a version as stored (its speakers sealed): it shows
+    that the version has not changed, and, unlike a hash of the clear text, offers no way to
+    test a guess of who said what."""
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -113,3 +113,14 @@ def test_minutes_from_draft_to_a_members_pdf(
     assert "Quispe" not in text and "Rosa" not in text
     assert "Chatham House" in text
     member_page.screenshot(path="test-results/members-minutes.png", full_page=True)
+
+    # Who said what is stored sealed (meetings.services.attribution), yet the Secretariat reads
+    # it in the browser as before.
+    with group_scope(group):
+        minutes = Minutes.objects.get(meeting=meeting)
+        stored = str(minutes.circulated_version.attributed)
+    assert "Rosa" not in stored and "Quispe Huamán" not in stored
+    page.goto(f"{base}{path}")
+    record = page.locator("article.minutes")
+    expect(record.locator(".speaker").first).to_contain_text("Rosa Quispe Huamán")
+    expect(record).to_contain_text("a participant explained, the guards need better training")

@@ -182,6 +182,36 @@ def _minutes(status: str):
     return factory
 
 
+def _closed_meeting(group: WorkingGroup, user: User) -> dict:
+    """A convened Coordination Group meeting (closed), with one member given access to it."""
+    from meetings.services import meetings as service
+    from tests.factories import make_meeting, make_member
+    from vpswg.scoping import group_scope
+
+    meeting = make_meeting(group, "convened", kind="coordination")
+    with group_scope(group):
+        service.grant_closed_access(meeting=meeting, user=make_member(group), actor=user)
+    return {"pk": meeting.pk}
+
+
+def _closed_grant_data(group: WorkingGroup) -> dict:
+    from tests.factories import make_member
+
+    return {"user": make_member(group).pk}
+
+
+def _closed_revoke_data(group: WorkingGroup) -> dict:
+    """The person given access by ``_closed_meeting`` to the group's newest closed meeting."""
+    from meetings.access import closed_grantees
+    from meetings.models import Meeting
+    from vpswg.scoping import group_scope
+
+    with group_scope(group):
+        meeting = Meeting.objects.filter(kind="coordination").order_by("-pk").first()
+        # None when the URL names another group's meeting: any id will do, it is a 404.
+        return {"user": closed_grantees(meeting)[0].pk if meeting else 0}
+
+
 def _plan(group: WorkingGroup, user: User) -> dict:
     from tests.factories import make_plan
 
@@ -352,6 +382,12 @@ REGISTRY: dict[str, Probe] = {
         ok=302,
         obj=_meeting("held"),
         data=lambda g: {"topics": "ICoC", "venue": "Cusco"},
+    ),
+    "meetings:closed_grant": Probe(
+        method="post", ok=302, obj=_closed_meeting, data=_closed_grant_data
+    ),
+    "meetings:closed_revoke": Probe(
+        method="post", ok=302, obj=_closed_meeting, data=_closed_revoke_data
     ),
     # Minutes
     "meetings:minutes": Probe(obj=_minutes("circulated")),

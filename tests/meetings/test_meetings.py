@@ -413,7 +413,7 @@ def test_the_kept_meetings_list_follows_meetings_answers_roles_and_time(client, 
     soon = make_meeting(group, "convened", days=3 / 1440, title="Starting soon")
     body = client.get(url(group, "list")).content.decode()
     assert body.index("Starting soon") < body.index("Past and cancelled")
-    key = cache.make_and_validate_key(meetings_cache.key(group.pk, False, "", "", "", "en"))
+    key = cache.make_and_validate_key(meetings_cache.key(group.pk, "members", "", "", "", "en"))
     kept_for = cache._cache.get_client(key).ttl(key)
     assert 0 < kept_for <= (soon.start - timezone.now()).total_seconds() + 1 < 600
     # Another role's listing, with the same filters: the Secretariat's, drafts included.

@@ -199,6 +199,7 @@ def test_group_settings_by_the_secretariat(client, group):
         "annual_report_required": "on",
         "annual_report_due": "02-30",
         "report_reminder_days": 30,
+        "attribution_retention_days": 365,
     }
     response = client.post(url, data)
     assert response.status_code == 200
@@ -207,6 +208,7 @@ def test_group_settings_by_the_secretariat(client, group):
     response = client.post(url, {**data, "attendance_required": 3, "annual_report_due": "04-30"})
     assert response.status_code == 302
     group.refresh_from_db()
+    assert group.attribution_retention_days == 365
     assert (group.application_rule, group.attendance_required, group.annual_report_due) == (
         "majority",
         3,

@@ -38,15 +38,18 @@ from meetings.models import (
     Meeting,
     Minutes,
     MinutesAccess,
+    MinutesKey,
     MinutesSection,
     MinutesVersion,
     TopicInterest,
 )
-from meetings.services import redaction
+from meetings.services import attribution, redaction
 from members.models import Application, ApplicationVote, Institution, Representative
+from vpswg.crypto import attribution_ring, new_key
 from vpswg.models import AuditEntry, Notification, RoleAssignment, User, WorkingGroup
 from vpswg.permissions import role_group_name
 from vpswg.roles import Pillar, Role
+from vpswg.services.audit import record_many
 from workplan.models import Objective, PlannedActivity, WorkPlan
 
 INSTITUTIONS_PER_GROUP = 40
@@ -287,22 +290,40 @@ def build_meetings(roster: Roster, years: int) -> list[Meeting]:
     return meetings
 
 
-def approved_version(minutes: Minutes, created_by_id: int, **fields) -> MinutesVersion:
-    """An unsaved first version frozen through the real projections, so the scale data carries
-    exactly what the product would have stored and the benchmark reads realistic rows."""
+def approved_version(minutes: Minutes, created_by_id: int, key: bytes, **fields) -> MinutesVersion:
+    """An unsaved first version frozen through the real projections and sealing, so the scale
+    data carries exactly what the product would have stored and the benchmark reads realistic
+    rows."""
     content = redaction.attributed(minutes)
+    stored = attribution.seal_version(content, key=key, minutes_id=minutes.pk, number=1)
     return MinutesVersion(
         working_group=minutes.working_group,
         minutes=minutes,
         number=1,
         status=MinutesVersion.Status.APPROVED,
-        attributed=content,
+        attributed=stored,
         members=redaction.members(minutes),
         dissemination=redaction.dissemination(minutes),
-        content_hash=redaction.content_hash(content),
+        took_part=attribution.took_part(content),
+        content_hash=redaction.content_hash(stored),
         created_by_id=created_by_id,
         **fields,
     )
+
+
+def _reserve_ids(model, count: int) -> list[int] | None:
+    """Ids for ``count`` new rows, taken from the table's sequence (PostgreSQL), so that rows
+    whose sealed values are bound to their id are written in one ``bulk_create``."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not count:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def build_minutes(roster: Roster, meetings: list[Meeting]) -> None:
@@ -331,6 +352,20 @@ def build_minutes(roster: Roster, meetings: list[Meeting]) -> None:
             for meeting in held
         ]
     )
+    # Each minutes' data key, wrapped by the master key as the product does (the seeding
+    # keeps the clear keys in memory only, to seal the speakers below).
+    ring = attribution_ring()
+    keys = {m.pk: new_key() for m in minutes}
+    MinutesKey.objects.bulk_create(
+        [
+            MinutesKey(
+                working_group=group,
+                minutes=m,
+                wrapped=ring.encrypt(keys[m.pk], f"minutes-key:{m.pk}"),
+            )
+            for m in minutes
+        ]
+    )
     sections = MinutesSection.objects.bulk_create(
         [
             MinutesSection(
@@ -345,20 +380,30 @@ def build_minutes(roster: Roster, meetings: list[Meeting]) -> None:
         ]
     )
     per_section = CONTRIBUTIONS_PER_MINUTES // SECTIONS_PER_MINUTES
+    ids = iter(_reserve_ids(Contribution, len(sections) * per_section) or [])
     contributions, decisions, actions = [], [], []
+    sealed_later = []
     for section in sections:
         for position in range(per_section):
             speaker = rng.randrange(len(roster.users))
-            contributions.append(
-                Contribution(
-                    working_group=group,
-                    section=section,
-                    position=position,
-                    speaker_user=roster.users[speaker],
-                    speaker_institution=roster.institution_of(speaker),
-                    text=_text(rng),
-                )
+            ref = attribution.SpeakerRef(
+                user_id=roster.users[speaker].pk,
+                institution_id=roster.institution_of(speaker).pk,
             )
+            contribution = Contribution(
+                working_group=group,
+                section=section,
+                position=position,
+                text=_text(rng),
+                pk=next(ids, None),
+            )
+            if contribution.pk is not None:
+                contribution.speaker_sealed = attribution.seal_speaker(
+                    keys[section.minutes_id], section.minutes_id, contribution.pk, ref
+                )
+            else:
+                sealed_later.append((contribution, ref))
+            contributions.append(contribution)
         decisions.append(Decision(working_group=group, section=section, text=_text(rng, 1)))
         actions.append(
             ActionItem(
@@ -370,6 +415,15 @@ def build_minutes(roster: Roster, meetings: list[Meeting]) -> None:
             )
         )
     Contribution.objects.bulk_create(contributions)
+    for contribution, ref in sealed_later:  # without a sequence to reserve ids from
+        contribution.speaker_sealed = attribution.seal_speaker(
+            keys[contribution.section.minutes_id],
+            contribution.section.minutes_id,
+            contribution.pk,
+            ref,
+        )
+    if sealed_later:
+        Contribution.objects.bulk_update([c for c, _ref in sealed_later], ["speaker_sealed"])
     Decision.objects.bulk_create(decisions)
     ActionItem.objects.bulk_create(actions)
 
@@ -379,7 +433,10 @@ def build_minutes(roster: Roster, meetings: list[Meeting]) -> None:
         m.working_group = group  # spares the projection a query per minutes
         versions.append(
             approved_version(
-                m, roster.secretariat.pk, approved_at=m.meeting.start + timedelta(days=14)
+                m,
+                roster.secretariat.pk,
+                keys[m.pk],
+                approved_at=m.meeting.start + timedelta(days=14),
             )
         )
     MinutesVersion.objects.bulk_create(versions)
@@ -389,8 +446,10 @@ def build_minutes(roster: Roster, meetings: list[Meeting]) -> None:
         m.circulated_version = version
         if m.status == Minutes.Status.ADOPTED:
             m.adopted_at_meeting = next_plenary.get(m.meeting_id)
+            m.adopted_at = m.adopted_at_meeting.start if m.adopted_at_meeting else None
     Minutes.objects.bulk_update(
-        frozen, ["revision", "current_version", "circulated_version", "adopted_at_meeting"]
+        frozen,
+        ["revision", "current_version", "circulated_version", "adopted_at_meeting", "adopted_at"],
     )
     MinutesAccess.objects.bulk_create(
         [
@@ -620,8 +679,9 @@ def build_topics_and_audit(roster: Roster) -> None:
             for user in rng.sample(roster.users, 5)
         ]
     )
-    AuditEntry.objects.bulk_create(
-        [
+    record_many(  # chained like every entry (vpswg.services.audit), in one bulk insert
+        working_group=group,
+        entries=[
             AuditEntry(
                 working_group=group,
                 actor=roster.secretariat,
@@ -631,7 +691,7 @@ def build_topics_and_audit(roster: Roster) -> None:
                 object_repr=f"Meeting {n}",
             )
             for n in range(1000)
-        ]
+        ],
     )
 
 

@@ -1,0 +1,417 @@
+"""Who said what, encrypted at rest, and destroyed when the group no longer needs it.
+
+Envelope encryption (DESIGN.md, Confidentiality): each minutes has a data key of its own
+(``MinutesKey``), stored only wrapped by the master key ring ``VPSWG_ATTRIBUTION_KEYS``, which
+lives outside the database (``vpswg.crypto``). With the data key:
+
+* the live record seals each contribution's speaker (the ids of the representative, the
+  institution they spoke for, or the guest) in ``Contribution.speaker_sealed``, bound to that
+  contribution and padded, so that every ciphertext has the same length; an unattributed
+  statement gets a sealed "nobody" too, so that which statements are attributed does not show;
+* a frozen version (``MinutesVersion.attributed``) keeps the statements in clear and seals,
+  for each, the speaker as named at freezing time, bound to its place in that version, and the
+  attendance list as one value.
+
+The members' and dissemination versions are built without speakers and need no key. A dump of
+the database, a replica or a backup without the master key pairs no statement with a person.
+
+Destroying the data key (``destroy``; the group's retention period after adoption, run by
+``destroy_expired``) makes the attribution unreadable for good, with any master key and from
+any backup taken afterwards; the statements, the members' and dissemination versions, the
+hashes and the approval history stay.
+
+A value that does not open (corrupted, or the master key is not the one it was made with) is
+shown as "unreadable" for that statement and logged; it never fails the page.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from meetings.models import Contribution, Minutes, MinutesKey
+from vpswg.crypto import (
+    DecryptionError,
+    attribution_ring,
+    new_key,
+    open_sealed,
+    seal,
+)
+from vpswg.models import User, WorkingGroup
+from vpswg.services.audit import record
+
+logger = logging.getLogger("vpswg.attribution")
+
+#: Every live speaker reference is padded to this many bytes before sealing.
+LIVE_BLOCK = 64
+#: A frozen speaker (type, name, institution, pillar) is padded to a multiple of this.
+VERSION_BLOCK = 512
+#: The attendance list of a frozen version, to a multiple of this.
+ATTENDANCE_BLOCK = 1024
+
+#: What a speaker is when it cannot be shown: the rendering says so instead of a name.
+UNREADABLE = {"type": "unreadable"}
+DESTROYED = {"type": "destroyed"}
+
+
+class AttributionUnavailable(Exception):
+    """The attribution cannot be written: its key is destroyed or does not open."""
+
+
+@dataclass(frozen=True)
+class SpeakerRef:
+    """A live speaker: a representative with the institution they spoke for, a guest, or
+    nobody (all None)."""
+
+    user_id: int | None = None
+    institution_id: int | None = None
+    guest_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        """The editor's value for this speaker (``user:<id>``, ``guest:<id>`` or empty)."""
+        if self.user_id:
+            return f"user:{self.user_id}"
+        if self.guest_id:
+            return f"guest:{self.guest_id}"
+        return ""
+
+
+NOBODY = SpeakerRef()
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A live speaker that cannot be shown: ``destroyed`` after retention, else unreadable."""
+
+    destroyed: bool = False
+
+    key = ""
+
+
+# --- The data key --------------------------------------------------------------------------------
+
+
+def _wrap_aad(minutes_id: int) -> str:
+    return f"minutes-key:{minutes_id}"
+
+
+@dataclass(frozen=True)
+class DataKey:
+    """The minutes' data key, opened; ``key`` is None when destroyed or unreadable."""
+
+    minutes_id: int
+    key: bytes | None
+    destroyed_at: datetime | None = None
+
+    @property
+    def destroyed(self) -> bool:
+        return self.destroyed_at is not None
+
+    @property
+    def state(self) -> str:
+        """For cache keys: a rendering made with the key differs from one made without."""
+        return "destroyed" if self.destroyed else ("open" if self.key else "unreadable")
+
+
+def create_key(minutes: Minutes) -> MinutesKey:
+    """The minutes' data key, made once (``start_minutes``)."""
+    return MinutesKey.objects.create(
+        working_group_id=minutes.working_group_id,
+        minutes=minutes,
+        wrapped=attribution_ring().encrypt(new_key(), _wrap_aad(minutes.pk)),
+    )
+
+
+def data_key(minutes: Minutes | int, *, create: bool = False) -> DataKey:
+    """Open the minutes' data key (one query). A key that does not unwrap is logged and
+    returned as None: every speaker then reads "unreadable", and nothing can be written."""
+    minutes_id = minutes if isinstance(minutes, int) else minutes.pk
+    row = MinutesKey.objects.filter(minutes_id=minutes_id).values("wrapped", "destroyed_at").first()
+    if row is None:
+        if not create or isinstance(minutes, int):
+            return DataKey(minutes_id, None)
+        created = create_key(minutes)
+        row = {"wrapped": created.wrapped, "destroyed_at": None}
+    if row["destroyed_at"] is not None or not row["wrapped"]:
+        return DataKey(minutes_id, None, row["destroyed_at"] or timezone.now())
+    try:
+        key = attribution_ring().decrypt(row["wrapped"], _wrap_aad(minutes_id))
+    except DecryptionError as exc:
+        logger.error(
+            "minutes %s: the data key does not open with VPSWG_ATTRIBUTION_KEYS (%s)",
+            minutes_id,
+            exc,
+        )
+        return DataKey(minutes_id, None)
+    return DataKey(minutes_id, key)
+
+
+def writable_key(minutes: Minutes) -> bytes:
+    """The data key for a write, or a clear refusal: a speaker is never saved in clear, nor
+    under a key that could not be read back."""
+    opened = data_key(minutes, create=True)
+    if opened.key is None:
+        from django.utils.translation import gettext as _
+
+        raise AttributionUnavailable(
+            _("The attribution of these minutes has been destroyed: speakers cannot be changed.")
+            if opened.destroyed
+            else _(
+                "The attributed record cannot be opened with this server's key "
+                "(VPSWG_ATTRIBUTION_KEYS): ask the platform operator. Nothing was saved."
+            )
+        )
+    return opened.key
+
+
+# --- The live record ---------------------------------------------------------------------------
+
+
+def _live_aad(minutes_id: int, contribution_id: int) -> str:
+    return f"contribution:{minutes_id}:{contribution_id}"
+
+
+def seal_speaker(key: bytes, minutes_id: int, contribution_id: int, ref: SpeakerRef) -> str:
+    payload = json.dumps([ref.user_id, ref.institution_id, ref.guest_id], separators=(",", ":"))
+    return seal(key, payload.encode(), _live_aad(minutes_id, contribution_id), block=LIVE_BLOCK)
+
+
+def open_speaker(opened: DataKey, contribution_id: int, sealed: str) -> SpeakerRef | Unreadable:
+    if opened.destroyed:
+        return Unreadable(destroyed=True)
+    if opened.key is None or not sealed:
+        return Unreadable()
+    try:
+        user_id, institution_id, guest_id = json.loads(
+            open_sealed(
+                opened.key, sealed, _live_aad(opened.minutes_id, contribution_id), padded=True
+            )
+        )
+    except (DecryptionError, ValueError, TypeError):
+        logger.error(
+            "minutes %s: the speaker of contribution %s does not open",
+            opened.minutes_id,
+            contribution_id,
+        )
+        return Unreadable()
+    return SpeakerRef(user_id, institution_id, guest_id)
+
+
+def speakers(minutes: Minutes, rows: list[tuple[int, str]]) -> dict[int, SpeakerRef | Unreadable]:
+    """The speakers of ``(contribution id, speaker_sealed)`` rows of these minutes."""
+    opened = data_key(minutes)
+    return {pk: open_speaker(opened, pk, sealed) for pk, sealed in rows}
+
+
+def set_speaker(*, contribution: Contribution, minutes: Minutes, ref: SpeakerRef) -> str:
+    """Seal ``ref`` as the contribution's speaker; returns the sealed value (saved too)."""
+    sealed = seal_speaker(writable_key(minutes), minutes.pk, contribution.pk, ref)
+    Contribution.objects.filter(pk=contribution.pk).update(speaker_sealed=sealed)
+    contribution.speaker_sealed = sealed
+    return sealed
+
+
+# --- Frozen versions -------------------------------------------------------------------------------
+
+
+def _version_aad(minutes_id: int, number: int, where: str) -> str:
+    return f"version:{minutes_id}:{number}:{where}"
+
+
+def _seal_json(key: bytes, value: Any, aad: str, block: int) -> str:
+    payload = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return seal(key, payload.encode(), aad, block=block)
+
+
+def seal_version(content: dict, *, key: bytes, minutes_id: int, number: int) -> dict:
+    """The attributed rendering as stored: speakers and attendance sealed, the rest in clear."""
+    stored = {**content, "sealed": True}
+    stored["sections"] = [
+        {
+            **section,
+            "contributions": [
+                {
+                    "text": c["text"],
+                    "speaker": _seal_json(
+                        key,
+                        c["speaker"],
+                        _version_aad(minutes_id, number, f"{s_index}.{c_index}"),
+                        VERSION_BLOCK,
+                    ),
+                }
+                for c_index, c in enumerate(section["contributions"])
+            ],
+        }
+        for s_index, section in enumerate(content["sections"])
+    ]
+    stored["attendance"] = _seal_json(
+        key, content["attendance"], _version_aad(minutes_id, number, "attendance"), ATTENDANCE_BLOCK
+    )
+    return stored
+
+
+def _open_json(opened: DataKey, token: str, aad: str, what: str) -> Any:
+    if opened.destroyed:
+        return DESTROYED
+    if opened.key is None:
+        return UNREADABLE
+    try:
+        return json.loads(open_sealed(opened.key, token, aad, padded=True))
+    except (DecryptionError, ValueError, TypeError):
+        logger.error("minutes %s: %s does not open", opened.minutes_id, what)
+        return UNREADABLE
+
+
+def open_version(stored: dict, *, opened: DataKey, number: int) -> dict:
+    """The attributed rendering of a frozen version, for display: every speaker opened, or
+    marked unreadable or destroyed."""
+    minutes_id = opened.minutes_id
+    content = {**stored}
+    content.pop("sealed", None)
+    content["sections"] = [
+        {
+            **section,
+            "contributions": [
+                {
+                    "text": c["text"],
+                    "speaker": _open_json(
+                        opened,
+                        c["speaker"],
+                        _version_aad(minutes_id, number, f"{s_index}.{c_index}"),
+                        f"version {number}, speaker {s_index}.{c_index}",
+                    ),
+                }
+                for c_index, c in enumerate(section["contributions"])
+            ],
+        }
+        for s_index, section in enumerate(stored["sections"])
+    ]
+    attendance = _open_json(
+        opened,
+        stored["attendance"],
+        _version_aad(minutes_id, number, "attendance"),
+        f"version {number}, attendance",
+    )
+    content["attendance"] = attendance if "people" in attendance else {"unavailable": attendance}
+    content["attribution"] = opened.state
+    content["attribution_destroyed_at"] = (
+        opened.destroyed_at.isoformat() if opened.destroyed_at else ""
+    )
+    return content
+
+
+def took_part(content: dict) -> dict[str, int]:
+    """By pillar, how many institutions spoke (the state participation report): counts only."""
+    by_pillar: dict[str, set[str]] = {}
+    for section in content["sections"]:
+        for c in section["contributions"]:
+            speaker = c["speaker"]
+            if speaker and speaker.get("type") == "representative" and speaker.get("pillar"):
+                by_pillar.setdefault(speaker["pillar"], set()).add(speaker["institution"])
+    return {pillar: len(names) for pillar, names in sorted(by_pillar.items())}
+
+
+# --- Retention -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def destroy(*, minutes: Minutes, actor: User | None, reason: str = "retention") -> bool:
+    """Destroy the minutes' data key, for good; False if it was destroyed already."""
+    row = MinutesKey.objects.select_for_update().filter(minutes=minutes).first()
+    if row is None:
+        row = MinutesKey.objects.create(
+            working_group_id=minutes.working_group_id, minutes=minutes, wrapped=""
+        )
+    elif row.destroyed_at is not None:
+        return False
+    row.wrapped = ""
+    row.destroyed_at = timezone.now()
+    row.save(update_fields=["wrapped", "destroyed_at"])
+    # The live speakers are unreadable without the key; they are emptied too, so that the
+    # rows say plainly that nothing is there.
+    Contribution.objects.filter(section__minutes=minutes).update(speaker_sealed="")
+    record(
+        working_group=minutes.working_group,
+        actor=actor,
+        verb="minutes.attribution_destroyed",
+        obj=minutes,
+        data={"reason": reason, "retention_days": minutes.working_group.attribution_retention_days},
+    )
+    return True
+
+
+def destroy_expired(group: WorkingGroup, now: datetime | None = None) -> list[int]:
+    """Destroy the attribution of the group's minutes adopted more than its retention period
+    ago (inside the group's scope); returns the minutes' ids."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=group.attribution_retention_days)
+    due = list(
+        Minutes.objects.filter(
+            status=Minutes.Status.ADOPTED, adopted_at__isnull=False, adopted_at__lte=cutoff
+        )
+        .exclude(data_key__destroyed_at__isnull=False)
+        .select_related("working_group")
+        .order_by("adopted_at")
+    )
+    destroyed = []
+    for minutes in due:
+        if destroy(minutes=minutes, actor=None):
+            destroyed.append(minutes.pk)
+    return destroyed
+
+
+# --- Rotation ----------------------------------------------------------------------------------
+
+
+def rotate() -> int:
+    """Re-wrap every data key under the ring's current master key; the sealed values do not
+    change (their data keys do not). Returns how many keys were re-wrapped."""
+    from vpswg.scoping import scopes_disabled
+
+    ring = attribution_ring()
+    changed = 0
+    # An operator's command over every group's keys: no one group's scope applies.
+    with scopes_disabled():
+        rows = list(
+            MinutesKey.objects.exclude(wrapped="").values_list("pk", "minutes_id", "wrapped")
+        )
+        for pk, minutes_id, wrapped in rows:
+            if not ring.needs_rotation(wrapped):
+                continue
+            key = ring.decrypt(wrapped, _wrap_aad(minutes_id))
+            MinutesKey.objects.filter(pk=pk).update(
+                wrapped=ring.encrypt(key, _wrap_aad(minutes_id))
+            )
+            changed += 1
+    return changed
+
+
+__all__ = [
+    "DESTROYED",
+    "NOBODY",
+    "UNREADABLE",
+    "AttributionUnavailable",
+    "DataKey",
+    "SpeakerRef",
+    "Unreadable",
+    "create_key",
+    "data_key",
+    "destroy",
+    "destroy_expired",
+    "open_speaker",
+    "open_version",
+    "rotate",
+    "seal_speaker",
+    "seal_version",
+    "set_speaker",
+    "speakers",
+    "took_part",
+    "writable_key",
+]
