@@ -201,6 +201,17 @@ class ClosedAccessForm(forms.Form):
         self.fields["user"].queryset = (
             current_representative_users().exclude(pk__in=seen).exclude(pk__in=granted)
         )
+        # Each person with the institution they represent, as everywhere else in the group.
+        self.institutions = dict(
+            Representative.objects.filter(end_date__isnull=True).values_list(
+                "user_id", "institution__name"
+            )
+        )
+        self.fields["user"].label_from_instance = self._label
+
+    def _label(self, user: User) -> str:
+        institution = self.institutions.get(user.pk)
+        return f"{user.get_full_name()} — {institution}" if institution else user.get_full_name()
 
 
 class FilterForm(forms.Form):

@@ -98,7 +98,10 @@ RENDERED_SECONDS = 3600
 
 
 def _rendered(
-    version: MinutesVersion | int, column: str, minutes: Minutes | None = None
+    version: MinutesVersion | int,
+    column: str,
+    minutes: Minutes | None = None,
+    opened: attribution.DataKey | None = None,
 ) -> SafeString:
     """One rendering of a frozen version, as HTML.
 
@@ -109,10 +112,12 @@ def _rendered(
     unreadable) is part of the key: a destroyed attribution is never served from memory.
     """
     version_id = version if isinstance(version, int) else version.pk
-    state, opened = "", None
+    state = ""
     if column == "attributed":
-        opened = attribution.data_key(minutes)
+        opened = opened or attribution.data_key(minutes)
         state = opened.state
+    else:
+        opened = None
     key = f"minutes:rendered:{version_id}:{column}:{get_language()}:{state}"
     local = caches["local"]
     html = local.get(key)
@@ -210,7 +215,7 @@ def _attributed_reader(request, meeting, minutes) -> HttpResponse:
             "meeting": meeting,
             "minutes": minutes,
             "version": version,
-            "rendered": _rendered(version, "attributed", minutes),
+            "rendered": _rendered(version, "attributed", minutes, opened),
             "attribution": opened,
             "editable": minutes.status != Minutes.Status.ADOPTED,
             **_versions_context(meeting, minutes),

@@ -148,3 +148,20 @@ def test_seed_scale_refuses_to_build_over_existing_groups():
     call_command("seed_scale", groups=1, verbosity=0)
     with pytest.raises(CommandError, match="--start"):
         call_command("seed_scale", groups=1, verbosity=0)
+
+
+def test_the_demo_coordination_meeting_is_closed_to_members(client, demo, settings):
+    """The demo shows a closed meeting: the seats see it, a member gets 404."""
+    settings.ENFORCE_MFA = False  # as in the demo
+    from meetings.models import Meeting
+
+    peru, _ = demo
+    with group_scope(peru):
+        meeting = Meeting.objects.get(kind="coordination")
+    url = reverse("meetings:detail", kwargs={"wg": "peru", "pk": meeting.pk})
+    for email, status in (
+        ("antamina@peru.example.org", 200),
+        ("angloamerican@peru.example.org", 404),
+    ):
+        client.force_login(User.objects.get(email=email))
+        assert client.get(url).status_code == status, email

@@ -552,6 +552,18 @@ PERU_NEXT_PLENARY = {
     ],
 }
 
+#: The Coordination Group prepares the plenary a week before (seed step 6b): a closed meeting,
+#: which only the Secretariat and the three seats see.
+PERU_COORDINATION = {
+    "title": "Grupo de Coordinación: preparación de la plenaria",
+    "days_ahead": 11,
+    "venue": "Socios Perú, Lima",
+    "agenda": [
+        "Agenda y ponentes de la próxima plenaria",
+        "Solicitudes de membresía en votación",
+    ],
+}
+
 #: Minutes of the last two plenaries. The September ones are circulated; the June ones are a
 #: draft in which the text still names a participant (the leak detection shows it).
 PERU_MINUTES = {

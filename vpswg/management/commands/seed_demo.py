@@ -240,6 +240,21 @@ class Command(BaseCommand):
                 guests=[guests[i] for i in guest_indexes],
             )
         meeting_service.convene(meeting=meeting, actor=secretariat)
+        closed = data.PERU_COORDINATION
+        coordination = meeting_service.plan_meeting(
+            working_group=group,
+            actor=secretariat,
+            kind=Meeting.Kind.COORDINATION,
+            title=closed["title"],
+            start=start - datetime.timedelta(days=spec["days_ahead"] - closed["days_ahead"]),
+            venue=closed["venue"],
+            use_agreements=False,
+        )
+        for topic in closed["agenda"]:
+            meeting_service.save_agenda_item(
+                meeting=coordination, actor=secretariat, topic=topic, duration_minutes=45
+            )
+        meeting_service.convene(meeting=coordination, actor=secretariat)
 
     def seed_minutes(self, group: WorkingGroup) -> None:
         """Circulated minutes of the last plenary; a draft with a name still in the text."""
