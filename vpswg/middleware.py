@@ -212,7 +212,12 @@ class LanguageMiddleware:
             language = translation.get_language_from_request(request)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
-        patch_vary_headers(response, ("Accept-Language", "Cookie"))
-        response.headers.setdefault("Content-Language", translation.get_language())
+        try:
+            response = self.get_response(request)
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+            response.headers.setdefault("Content-Language", translation.get_language())
+        finally:
+            # The language is the thread's: it must not outlive the request (the next one on
+            # this thread, a task run in-process, a test, would speak the last group's language).
+            translation.deactivate()
         return response

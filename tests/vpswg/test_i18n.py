@@ -84,3 +84,17 @@ def test_pages_render_in_spanish(client, group):
     body = client.get(f"/{group.slug}/").content.decode()
     assert "Cómo incorporarse" in body
     assert "Regla de Chatham House" in body
+
+
+@pytest.mark.django_db
+def test_the_language_of_a_request_does_not_outlive_it(client):
+    """The language is per thread: a Spanish page must not leave the next piece of work on the
+    thread (a request, an in-process task, a test) speaking Spanish."""
+    from django.utils import translation
+
+    from tests.factories import make_group
+
+    make_group("lima", default_language="es")
+    response = client.get("/lima/")
+    assert response["Content-Language"] == "es"
+    assert translation.get_language() == "en"
