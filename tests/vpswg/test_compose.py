@@ -240,6 +240,7 @@ def test_application_environment():
         assert environment["DJANGO_ENV"] == "production", name
         assert environment["DATABASE_URL"] == "postgres://vpswg:vpswg@postgres:5432/vpswg", name
         assert environment["REDIS_URL"] == "redis://redis:6379/0", name
+        assert environment["TRUSTED_PROXY_COUNT"] == "1", name
         # Values of .env reach the containers (env_file is merged in by `config`).
         assert environment["VPSWG_ENFORCE_MFA"] == "true", name
         assert environment["ALLOWED_HOSTS"], name
