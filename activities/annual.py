@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -17,9 +19,45 @@ from meetings.access import Reader, visible_meetings
 from meetings.models import Attendance, Meeting
 from members.queries import composition
 from vpswg import pdf
+from vpswg.models import User, WorkingGroup
 from workplan.models import PlannedActivity, WorkPlan
 
 logger = logging.getLogger(__name__)
+
+#: The earliest year a report may be asked for (the Voluntary Principles date from 2000).
+FIRST_YEAR = 2000
+#: A job still waiting or running after this long has been lost (a worker killed): a new one
+#: may be started.
+STALE_AFTER = timedelta(minutes=15)
+
+
+@transaction.atomic
+def request_report(
+    *, working_group: WorkingGroup, actor: User, year: int
+) -> tuple[ReportJob, bool]:
+    """Start preparing the report of ``year`` for ``actor``, once: while a job of theirs for
+    this group is waiting or running, that job is returned instead of a new one (a PDF is
+    expensive; a held-down button must not queue a hundred). Returns the job and whether it
+    was started now. The year is checked by the form."""
+    from activities.tasks import annual_report
+
+    # One request per person at a time decides (the row lock), so two clicks make one job.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    pending = (
+        ReportJob.objects.filter(
+            requested_by=actor,
+            status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING],
+            created_at__gte=timezone.now() - STALE_AFTER,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if pending is not None:
+        return pending, False
+    job = ReportJob.objects.create(working_group=working_group, year=year, requested_by=actor)
+    group_id, job_id = working_group.pk, job.pk
+    transaction.on_commit(lambda: annual_report.delay(group_id, job_id))
+    return job, True
 
 
 def _progress(job: ReportJob, value: int, status: str = ReportJob.Status.RUNNING) -> None:

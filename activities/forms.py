@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, OutreachEntry, Sector
@@ -150,3 +151,29 @@ class PeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", _("The period ends before it starts."))
         return data
+
+
+class AnnualReportForm(forms.Form):
+    """The year of the annual report: from 2000 (the Voluntary Principles) to this year."""
+
+    year = forms.IntegerField(
+        label=_("Year"),
+        max_value=9999,
+        error_messages={
+            "required": _("Choose the year of the report."),
+            "invalid": _("Enter the year as a number, e.g. 2025."),
+            "max_value": _("Enter the year as a number, e.g. 2025."),
+        },
+    )
+
+    def clean_year(self):
+        from activities.annual import FIRST_YEAR
+
+        year = self.cleaned_data["year"]
+        this_year = timezone.localdate().year
+        if not FIRST_YEAR <= year <= this_year:
+            raise forms.ValidationError(
+                _("Choose a year from %(first)s to %(last)s."),
+                params={"first": FIRST_YEAR, "last": this_year},
+            )
+        return year

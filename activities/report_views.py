@@ -3,20 +3,23 @@ built in the background."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from activities import annual as annual_service
 from activities import reports
-from activities.forms import PeriodForm
+from activities.forms import AnnualReportForm, PeriodForm
 from activities.models import ReportJob
 from vpswg.db import reporting
+from vpswg.exports import csv_response
 from vpswg.permissions import can, requires
 from vpswg.roles import Action
 from vpswg.uploads import attachment_response
@@ -74,13 +77,9 @@ def figures(group, start: int | None, end: int | None) -> SafeString:
 def csv_export(request: HttpRequest) -> HttpResponse:
     _, start, end = _period(request)
     with reporting():
-        body = reports.csv_export(request.working_group, start, end)
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        body = reports.csv_export(request.working_group, start, end, language=request.LANGUAGE_CODE)
     period = f"-{start or ''}-{end or ''}" if start or end else ""
-    response["Content-Disposition"] = (
-        f'attachment; filename="activities-{request.working_group.slug}{period}.csv"'
-    )
-    return response
+    return csv_response(body, f"activities-{request.working_group.slug}{period}.csv")
 
 
 @requires(Action.VIEW_REPORTS)
@@ -100,20 +99,24 @@ def state(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires(Action.VIEW_REPORTS)
+@requires(Action.PREPARE_ANNUAL_REPORT)
 @require_POST
 def annual(request: HttpRequest) -> HttpResponse:
-    from activities.tasks import annual_report
-
-    try:
-        year = int(request.POST.get("year", ""))
-    except ValueError:
-        year = timezone.localdate().year - 1
-    job = ReportJob.objects.create(
-        working_group=request.working_group, year=year, requested_by=request.user
+    form = AnnualReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["year"]))
+        return redirect("reports:index", wg=request.working_group.slug)
+    job, started = annual_service.request_report(
+        working_group=request.working_group, actor=request.user, year=form.cleaned_data["year"]
     )
-    group_id, job_id = request.working_group.pk, job.pk
-    transaction.on_commit(lambda: annual_report.delay(group_id, job_id))
+    if not started:
+        messages.info(
+            request,
+            _(
+                "Your report of %(year)s is still being prepared: wait for it before asking for another."
+            )
+            % {"year": job.year},
+        )
     return redirect("reports:job", wg=request.working_group.slug, pk=job.pk)
 
 

@@ -3,8 +3,6 @@ state participation view. Each a constant number of queries, whatever the regist
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from activities.models import Activity, ParticipantCount, Sector
 from meetings.models import Attendance, Invitation, Meeting, MinutesVersion
 from vpswg import charts
+from vpswg.exports import csv_bytes
 from vpswg.groupcache import GroupCache
 from vpswg.models import WorkingGroup
 from vpswg.roles import Pillar
@@ -232,37 +231,36 @@ def chart_set(t: Totals, attendance: dict[int, dict[str, int]]) -> ChartSet:
     return ChartSet(sector_chart, kind_chart, attendance_chart, rows)
 
 
-def csv_export(working_group: WorkingGroup, start: int | None, end: int | None) -> bytes:
-    """The register as CSV for a spreadsheet: UTF-8 with a byte-order mark (so accents open
-    correctly) and semicolons (the separator of a Spanish-locale spreadsheet). Three queries."""
+def csv_export(
+    working_group: WorkingGroup, start: int | None, end: int | None, *, language: str
+) -> bytes:
+    """The register as CSV for the reader's spreadsheet (``vpswg.exports``: separator by
+    language, byte-order mark, no cell read as a formula). Three queries."""
     activities = list(
         confirmed(working_group, start, end)
         .prefetch_related("organisers", "participants")
         .order_by("start_date", "id")
     )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     sectors = list(Sector)
-    writer.writerow(
-        [
-            _("Date"),
-            _("Until"),
-            _("Title"),
-            _("Kind"),
-            _("Place"),
-            _("Region"),
-            _("Organisers"),
-            _("Partners"),
-            _("Funders"),
-            _("Participants"),
-            _("Women"),
-            _("Men"),
-            *[str(s.label) for s in sectors],
-        ]
-    )
+    header = [
+        _("Date"),
+        _("Until"),
+        _("Title"),
+        _("Kind"),
+        _("Place"),
+        _("Region"),
+        _("Organisers"),
+        _("Partners"),
+        _("Funders"),
+        _("Participants"),
+        _("Women"),
+        _("Men"),
+        *[str(s.label) for s in sectors],
+    ]
+    rows = []
     for a in activities:
         counts = {p.sector: p for p in a.participants.all()}
-        writer.writerow(
+        rows.append(
             [
                 a.start_date.isoformat(),
                 a.end_date.isoformat() if a.end_date else "",
@@ -279,7 +277,7 @@ def csv_export(working_group: WorkingGroup, start: int | None, end: int | None) 
                 *[counts[s.value].total if s.value in counts else 0 for s in sectors],
             ]
         )
-    return "\ufeff".encode() + buffer.getvalue().encode()
+    return csv_bytes(header, rows, language=language)
 
 
 # --- Kept figures --------------------------------------------------------------------------------

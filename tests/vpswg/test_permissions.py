@@ -127,3 +127,21 @@ def test_role_groups_exist_for_every_new_group():
     g = make_group("fresh")
     names = set(Group.objects.filter(name__startswith=f"wg:{g.pk}:").values_list("name", flat=True))
     assert names == {role_group_name(g.pk, r) for r in Role}
+
+
+def test_a_change_of_the_role_table_reaches_existing_groups_at_migrate(group, monkeypatch):
+    """``migrate`` re-synchronises every group's grants with the table (vpswg.apps): an
+    action given to a role, or taken from it, reaches groups created before the change."""
+    from django.core.management import call_command
+
+    member = make_role_user(group, Role.MEMBER)
+    assert Action.VIEW_OUTREACH.value not in group_permissions(member, group)
+    assert Action.PROPOSE_TOPIC.value in group_permissions(member, group)
+    changed = {
+        **ROLE_ACTIONS,
+        Role.MEMBER: (ROLE_ACTIONS[Role.MEMBER] | {Action.VIEW_OUTREACH}) - {Action.PROPOSE_TOPIC},
+    }
+    monkeypatch.setattr("vpswg.permissions.ROLE_ACTIONS", changed)
+    call_command("migrate", verbosity=0)
+    held = group_permissions(member, group)
+    assert Action.VIEW_OUTREACH.value in held and Action.PROPOSE_TOPIC.value not in held
