@@ -32,6 +32,15 @@ class PillarRuleMixin:
 
 class ApplicationForm(PillarRuleMixin, forms.ModelForm):
     letter = DocumentField(label=_("Application letter"))
+    #: A field people do not see (hidden by the style sheet, skipped by the keyboard and by
+    #: screen readers) and programs filling every field do: an application with it filled in
+    #: is taken for a robot's (``members.apply_views.apply``).
+    homepage = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     class Meta:
         model = Application

@@ -184,7 +184,10 @@ class Application(TenantModel):
     """An institution's application for membership, or a member's nomination of one.
 
     Moves only through ``members.services.applications``:
-    nominated -> submitted -> (incomplete -> submitted)* -> screened -> accepted | declined.
+    unconfirmed | nominated -> submitted -> (incomplete -> submitted)* -> screened
+    -> accepted | declined. An application from the public form is unconfirmed until the
+    applicant follows the link e-mailed to the contact address; unconfirmed ones are seen by
+    nobody in the group and are deleted, with their letter, after a while.
     """
 
     class Source(models.TextChoices):
@@ -192,6 +195,7 @@ class Application(TenantModel):
         NOMINATION = "nomination", _("Nomination by a member")
 
     class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("Waiting for the applicant to confirm the e-mail address")
         NOMINATED = "nominated", _("Nominated, awaiting the institution's letter")
         SUBMITTED = "submitted", _("Submitted, awaiting screening")
         INCOMPLETE = "incomplete", _("Incomplete, awaiting the applicant")

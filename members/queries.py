@@ -191,12 +191,22 @@ def directory(working_group: WorkingGroup) -> list[DirectorySection]:
     return sections
 
 
+def reviewable():
+    """The applications the group sees: not those whose contact address is unconfirmed
+    (anyone may have typed anyone's address; they are nobody's business until confirmed)."""
+    return Application.objects.exclude(status=Application.Status.UNCONFIRMED)
+
+
 def review_list(working_group: WorkingGroup, status: str = ""):
     """Applications with their vote counts: one query."""
-    qs = Application.objects.filter(working_group=working_group).annotate(
-        approvals=Count("votes", filter=Q(votes__vote=ApplicationVote.Vote.APPROVE)),
-        declines=Count("votes", filter=Q(votes__vote=ApplicationVote.Vote.DECLINE)),
-        abstentions=Count("votes", filter=Q(votes__vote=ApplicationVote.Vote.ABSTAIN)),
+    qs = (
+        reviewable()
+        .filter(working_group=working_group)
+        .annotate(
+            approvals=Count("votes", filter=Q(votes__vote=ApplicationVote.Vote.APPROVE)),
+            declines=Count("votes", filter=Q(votes__vote=ApplicationVote.Vote.DECLINE)),
+            abstentions=Count("votes", filter=Q(votes__vote=ApplicationVote.Vote.ABSTAIN)),
+        )
     )
     if status == "open":
         qs = qs.exclude(status__in=[Application.Status.ACCEPTED, Application.Status.DECLINED])

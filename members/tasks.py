@@ -13,9 +13,18 @@ def report_reminders(working_group_id: int) -> int:
     return send_report_reminders(WorkingGroup.objects.get(pk=working_group_id))
 
 
+@app.task(name="members.expire_unconfirmed", base=TenantTask)
+def expire_unconfirmed(working_group_id: int) -> int:
+    from members.services.applications import expire_unconfirmed as expire
+
+    return expire(WorkingGroup.objects.get(pk=working_group_id))
+
+
 @app.task(name="members.daily")
 def daily() -> int:
     """Fan out the daily membership jobs, one task per group (each in its own scope)."""
+    for pk in WorkingGroup.objects.values_list("pk", flat=True):
+        expire_unconfirmed.delay(pk)
     ids = list(
         WorkingGroup.objects.filter(annual_report_required=True).values_list("pk", flat=True)
     )

@@ -26,7 +26,13 @@ from members.forms import (
     VoteForm,
 )
 from members.models import AnnualReport, Application, ApplicationVote, Institution, Representative
-from members.queries import applications_cache, composition, directory_cache, review_list
+from members.queries import (
+    applications_cache,
+    composition,
+    directory_cache,
+    review_list,
+    reviewable,
+)
 from members.queries import directory as directory_query
 from members.services import applications as application_service
 from members.services import compliance as compliance_service
@@ -43,7 +49,7 @@ def _institution(request: HttpRequest, pk: int) -> Institution:
 
 
 def _application(request: HttpRequest, pk: int) -> Application:
-    return get_object_or_404(Application, pk=pk)
+    return get_object_or_404(reviewable(), pk=pk)
 
 
 def _url(request: HttpRequest, name: str, **kwargs) -> str:

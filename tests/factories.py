@@ -227,6 +227,8 @@ def make_application(group: WorkingGroup, status: str = "submitted", **data):
         application, token = service.submit_application(
             working_group=group, data=fields, letter=upload()
         )
+        if status != "unconfirmed":  # the applicant follows the link sent to the address
+            application = service.confirm_address(application=application, token=token)
         if status in {"screened", "incomplete"}:
             screener = make_user()
             service.screen(

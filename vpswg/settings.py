@@ -243,6 +243,11 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[vpswg] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# How many reverse proxies in front of the application append the client's address to
+# X-Forwarded-For (1 behind the TLS proxy of docker-compose.yml). Every rate limit, ours
+# (vpswg.ratelimit.client_ip) and allauth's, counts by the address the outermost one saw.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Login rate limits live in the default cache: Redis in production and in the tests.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",

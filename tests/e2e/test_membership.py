@@ -60,11 +60,18 @@ def test_apply_screen_approve_invite_and_sign_in(
     page.check("#id_attests_standing")
     page.set_input_files("#id_letter", str(letter))
     page.get_by_role("button", name="Send the application").click()
-    expect(page.get_by_text("your application has been sent")).to_be_visible()
+    expect(page.get_by_text("confirm your e-mail address")).to_be_visible()
     reference = page.locator(".reference code").inner_text()
     assert re.fullmatch(r"AND-\d{4}-[A-Z0-9]{6}", reference)
-    ack = [m for m in smtp_server.recorder.wait_for(2) if "valeria@minera.example" in m.recipients]
-    assert ack and reference in ack[0].text
+    # The contact address is confirmed first: only a link arrives, with nothing typed in the form.
+    (confirm,) = smtp_server.recorder.wait_for(1)
+    assert confirm.recipients == ["valeria@minera.example"] and "Minera" not in confirm.text
+    link = re.search(r"https?://\S+/apply/a/\S+", confirm.text).group(0)
+    page.goto(base + "/" + link.split("/", 3)[3])
+    page.get_by_role("button", name="Confirm and send the application").click()
+    expect(page.get_by_text("the address is confirmed")).to_be_visible()
+    ack = [m for m in smtp_server.recorder.wait_for(3) if "valeria@minera.example" in m.recipients]
+    assert any(reference in m.text for m in ack)
 
     # 2. The Secretariat screens it as complete.
     page = sign_in(browser, base, secretariat, "/andes/members/applications/")

@@ -127,9 +127,11 @@ class Command(BaseCommand):
                 "carta.pdf", simple_pdf(["Carta de solicitud", fields["name"], "Lima"])
             )
             letter.document_type = validate_document(letter)
-            application, _ = application_service.submit_application(
+            application, token = application_service.submit_application(
                 working_group=group, data=fields, letter=letter
             )
+            # The applicant followed the link sent to the contact address.
+            application = application_service.confirm_address(application=application, token=token)
             if step in {"screened"}:
                 application_service.screen(
                     application=application, actor=secretariat, complete=True
