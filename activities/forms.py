@@ -15,6 +15,8 @@ from vpswg.uploads import DocumentField
 from workplan.models import PlannedActivity
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+#: More people of one sector than any activity has: also below what the database column holds.
+MAX_PARTICIPANTS = 1_000_000
 
 
 class ActivityForm(forms.ModelForm):
@@ -70,18 +72,21 @@ class ActivityForm(forms.ModelForm):
             self.fields[f"count_{sector.value}"] = forms.IntegerField(
                 label=sector.label,
                 min_value=0,
+                max_value=MAX_PARTICIPANTS,
                 required=False,
                 initial=current.total if current else None,
             )
             self.fields[f"women_{sector.value}"] = forms.IntegerField(
                 label=_("women"),
                 min_value=0,
+                max_value=MAX_PARTICIPANTS,
                 required=False,
                 initial=current.women if current else None,
             )
             self.fields[f"men_{sector.value}"] = forms.IntegerField(
                 label=_("men"),
                 min_value=0,
+                max_value=MAX_PARTICIPANTS,
                 required=False,
                 initial=current.men if current else None,
             )

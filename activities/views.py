@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import MAXYEAR, MINYEAR
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -76,7 +78,7 @@ def _register_context(request: HttpRequest, can_manage: bool) -> dict:
     kind, year, status = (request.GET.get(k, "") for k in ("kind", "year", "status"))
     if kind in Activity.Kind.values:
         qs = qs.filter(kind=kind)
-    if year.isdigit():
+    if _year(year):
         qs = qs.filter(start_date__year=int(year))
     if status in Activity.Status.values:
         qs = qs.filter(status=status)
@@ -121,6 +123,16 @@ def _register_context(request: HttpRequest, can_manage: bool) -> dict:
         "can_manage": can_manage,
         "pending": summary["pending"] if can_manage else 0,
     }
+
+
+def _year(value: str) -> bool:
+    """A year a date can have: any other filter value is ignored (``"²".isdigit()`` is true)."""
+    return (
+        value.isascii()
+        and value.isdigit()
+        and len(value) <= len(str(MAXYEAR))
+        and MINYEAR <= int(value) <= MAXYEAR
+    )
 
 
 def _save(request, form, activity=None) -> Activity:

@@ -40,7 +40,7 @@ from meetings.models import (
 from meetings.queries import minutes_cache
 from meetings.services import attribution, leaks, redaction
 from meetings.services import minutes as service
-from meetings.services.minutes import EditConflict, MinutesError
+from meetings.services.minutes import EditConflict, MinutesError, RevisionMissing
 from members.models import Institution, Representative
 from vpswg import pdf
 from vpswg.permissions import requires
@@ -426,9 +426,16 @@ def minutes_start(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request, meeting)
 
 
+def _id(value: str | None) -> int | None:
+    """An id or a revision as posted: at most the 19 ASCII digits of a bigint (``"²".isdigit()``
+    is true, but "²" is no number to int() or the database), else None."""
+    value = value or ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 19 else None
+
+
 def _part(model, minutes: Minutes, raw_id: str):
     """A part of these minutes by id; another meeting's (or group's) part is not found."""
-    if not (raw_id or "").isdigit():
+    if _id(raw_id) is None:
         raise Http404
     qs = model.objects.filter(pk=raw_id)
     qs = (
@@ -452,8 +459,9 @@ def _item_and_section(model, minutes: Minutes, post):
 
 
 def _revision(request) -> int | None:
-    value = request.POST.get("revision", "")
-    return int(value) if value.isdigit() else None
+    """The revision the edited text was loaded at; None (refused by the service) when the
+    request has none or a malformed one."""
+    return _id(request.POST.get("revision"))
 
 
 @requires(Action.EDIT_MINUTES)
@@ -502,7 +510,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         elif part == "action":
             existing, section = _item_and_section(ActionItem, minutes, post)
-            institution = Institution.objects.filter(pk=post.get("institution") or 0).first()
+            institution = Institution.objects.filter(pk=_id(post.get("institution")) or 0).first()
             due = _date(post.get("due_date", ""))
             saved = service.save_action_item(
                 section=section,
@@ -526,6 +534,15 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
     except EditConflict as conflict:
         return _conflict(request, meeting, minutes, part, conflict.current)
+    except RevisionMissing as exc:
+        # Not a conflict with someone else's save (there may be none): the page is stale or
+        # the request was not made by it. Nothing was saved; the editor says to reload.
+        if request.htmx:
+            return _saved_status(
+                request, minutes, post.get("id"), part=part, error=exc.messages[0], status=400
+            )
+        messages.error(request, exc.messages[0])
+        return _editor(request, meeting, minutes, status=400)
     except ValidationError as exc:
         if request.htmx:
             return _saved_status(
@@ -670,7 +687,7 @@ def minutes_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def minutes_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, minutes, _access = _meeting_and_minutes(request, pk)
-    at = Meeting.objects.filter(pk=request.POST.get("meeting") or 0).first()
+    at = Meeting.objects.filter(pk=_id(request.POST.get("meeting")) or 0).first()
     if at is None:
         messages.error(request, _("Choose the plenary that adopted the minutes."))
         return _back(request, meeting)

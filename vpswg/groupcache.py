@@ -136,11 +136,18 @@ class GroupCache:
 
 def query_parts(request, limits: dict[str, int]) -> tuple[str, ...] | None:
     """The query parameters a kept page depends on, in the order of ``limits`` (each name's
-    longest kept value), or None when the request has others or longer ones: such a page
-    is drawn and not kept, so that odd URLs cannot fill the cache."""
+    longest kept value), or None when the request has others or longer ones, or ones with
+    characters no cache key may hold (spaces, control characters): such a page is drawn and
+    not kept, so that odd URLs cannot fill the cache."""
     values = {name: request.GET.get(name, "") for name in limits}
     if not set(request.GET) <= set(limits) or any(
-        len(values[name]) > longest for name, longest in limits.items()
+        len(values[name]) > longest or not _keyable(values[name])
+        for name, longest in limits.items()
     ):
         return None
     return tuple(values.values())
+
+
+def _keyable(value: str) -> bool:
+    # What Django's cache key check (memcached's rule) lets through.
+    return all(32 < ord(char) != 127 for char in value)

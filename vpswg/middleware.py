@@ -1,4 +1,5 @@
-"""Request middleware: the working group from the URL, MFA enrolment, and the page language."""
+"""Request middleware: NUL refused, the working group from the URL, MFA enrolment, and the page
+language."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import time
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
@@ -40,6 +42,59 @@ class SessionRefreshMiddleware:
             if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[self.KEY] = now
         return response
+
+
+def _has_nul(data: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
+
+
+class RequestSizeMiddleware:
+    """Answer 413 to a request body larger than any form of ours takes, before it is read.
+
+    Django reads a request's body when a view (or the CSRF check) first asks for a form
+    field, and writes an upload larger than a few megabytes to a temporary file: a
+    multi-gigabyte POST to the public application form would fill the disk before any check
+    of the file ran. The largest legitimate body is one document (``vpswg.uploads``) and the
+    form around it. The TLS proxy should refuse it even earlier (``client_max_body_size``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            from django.template.loader import render_to_string
+
+            language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            if language not in {code for code, _ in settings.LANGUAGES}:
+                language = settings.LANGUAGE_CODE
+            with translation.override(language):
+                body = render_to_string("413.html", {"limit": settings.MAX_REQUEST_BYTES})
+            response = HttpResponse(body, status=413)
+            response["Connection"] = "close"  # what is left of the body is not read
+            return response
+        return self.get_response(request)
+
+
+class RefuseNulMiddleware:
+    """Answer 400 to a request with NUL in a query parameter or a form field (name or value).
+
+    PostgreSQL stores no NUL in text and compares none: one that reaches a query (a filter, a
+    lookup, a saved field) raises there, a 500. No page of ours has a use for it, so it is
+    refused once, before any view reads the request, rather than stripped in every view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            raise BadRequest("NUL character in a query parameter or form field")
+        return self.get_response(request)
 
 
 class WorkingGroupMiddleware:

@@ -77,11 +77,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "vpswg.middleware.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "vpswg.middleware.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "vpswg.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -283,6 +285,10 @@ USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "vpswg_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# The largest request body taken (vpswg.middleware.RequestSizeMiddleware): one document of
+# vpswg.uploads.MAX_DOCUMENT_BYTES (10 MiB) and the form around it.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=12 * 1024 * 1024)
 
 # --- Static and media ------------------------------------------------------------------------
 

@@ -62,6 +62,19 @@ class EditConflict(Exception):
         self.current = current
 
 
+class RevisionMissing(MinutesError):
+    """An edit of an existing text that does not say which revision it was made on: it cannot
+    be told apart from one made on a text someone has changed since, so it is refused."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This change does not say which version of the text it was made on, so it could "
+                "overwrite someone else's: reload the page and make it again."
+            )
+        )
+
+
 class LeaksRemain(MinutesError):
     def __init__(self, findings):
         super().__init__(
@@ -142,9 +155,12 @@ def _reopen(minutes: Minutes, actor: User) -> None:
 
 
 def _update(model, obj, revision: int | None, actor: User, **fields):
-    """Save ``fields`` only if nobody saved since ``revision``; return the fresh row."""
+    """Save ``fields`` only if nobody saved since ``revision``; return the fresh row.
+
+    Without a revision there is nothing to compare: taking the stored one would let a form
+    (or a crafted request) that lost it overwrite whatever was saved meanwhile."""
     if revision is None:
-        revision = obj.revision
+        raise RevisionMissing
     extra = {"updated_by": actor} if hasattr(model, "updated_by") else {}
     changed = model.objects.filter(pk=obj.pk, revision=revision).update(
         revision=F("revision") + 1, **fields, **extra
@@ -193,7 +209,7 @@ def parse_speaker(value: str) -> SpeakerRef:
     or empty (unattributed). Only this group's people are found (the scope)."""
     if value.startswith("user:"):
         rep = (
-            Representative.objects.filter(user_id=value[5:] if value[5:].isdigit() else 0)
+            Representative.objects.filter(user_id=value[5:] if _digits(value[5:]) else 0)
             .order_by("end_date")
             .values("user_id", "institution_id")
             .first()
@@ -202,7 +218,7 @@ def parse_speaker(value: str) -> SpeakerRef:
             raise MinutesError(_("Choose a speaker from the group's representatives."))
         return SpeakerRef(user_id=rep["user_id"], institution_id=rep["institution_id"])
     if value.startswith("guest:"):
-        guest = Guest.objects.filter(pk=value[6:] if value[6:].isdigit() else 0).first()
+        guest = Guest.objects.filter(pk=value[6:] if _digits(value[6:]) else 0).first()
         if guest is None:
             raise MinutesError(_("Choose a guest from the register."))
         return SpeakerRef(guest_id=guest.pk)
@@ -211,6 +227,12 @@ def parse_speaker(value: str) -> SpeakerRef:
     if value:
         raise MinutesError(_("Choose a speaker from the group's representatives."))
     return attribution.NOBODY
+
+
+def _digits(value: str) -> bool:
+    """An id as typed: at most the 19 ASCII digits of a bigint (``"²".isdigit()`` is true,
+    but "²" is no number to int() or the database)."""
+    return value.isascii() and value.isdigit() and len(value) <= 19
 
 
 #: The editor's value for "leave the stored speaker as it is" (one that cannot be read: an
@@ -339,7 +361,7 @@ TARGETS = {
 def _target(minutes: Minutes, target: str):
     kind, pk, field = ([*target.split(":"), "", "", ""])[:3]
     model, _default = TARGETS.get(kind, (None, None))
-    if model is None or not pk.isdigit():
+    if model is None or not _digits(pk):
         raise MinutesError(_("Unknown text."))
     obj = model.objects.filter(pk=pk).first()
     if obj is None or _minutes_id(obj) != minutes.pk:
@@ -385,6 +407,9 @@ def replace_words(
     """Replace every occurrence of the words (any case, any accents) with a neutral term."""
     if not replacement.strip():
         raise MinutesError(_("Give the neutral words to use instead, e.g. “a participant”."))
+    if not term.strip():
+        # Empty words are found everywhere: the loop below would never end.
+        raise MinutesError(_("Choose the words to replace."))
     model, obj, field = _target(minutes, target)
     # Read under lock: an autosave of the same text landing between this read and the write
     # would otherwise make the replacement fail as an edit conflict (the autosave then
@@ -399,7 +424,7 @@ def replace_words(
         index = found + len(needle)
     pieces.append(text[index:])
     _reopen(minutes, actor)
-    _update(model, obj, None, actor, **{field: "".join(pieces)})
+    _update(model, obj, obj.revision, actor, **{field: "".join(pieces)})
     record(
         working_group=minutes.working_group,
         actor=actor,

@@ -208,7 +208,7 @@ def test_without_the_key_members_read_on_and_the_secretariat_sees_unreadable(
             minutes=attributed["minutes"],
             actor=attributed["secretariat"],
             summary="x",
-            revision=None,
+            revision=attributed["minutes"].revision,
         )
         section = attributed["minutes"].sections.first()
         with pytest.raises(service.MinutesError, match="VPSWG_ATTRIBUTION_KEYS"):

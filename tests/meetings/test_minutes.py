@@ -271,7 +271,7 @@ def test_the_dissemination_version_has_topics_points_and_decisions_only(group, a
             actor=make_user(),
             title=section.title,
             main_points="Security agreements should be public.",
-            revision=None,
+            revision=section.revision,
         )
         content = redaction.dissemination(attributed_minutes)
     assert set(content) == {"schema", "rendering", "meeting", "sections"}
@@ -354,7 +354,11 @@ def test_an_edit_after_submission_or_approval_makes_a_new_version(group, held, s
         v1 = service.submit(minutes=minutes, actor=secretariat)
         service.review(minutes=minutes, actor=seats["companies"], decision="approve")
         service.save_contribution(
-            section=c.section, actor=secretariat, text="Version two.", contribution=c, revision=None
+            section=c.section,
+            actor=secretariat,
+            text="Version two.",
+            contribution=c,
+            revision=c.revision,
         )
         minutes.refresh_from_db()
         assert minutes.status == "draft"
@@ -377,7 +381,7 @@ def test_an_edit_after_submission_or_approval_makes_a_new_version(group, held, s
             actor=secretariat,
             text="Version three.",
             contribution=c,
-            revision=None,
+            revision=c.revision,
         )
         minutes.refresh_from_db()
         assert (

@@ -36,7 +36,7 @@ def post(client, group, name, content):
         ("../../etc/passwd", MINIMAL_PDF, "must end in .pdf or .docx"),
         ("..\x07\x1b.pdf", MINIMAL_PDF, "not an ordinary file name"),
         ("letter.docx", MINIMAL_PDF, "content is a PDF"),
-        ("letter.docm", docx_bytes(macro=True), "neither a PDF nor a Word"),
+        ("letter.docm", docx_bytes(macro=True), "The Word document contains macros"),
         ("letter.pdf.exe", MINIMAL_PDF, "must end in .pdf or .docx"),
     ],
     ids=[

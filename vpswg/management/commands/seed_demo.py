@@ -272,7 +272,10 @@ class Command(BaseCommand):
             minutes = minutes_service.start_minutes(meeting=meeting, actor=secretariat)
             if spec["summary"]:
                 minutes_service.save_summary(
-                    minutes=minutes, actor=secretariat, summary=spec["summary"], revision=None
+                    minutes=minutes,
+                    actor=secretariat,
+                    summary=spec["summary"],
+                    revision=minutes.revision,
                 )
             for heading, points, said, decisions, actions in spec["sections"]:
                 section = minutes_service.add_section(
@@ -284,7 +287,7 @@ class Command(BaseCommand):
                         actor=secretariat,
                         title=heading,
                         main_points=points,
-                        revision=None,
+                        revision=section.revision,
                     )
                 for speaker, text in said:
                     minutes_service.save_contribution(
