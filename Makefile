@@ -38,8 +38,10 @@ run: install
 	env -u DATABASE_URL -u REDIS_URL -u CACHE_URL -u EMAIL_URL -u DJANGO_ENV \
 		$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## make test: install, make sure PostgreSQL, Redis, Chromium & co. are there, run every test
+## make test: install, make sure PostgreSQL, Redis, Chromium & co. are there, check the import
+## contracts (pyproject.toml: the layers of docs/architecture.md), run every test
 test: install-dev services
+	$(BIN)/lint-imports --no-cache
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 services:
@@ -58,6 +60,7 @@ messages: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -58,9 +58,9 @@ def figures(group, start: int | None, end: int | None) -> SafeString:
     """
 
     def draw() -> str:
-        with reporting():
-            totals = reports.totals(group, start, end)
-            attendance = reports.attendance_by_pillar(group, start, end)
+        # From the primary (as every kept value: vpswg.groupcache), drawn once per change.
+        totals = reports.totals(group, start, end)
+        attendance = reports.attendance_by_pillar(group, start, end)
         return render_to_string(
             "reports/includes/figures.html",
             {"totals": totals, "charts": reports.chart_set(totals, attendance)},

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from activities.models import Activity, ParticipantCount, Sector
 from meetings.models import Attendance, Invitation, Meeting, MinutesVersion
+from members.models import Institution
 from vpswg import charts
 from vpswg.exports import csv_bytes
 from vpswg.groupcache import GroupCache
@@ -282,10 +283,18 @@ def csv_export(
 
 # --- Kept figures --------------------------------------------------------------------------------
 
-#: The reports page's figures and charts, rendered (``activities.report_views.figures``): drawn
-#: from the register and its counts, plenaries and who attended them, and the institutions'
-#: pillars (``ActivitiesConfig.ready`` watches those models).
-figures_cache = GroupCache("reports")
+#: The reports page's figures and charts, rendered (``activities.report_views.figures``).
+figures_cache = GroupCache(
+    "reports",
+    drawn_from=(
+        WorkingGroup,
+        Activity,
+        ParticipantCount,
+        Meeting,  # plenaries
+        Attendance,
+        Institution,  # pillars
+    ),
+)
 
 
 # --- State commitment (seed step 10) -----------------------------------------------------------

@@ -10,9 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities import reports
 from activities.models import Activity, Evidence, OutreachEntry, ParticipantCount, Sector
-from activities.queries import register_cache
 from members.models import Institution
 from vpswg.models import User, WorkingGroup
 from vpswg.services.audit import record
@@ -118,9 +116,6 @@ def set_counts(activity: Activity, counts: Iterable[Count]) -> None:
             for c in counts
         ]
     )
-    # bulk_create sends no signal
-    reports.figures_cache.changed(activity.working_group_id)
-    register_cache.changed(activity.working_group_id)
 
 
 @transaction.atomic

@@ -118,8 +118,8 @@ def fingerprint() -> str:
     """What the dataset depends on: the builders and every migration."""
     digest = hashlib.sha256()
     files = [
-        ROOT / "vpswg" / "demo" / "scale.py",
-        ROOT / "vpswg" / "management" / "commands" / "seed_scale.py",
+        ROOT / "demo" / "scale.py",
+        ROOT / "demo" / "management" / "commands" / "seed_scale.py",
         *sorted(ROOT.glob("*/migrations/0*.py")),
     ]
     for path in files:

@@ -70,8 +70,8 @@ def prepare() -> dict:
 
 def prepare_clients() -> dict:
     """Signed-in clients for the three roles, and the pages to measure."""
+    from demo.management.commands.seed_scale import PASSWORD
     from meetings.models import Minutes
-    from vpswg.management.commands.seed_scale import PASSWORD
     from vpswg.models import RoleAssignment, User, WorkingGroup
     from vpswg.scoping import group_scope
 
@@ -128,9 +128,9 @@ def _long_minutes(group, contributions: int):
 
     from django.utils import timezone
 
+    from demo.scale import CLAUSES, TOPICS, approved_version
     from meetings.models import Contribution, Meeting, Minutes, MinutesSection
     from meetings.services import attribution
-    from vpswg.demo.scale import CLAUSES, TOPICS, approved_version
     from vpswg.models import RoleAssignment
 
     secretariat_id = RoleAssignment.objects.filter(role="secretariat").values_list(
@@ -183,9 +183,9 @@ def pdf(runs: int = 7) -> dict:
     WeasyPrint alone on the same HTML and stylesheet (no fetcher, nothing cached)."""
     from weasyprint import CSS, HTML
 
+    from demo.management.commands.seed_scale import PASSWORD
     from meetings.minutes_views import PDF_STYLESHEETS, minutes_pdf_html, render_minutes_pdf
     from vpswg import pdf as vpswg_pdf
-    from vpswg.management.commands.seed_scale import PASSWORD
     from vpswg.models import User, WorkingGroup
     from vpswg.scoping import group_scope
 

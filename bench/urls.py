@@ -1,7 +1,7 @@
 from django.urls import path
 
 from bench.views import baseline, chrome
-from vpswg.urls import handler400, handler403, handler404, handler500, urlpatterns  # noqa: F401
+from portal.urls import handler400, handler403, handler404, handler500, urlpatterns  # noqa: F401
 
 urlpatterns = [
     path("_bench/baseline/", baseline, name="bench_baseline"),

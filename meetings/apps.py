@@ -8,34 +8,12 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from meetings.models import (
-            AgendaItem,
-            Attendance,
-            Guest,
-            Invitation,
-            Meeting,
-            Minutes,
-            MinutesReview,
-            MinutesVersion,
-        )
-        from meetings.queries import meetings_cache, minutes_cache
-        from members.models import Institution
-        from vpswg.models import WorkingGroup
-
-        meetings_cache.watch(
-            WorkingGroup,
-            Meeting,
-            Invitation,
-            Attendance,
-            AgendaItem,
-            AgendaItem.speakers.through,
-            AgendaItem.guests.through,
-            Guest,
-            Institution,
-        )
-        minutes_cache.watch(Meeting, Minutes, MinutesVersion, MinutesReview)
-
+        # The kept renderings (their caches connect their watchers where they are defined).
+        from meetings.queries import PlenaryAttendance
         from meetings.services.attribution import rotate
+        from members.attendance import provide
         from vpswg.crypto import register_rotator
 
         register_rotator("attribution", "VPSWG_ATTRIBUTION_KEYS", rotate)
+        # Compliance (members) counts attendance through this, not by importing meetings.
+        provide(PlenaryAttendance())

@@ -4,27 +4,52 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from meetings.access import Reader, visible_meetings
-from meetings.models import AgendaItem, Attendance, DiscussionTopic, Guest, Invitation, Meeting
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    DiscussionTopic,
+    Guest,
+    Invitation,
+    Meeting,
+    Minutes,
+    MinutesReview,
+    MinutesVersion,
+)
 from members.models import Institution
 from vpswg.groupcache import GroupCache
-from vpswg.models import User
+from vpswg.models import User, WorkingGroup
 from vpswg.roles import Pillar
 
 #: The meetings list, rendered (``meetings.views.meeting_index``), and what members see of a
-#: meeting (``meeting_page`` without the invitations): drawn from the meetings, their
-#: invitations, attendance and agenda, the speakers' and guests' names and the institutions'
-#: pillars (``MeetingsConfig.ready``; a user renamed: ``members.signals``).
-meetings_cache = GroupCache("meetings")
+#: meeting (``meeting_page`` without the invitations).
+meetings_cache = GroupCache(
+    "meetings",
+    drawn_from=(
+        WorkingGroup,  # its slug in the links, its time zone
+        Meeting,
+        Invitation,
+        Attendance,
+        AgendaItem,
+        AgendaItem.speakers.through,
+        AgendaItem.guests.through,
+        Guest,
+        Institution,  # pillars
+    ),
+    user_fields=("full_name", "email"),  # the speakers named on an agenda
+)
 
 #: The versions of a group's minutes, their reviews and the plenaries that may adopt them
-#: (``meetings.minutes_views``): kept in each process, not in Redis (``MeetingsConfig.ready``).
-minutes_cache = GroupCache("minutes", local=True)
+#: (``meetings.minutes_views``): kept in each process, not in Redis.
+minutes_cache = GroupCache(
+    "minutes", drawn_from=(Meeting, Minutes, MinutesVersion, MinutesReview), local=True
+)
 
 LIST_FIELDS = ("pk", "kind", "title", "start", "venue", "status")
 
@@ -157,3 +182,28 @@ def topics_with_interest(user):
         )
         .order_by("status", "-interested", "-created_at")
     )
+
+
+class PlenaryAttendance:
+    """The attendance record membership's compliance reads (``members.attendance``): two
+    queries, whatever the size."""
+
+    def recent_plenaries(self, group: WorkingGroup, limit: int) -> list[tuple[int, datetime]]:
+        return list(
+            Meeting.objects.filter(
+                working_group=group,
+                kind=Meeting.Kind.PLENARY,
+                status=Meeting.Status.HELD,
+                start__lte=timezone.now(),
+            )
+            .order_by("-start")
+            .values_list("id", "start")[:limit]
+        )
+
+    def institutions_present(self, group: WorkingGroup, meeting_ids: list[int]) -> dict[int, int]:
+        return dict(
+            Attendance.objects.filter(working_group=group, meeting_id__in=meeting_ids)
+            .values("institution")
+            .annotate(n=Count("meeting", distinct=True))
+            .values_list("institution", "n")
+        )

@@ -8,6 +8,5 @@ class MembersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from members import signals
-
-        signals.connect()
+        # The kept renderings (their caches connect their watchers where they are defined).
+        import members.queries  # noqa: F401

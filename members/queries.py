@@ -139,14 +139,18 @@ def composition(working_group: WorkingGroup) -> Composition:
     )
 
 
-#: The directory's summary and sections, rendered (``members.views.directory``): drawn from the
-#: institutions, their representatives and those people's names (``MembersConfig.ready``).
-directory_cache = GroupCache("directory")
+#: The directory's summary and sections, rendered (``members.views.directory``).
+directory_cache = GroupCache(
+    "directory",
+    drawn_from=(WorkingGroup, Institution, Representative),
+    user_fields=("full_name", "email"),  # the representatives listed
+)
 
 
-#: The applications under review, rendered (``members.views.applications``): drawn from the
-#: applications and their votes (``MembersConfig.ready``).
-applications_cache = GroupCache("applications")
+#: The applications under review, rendered (``members.views.applications``).
+applications_cache = GroupCache(
+    "applications", drawn_from=(WorkingGroup, Application, ApplicationVote)
+)
 
 
 @dataclass

@@ -24,6 +24,15 @@ PASSWORD = "correct-horse-battery-staple"
 _seq = itertools.count(1)
 
 
+def cold_process() -> None:
+    """Empty the per-process cache (permissions, rendered minutes), as in a process that has
+    not served the group yet: query counts compared across data sizes are those of such a
+    request. Every other test runs with the cache as production has it."""
+    from django.core.cache import caches
+
+    caches["local"].clear()
+
+
 def make_group(slug: str | None = None, **fields) -> WorkingGroup:
     n = next(_seq)
     slug = slug or f"group-{n}"

@@ -29,6 +29,17 @@ def reporting() -> Iterator[None]:
         _reporting.reset(token)
 
 
+@contextmanager
+def primary() -> Iterator[None]:
+    """Reads inside this block go to the primary, even inside ``reporting()``: what is kept
+    (``vpswg.groupcache``) must not keep a replica's lag."""
+    token = _reporting.set(False)
+    try:
+        yield
+    finally:
+        _reporting.reset(token)
+
+
 def has_replica() -> bool:
     return REPLICA in settings.DATABASES
 

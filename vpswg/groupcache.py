@@ -2,12 +2,22 @@
 
 The pattern of pretix's per-event cache: every key of a ``GroupCache`` carries the group's
 current token for that cache; changing the token retires every key at once, with no list of
-keys to delete. A cache declares the models it is drawn from (``watch``); their saves and
-deletes through the ORM (the admin site's included) change the token once the transaction
-commits. Writes that send no signal (``bulk_create``, ``QuerySet.update``) must call
-``changed`` themselves; ``SECONDS`` bounds what one that does not can leave behind.
+keys to delete.
 
-Kept values must not depend on who asks: what a page shows by role is rendered outside them.
+A cache declares, where it is defined (next to the query that draws it), what it is drawn
+from: ``drawn_from`` models, and ``user_fields`` of the people it names. Every write retires
+it, whatever path the write takes: a save or delete through the ORM (the admin site's
+included) by signal; a change of a many-to-many table by signal; and the bulk writes that
+send no signal, ``QuerySet.update()``, ``bulk_create()`` and ``QuerySet.delete()`` of a tenant
+model, by ``vpswg.scoping.TenantQuerySet`` calling ``retire``. Nothing is left to a comment
+reminding a service to do it. ``SECONDS`` bounds what a raw SQL write can leave behind.
+
+Kept values are drawn from the primary database, never a replica (``vpswg.db.primary``): a
+replica lags, and what is kept would outlive the lag. Kept values must not depend on who asks:
+what a page shows by role is rendered outside them, or kept per role (``page(per=...)``).
+
+The modules that define caches are imported by their app's ``AppConfig.ready``, so that every
+process (web, worker, a management command) has the receivers connected before it writes.
 """
 
 from __future__ import annotations
@@ -21,19 +31,48 @@ from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
 
+from vpswg.db import primary
+
 T = TypeVar("T")
 
 #: How long a kept value lives at most, whatever happens to the data.
 SECONDS = 600
+
+#: Every cache drawn from a model, by model: what a bulk write of the model retires.
+WATCHERS: dict[type[models.Model], list[GroupCache]] = {}
+#: Every cache that names people, with the user fields it shows.
+USER_WATCHERS: list[tuple[GroupCache, frozenset[str]]] = []
+
+
+def retire(model: type[models.Model], group_ids: Iterable[int]) -> None:
+    """Retire the caches drawn from ``model`` in these groups (a bulk write of its rows)."""
+    watchers = WATCHERS.get(model, ())
+    if not watchers:
+        return
+    for group_id in set(group_ids):
+        for watcher in watchers:
+            watcher.changed(group_id)
 
 
 class GroupCache:
     """``local``: the values are kept in each process's memory (``caches["local"]``), only the
     tokens in the shared cache; for what should not sit in a store shared with other uses."""
 
-    def __init__(self, name: str, *, local: bool = False) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        drawn_from: Iterable[type[models.Model]] = (),
+        user_fields: Iterable[str] = (),
+        local: bool = False,
+    ) -> None:
         self.name = name
         self.local = local
+        self.drawn_from = tuple(drawn_from)
+        self.watch(*self.drawn_from)
+        if user_fields:
+            _connect_users()
+            USER_WATCHERS.append((self, frozenset(user_fields)))
 
     @property
     def _values(self):
@@ -68,7 +107,8 @@ class GroupCache:
         values = self._values
         value = values.get(key)
         if value is None:
-            value = compute()
+            with primary():  # a replica's lag would be kept with the value
+                value = compute()
             timeout = min(SECONDS, seconds(value)) if seconds else SECONDS
             if timeout > 0:
                 values.set(key, value, timeout)
@@ -117,6 +157,8 @@ class GroupCache:
                 self.changed(instance.working_group_id)
 
         for model in sources:
+            if self not in WATCHERS.setdefault(model, []):
+                WATCHERS[model].append(self)
             if model._meta.auto_created:  # a many-to-many relation's table
                 m2m_changed.connect(
                     m2m_receiver,
@@ -132,6 +174,36 @@ class GroupCache:
                     weak=False,
                     dispatch_uid=f"groupcache-{self.name}-{model._meta.label}-{verb}",
                 )
+
+
+def _user_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
+    """A person renamed is renamed on every kept page that names them: those of every group in
+    which they hold a role (a representative of an active institution always does)."""
+    if created:
+        return
+    from vpswg.models import RoleAssignment
+
+    affected = [
+        watcher
+        for watcher, fields in USER_WATCHERS
+        if update_fields is None or fields & set(update_fields)
+    ]
+    if not affected:
+        return  # a sign-in (last_login), a new password: nothing shown changes
+    group_ids = set(
+        RoleAssignment.objects.with_scopes_disabled()
+        .filter(user=instance)
+        .values_list("working_group_id", flat=True)
+    )
+    for group_id in group_ids:
+        for watcher in affected:
+            watcher.changed(group_id)
+
+
+def _connect_users() -> None:
+    from django.conf import settings
+
+    post_save.connect(_user_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="groupcache-users")
 
 
 def query_parts(request, limits: dict[str, int]) -> tuple[str, ...] | None:

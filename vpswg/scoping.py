@@ -100,21 +100,70 @@ def check_write(group_ids: Iterable[int | None]) -> None:
             )
 
 
+def _watched(model) -> bool:
+    from vpswg.groupcache import WATCHERS
+
+    return model in WATCHERS
+
+
+def _groups_of(queryset: models.QuerySet) -> set[int]:
+    """The groups a bulk write of ``queryset`` touches, read before the write, and only for a
+    model a kept rendering is drawn from (one query, on the group's index)."""
+    if not _watched(queryset.model):
+        return set()
+    return set(queryset.order_by().values_list("working_group_id", flat=True).distinct())
+
+
 class TenantQuerySet(models.QuerySet):
+    """Refuses bulk writes into another group than the active scope, and retires the kept
+    renderings drawn from the model (``vpswg.groupcache.retire``): bulk writes send no
+    signal, so without this a kept page would go on showing the rows as they were."""
+
     def update(self, **kwargs):
         if "working_group" in kwargs or "working_group_id" in kwargs:
             value = kwargs.get("working_group", kwargs.get("working_group_id"))
             check_write([getattr(value, "pk", value)])
-        return super().update(**kwargs)
+        groups = _groups_of(self)
+        count = super().update(**kwargs)
+        if count:
+            _retire(self.model, groups)
+        return count
 
     update.alters_data = True
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         check_write(o.working_group_id for o in objs)
-        return super().bulk_create(objs, *args, **kwargs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        _retire(self.model, {o.working_group_id for o in objs})
+        return created
 
     bulk_create.alters_data = True
+
+    def bulk_update(self, objs, *args, **kwargs):
+        objs = list(objs)
+        check_write(o.working_group_id for o in objs)
+        count = super().bulk_update(objs, *args, **kwargs)
+        _retire(self.model, {o.working_group_id for o in objs})
+        return count
+
+    bulk_update.alters_data = True
+
+    def delete(self):
+        groups = _groups_of(self)
+        result = super().delete()
+        if result[0]:
+            _retire(self.model, groups)
+        return result
+
+    delete.alters_data = True
+
+
+def _retire(model, group_ids) -> None:
+    if group_ids and _watched(model):
+        from vpswg.groupcache import retire
+
+        retire(model, group_ids)
 
 
 _ScopedTenantManager = type(
@@ -137,7 +186,9 @@ class TenantManager(_ScopedTenantManager):
         # The unscoped manager allows create(); bulk_create must still respect the scope.
         objs = list(objs)
         check_write(o.working_group_id for o in objs)
-        return models.QuerySet(self.model, using=self._db).bulk_create(objs, *args, **kwargs)
+        created = models.QuerySet(self.model, using=self._db).bulk_create(objs, *args, **kwargs)
+        _retire(self.model, {o.working_group_id for o in objs})
+        return created
 
     bulk_create.alters_data = True
 

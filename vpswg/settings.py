@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "meetings",
     "workplan",
     "activities",
+    # Above the domain: the site's URLs and pages that compose the apps, the demo data.
+    "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -95,7 +98,7 @@ MIDDLEWARE = [
     "vpswg.middleware.LanguageMiddleware",
 ]
 
-ROOT_URLCONF = "vpswg.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "vpswg.wsgi.application"
 
 TEMPLATES = [
@@ -173,12 +176,10 @@ if CACHE_URL:
             "KEY_PREFIX": "vpswg",
         },
         # Per process, no round trip: for values whose key changes when they do (see
-        # vpswg.permissions.group_permissions). Off in the tests, whose query counts must be
-        # those of a first request (tests/vpswg/test_permissions.py turns it on).
+        # vpswg.permissions.group_permissions). The tests run it as production does (each
+        # test starts with it empty: tests/conftest.py).
         "local": {
-            "BACKEND": "django.core.cache.backends.dummy.DummyCache"
-            if TESTING
-            else "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "vpswg",
         },
     }

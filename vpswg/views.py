@@ -1,5 +1,5 @@
-"""Views of the project package: front page, group page and dashboard, audit log,
-notifications, language, health and error pages. Thin: they call services and queries."""
+"""Views of the kernel: front page, audit log, group settings, notifications, language, health
+and error pages (a group's home page is the portal's). Thin: they call services and queries."""
 
 from __future__ import annotations
 
@@ -23,9 +23,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from meetings.access import Reader
-from meetings.queries import meeting_list
-from members.queries import composition
 from vpswg.forms import GroupSettingsForm
 from vpswg.models import AuditEntry, Notification, WorkingGroup
 from vpswg.permissions import public, requires, signed_in
@@ -50,19 +47,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "vpswg/home.html",
         {"listed_groups": listed, "my_groups": groups_of(request.user)},
     )
-
-
-@public
-@require_GET
-def group_home(request: HttpRequest) -> HttpResponse:
-    """The group's public page; for someone who holds a role there, their dashboard."""
-    group = request.working_group
-    context = {"composition": composition(group)}
-    if request.wg_roles:
-        upcoming, _past = meeting_list(Reader.of(request))
-        context["next_meetings"] = list(upcoming[:3])
-        return render(request, "vpswg/dashboard.html", context)
-    return render(request, "vpswg/group_public.html", context)
 
 
 @requires(Action.VIEW_AUDIT_LOG)
@@ -232,7 +216,3 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return defaults.server_error(request, template_name="500.html")
-
-
-def group_url(name: str, group: WorkingGroup, **kwargs) -> str:
-    return reverse(name, kwargs={"wg": group.slug, **kwargs})

@@ -132,8 +132,6 @@ def record_attendance(
     previous = meeting.status
     meeting.status = Status.HELD
     meeting.attendance_recorded_at = timezone.now()
-    # Also what retires the group's kept report figures (activities.reports.figures_cache):
-    # the bulk writes above send no signal.
     meeting.save(update_fields=["status", "attendance_recorded_at"])
     DiscussionTopic.objects.filter(
         agenda_item__meeting=meeting, status=DiscussionTopic.Status.SCHEDULED

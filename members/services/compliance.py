@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Attendance, Meeting
+from members.attendance import attendance_record
 from members.models import AnnualReport, Institution, Representative
 from vpswg.models import User, WorkingGroup
 from vpswg.services import notifications
@@ -70,24 +69,9 @@ def standings(working_group: WorkingGroup, today: date | None = None) -> list[St
             working_group=working_group, standing=Institution.Standing.ACTIVE
         ).order_by("name")
     )
-    plenaries = list(
-        Meeting.objects.filter(
-            working_group=working_group,
-            kind=Meeting.Kind.PLENARY,
-            status=Meeting.Status.HELD,
-            start__lte=timezone.now(),
-        )
-        .order_by("-start")
-        .values_list("id", "start")[: working_group.attendance_window]
-    )
-    attended = dict(
-        Attendance.objects.filter(
-            working_group=working_group, meeting_id__in=[p[0] for p in plenaries]
-        )
-        .values("institution")
-        .annotate(n=Count("meeting", distinct=True))
-        .values_list("institution", "n")
-    )
+    record = attendance_record()
+    plenaries = record.recent_plenaries(working_group, working_group.attendance_window)
+    attended = record.institutions_present(working_group, [p[0] for p in plenaries])
     reports = {
         r.institution_id: r
         for r in AnnualReport.objects.filter(working_group=working_group, year=year)

@@ -16,6 +16,7 @@ from meetings.services import minutes as service
 from meetings.services.minutes import EditConflict, LeaksRemain, MinutesError
 from tests.factories import (
     add_contribution,
+    cold_process,
     make_agenda_item,
     make_coordination,
     make_guest,
@@ -591,6 +592,7 @@ def test_coordination_without_attribution_reviews_the_members_version(
 
 
 def _queries(client, url) -> int:
+    cold_process()  # the count of a first request: the per-process cache empty
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)

@@ -408,7 +408,7 @@ def test_new_user_from_application_sets_a_password_once(client, group, seats):
     assert client.get(path).status_code == 404  # used once
     assert user.emailaddress_set.get(email=user.email).verified is True
     sign_in(client, user, password="a-fresh-pass-2026")
-    assert client.get(f"/{group.slug}/").templates[0].name == "vpswg/dashboard.html"
+    assert client.get(f"/{group.slug}/").templates[0].name == "portal/dashboard.html"
 
 
 def test_the_kept_review_list_follows_applications_and_votes(client, group, other_group):

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from demo import data
 from members.models import Institution, Representative
 from tests.factories import sign_in
-from vpswg.demo import data
 from vpswg.models import RoleAssignment, User, WorkingGroup
 from vpswg.scoping import group_scope, scopes_disabled
 
@@ -83,7 +83,7 @@ def test_nothing_of_ghana_is_visible_from_peru(client, demo):
     for name in ghana_names:
         assert name not in body
     assert client.get(reverse("group:home", kwargs={"wg": "ghana"})).templates[0].name == (
-        "vpswg/group_public.html"
+        "portal/group_public.html"
     )
 
 

@@ -78,7 +78,7 @@ def test_a_signed_in_user_without_a_role_sees_only_the_public_page(client, group
     client.force_login(make_user())
     response = client.get(reverse("group:home", kwargs={"wg": group.slug}))
     assert response.status_code == 200
-    assert response.templates[0].name == "vpswg/group_public.html"
+    assert response.templates[0].name == "portal/group_public.html"
     assert response.wsgi_request.wg_perms == frozenset()
     assert client.get(reverse("group:audit", kwargs={"wg": group.slug})).status_code == 404
 
@@ -88,7 +88,7 @@ def test_the_dashboard_shows_nothing_of_another_group(client, group, other_group
     member = make_member(group)
     client.force_login(member)
     response = client.get(reverse("group:home", kwargs={"wg": group.slug}))
-    assert response.templates[0].name == "vpswg/dashboard.html"
+    assert response.templates[0].name == "portal/dashboard.html"
     body = response.content.decode()
     assert "Beta" not in body
     assert response.context["composition"].total == 2  # Alpha Energy + the member's institution

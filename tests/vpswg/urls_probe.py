@@ -4,8 +4,8 @@ from django.http import JsonResponse
 from django.urls import include, path
 
 from members.models import Institution
+from portal.urls import urlpatterns as app_urlpatterns
 from vpswg.permissions import public
-from vpswg.urls import urlpatterns as app_urlpatterns
 
 
 @public

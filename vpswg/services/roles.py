@@ -18,6 +18,42 @@ from vpswg.services import notifications
 from vpswg.services.audit import record
 
 
+# --- Who holds a role (in the active group's scope) ---------------------------------------
+
+
+def seats() -> list[RoleAssignment]:
+    """The Coordination Group's seats, with their holders, by pillar."""
+    return list(
+        RoleAssignment.objects.filter(role=Role.COORDINATION)
+        .select_related("user")
+        .order_by("pillar", "user_id")
+    )
+
+
+def seat_of(user: User) -> RoleAssignment | None:
+    """The user's seat in the Coordination Group, if they hold one."""
+    return RoleAssignment.objects.filter(user=user, role=Role.COORDINATION).first()
+
+
+def secretariat_users() -> list[User]:
+    """The people who hold the Secretariat (active accounts)."""
+    return [
+        r.user
+        for r in RoleAssignment.objects.filter(role=Role.SECRETARIAT)
+        .select_related("user")
+        .order_by("user_id")
+        if r.user.is_active
+    ]
+
+
+def confidential_role_holders():
+    """The user ids of the Secretariat and the seats: who reads attributed records and closed
+    meetings by their role (a queryset of ids, for filters)."""
+    return RoleAssignment.objects.filter(
+        role__in=[Role.SECRETARIAT, Role.COORDINATION]
+    ).values("user_id")
+
+
 @transaction.atomic
 def grant_role(
     *,

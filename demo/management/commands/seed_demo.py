@@ -14,13 +14,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
+from demo import data
+from demo.documents import simple_pdf
 from meetings.models import Attendance, Meeting
 from members.models import AnnualReport, Application, Institution, Representative
 from members.services import applications as application_service
 from members.services.compliance import submit_annual_report
 from members.services.institutions import add_representative, create_institution
-from vpswg.demo import data
-from vpswg.demo.documents import simple_pdf
 from vpswg.models import User, WorkingGroup
 from vpswg.roles import Role
 from vpswg.scoping import group_scope

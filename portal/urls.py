@@ -1,4 +1,5 @@
-"""The stable URLs (DESIGN.md): top-level pages, then everything of a group under /<wg>/.
+"""The root URLconf, the stable URLs (DESIGN.md): top-level pages, then everything of a group
+under /<wg>/. In the portal because it composes every app's URLs.
 
 The ``wg`` segment is resolved once by ``WorkingGroupMiddleware``, which removes it from the
 view's arguments: group views read ``request.working_group``.
@@ -12,7 +13,7 @@ from vpswg import views
 # admin.site is vpswg.admin_site.VpswgAdminSite: allauth's sign-in, MFA, confirmed changes.
 
 group_urlpatterns = [
-    path("", include("vpswg.group_urls")),
+    path("", include("portal.group_urls")),
     path("apply/", include("members.apply_urls")),
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),

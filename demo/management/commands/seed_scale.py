@@ -1,5 +1,5 @@
 """Build a large synthetic dataset for benchmarks and query-count tests (see
-``vpswg.demo.scale`` for what one group holds). Accounts share one password hash, so building
+``demo.scale`` for what one group holds). Accounts share one password hash, so building
 does not spend its time hashing.
 """
 
@@ -11,7 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from vpswg.demo.scale import build_group
+from demo.scale import build_group
 from vpswg.models import WorkingGroup
 from vpswg.permissions import sync_role_groups
 from vpswg.scoping import group_scope

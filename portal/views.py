@@ -1,0 +1,25 @@
+"""A working group's home: its public page, or the dashboard of someone who holds a role."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from meetings.access import Reader
+from meetings.queries import meeting_list
+from members.queries import composition
+from vpswg.permissions import public
+
+
+@public
+@require_GET
+def group_home(request: HttpRequest) -> HttpResponse:
+    """The group's public page; for someone who holds a role there, their dashboard."""
+    group = request.working_group
+    context = {"composition": composition(group)}
+    if request.wg_roles:
+        upcoming, _past = meeting_list(Reader.of(request))
+        context["next_meetings"] = list(upcoming[:3])
+        return render(request, "portal/dashboard.html", context)
+    return render(request, "portal/group_public.html", context)
