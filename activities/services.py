@@ -14,6 +14,7 @@ from activities.models import Activity, Evidence, OutreachEntry, ParticipantCoun
 from members.models import Institution
 from vpswg.models import User, WorkingGroup
 from vpswg.services.audit import record
+from vpswg.services.transitions import transition
 from vpswg.uploads import display_name, random_name
 
 Status = Activity.Status
@@ -121,19 +122,14 @@ def set_counts(activity: Activity, counts: Iterable[Count]) -> None:
 @transaction.atomic
 def confirm(*, activity: Activity, actor: User, confirmed: bool = True) -> Activity:
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    if activity.status != Status.PROPOSED:
-        raise ValidationError(_("Only a proposed activity is confirmed or not."))
-    previous = activity.status
-    activity.status = Status.CONFIRMED if confirmed else Status.DECLINED
-    activity.confirmed_by, activity.confirmed_at = actor, timezone.now()
-    activity.save(update_fields=["status", "confirmed_by", "confirmed_at"])
-    record(
-        working_group=activity.working_group,
-        actor=actor,
+    transition(
+        activity,
+        to=Status.CONFIRMED if confirmed else Status.DECLINED,
         verb="activity.confirmed" if confirmed else "activity.declined",
-        obj=activity,
-        from_state=previous,
-        to_state=activity.status,
+        actor=actor,
+        allowed_from={Status.PROPOSED},
+        refusal=ValidationError(_("Only a proposed activity is confirmed or not.")),
+        also={"confirmed_by": actor, "confirmed_at": timezone.now()},
     )
     return activity
 

@@ -118,7 +118,7 @@ def fingerprint() -> str:
     """What the dataset depends on: the builders and every migration."""
     digest = hashlib.sha256()
     files = [
-        ROOT / "demo" / "scale.py",
+        *sorted((ROOT / "demo" / "scale").glob("*.py")),
         ROOT / "demo" / "management" / "commands" / "seed_scale.py",
         *sorted(ROOT.glob("*/migrations/0*.py")),
     ]

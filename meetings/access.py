@@ -30,6 +30,7 @@ from guardian.models import UserObjectPermission
 from meetings.models import Meeting, Minutes
 from vpswg.models import RoleAssignment, User, WorkingGroup
 from vpswg.roles import Action, Role
+from vpswg.services.roles import confidential_role_holders
 
 #: Meeting kinds that only the Secretariat, the seats and explicit grantees may see.
 CLOSED_KINDS = frozenset({Meeting.Kind.COORDINATION})
@@ -207,11 +208,7 @@ def visible_meetings(reader: Reader) -> QuerySet[Meeting]:
 def _closed_readers(meeting: Meeting) -> set[int]:
     """The users who may know of a closed meeting: the Secretariat, the seats, its grantees
     and its guest speakers (the group's scope is active)."""
-    allowed = set(
-        RoleAssignment.objects.filter(role__in=[Role.SECRETARIAT, Role.COORDINATION]).values_list(
-            "user_id", flat=True
-        )
-    )
+    allowed = {row["user_id"] for row in confidential_role_holders()}
     allowed |= set(
         UserObjectPermission.objects.filter(
             content_type=ContentType.objects.get_for_model(Meeting),

@@ -190,13 +190,10 @@ class ClosedAccessForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         from meetings.access import closed_grantees
-        from vpswg.models import RoleAssignment
-        from vpswg.roles import Role
+        from vpswg.services.roles import confidential_role_holders
 
         super().__init__(*args, **kwargs)
-        seen = RoleAssignment.objects.filter(role__in=[Role.SECRETARIAT, Role.COORDINATION]).values(
-            "user_id"
-        )
+        seen = confidential_role_holders()
         granted = [u.pk for u in closed_grantees(meeting)]
         self.fields["user"].queryset = (
             current_representative_users().exclude(pk__in=seen).exclude(pk__in=granted)

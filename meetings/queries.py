@@ -27,7 +27,7 @@ from vpswg.groupcache import GroupCache
 from vpswg.models import User, WorkingGroup
 from vpswg.roles import Pillar
 
-#: The meetings list, rendered (``meetings.views.meeting_index``), and what members see of a
+#: The meetings list, rendered (``meetings.views.pages.meeting_index``), and what members see of a
 #: meeting (``meeting_page`` without the invitations).
 meetings_cache = GroupCache(
     "meetings",

@@ -85,10 +85,6 @@ class Institution(TenantModel):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def display_short_name(self) -> str:
-        return self.short_name or self.name
-
 
 class Representative(TenantModel):
     """A user acting for one institution, from ``start_date`` until ``end_date`` (if any).

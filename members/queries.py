@@ -147,7 +147,7 @@ directory_cache = GroupCache(
 )
 
 
-#: The applications under review, rendered (``members.views.applications``).
+#: The applications under review, rendered (``members.views.admissions.applications``).
 applications_cache = GroupCache(
     "applications", drawn_from=(WorkingGroup, Application, ApplicationVote)
 )

@@ -311,14 +311,14 @@ def make_meeting(
 
 
 def make_agenda_item(meeting, topic: str = "Private security companies", **kw):
-    from meetings.services import meetings as service
+    from meetings.services import agenda
 
     with group_scope(meeting.working_group):
-        return service.save_agenda_item(meeting=meeting, actor=make_user(), topic=topic, **kw)
+        return agenda.save_agenda_item(meeting=meeting, actor=make_user(), topic=topic, **kw)
 
 
 def make_guest(group: WorkingGroup, **fields):
-    from meetings.services import meetings as service
+    from meetings.services import guests
 
     n = next(_seq)
     defaults = {
@@ -328,7 +328,7 @@ def make_guest(group: WorkingGroup, **fields):
     }
     defaults.update(fields)
     with group_scope(group):
-        return service.register_guest(working_group=group, actor=make_user(), **defaults)
+        return guests.register_guest(working_group=group, actor=make_user(), **defaults)
 
 
 def make_topic(

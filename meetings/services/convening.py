@@ -24,9 +24,9 @@ from meetings.access import may_be_told
 from meetings.models import Invitation, Meeting
 from meetings.services.meetings import convene, meeting_path
 from members.models import Representative
-from vpswg.models import RoleAssignment, WorkingGroup
-from vpswg.roles import Role
+from vpswg.models import WorkingGroup
 from vpswg.services import notifications
+from vpswg.services.roles import secretariat_users
 
 Status = Meeting.Status
 
@@ -56,12 +56,6 @@ class Summary:
     convened: list[int] = field(default_factory=list)
     rsvp_reminders: int = 0
     after_reminders: list[int] = field(default_factory=list)
-
-
-def _secretariat(group: WorkingGroup):
-    return [
-        r.user for r in RoleAssignment.objects.filter(role=Role.SECRETARIAT).select_related("user")
-    ]
 
 
 def run(group: WorkingGroup, now: datetime | None = None) -> Summary:
@@ -98,7 +92,7 @@ def _plan_reminder(group: WorkingGroup, now: datetime) -> bool:
     return bool(
         notifications.notify(
             working_group=group,
-            recipients=_secretariat(group),
+            recipients=secretariat_users(),
             kind="plan_plenary",
             key=f"{period.start:%Y-%m}",
             context={"period_start": period.start, "period_end": period.end - timedelta(days=1)},
@@ -151,7 +145,7 @@ def _after_reminders(group: WorkingGroup, now: datetime) -> list[int]:
             continue
         if notifications.notify(
             working_group=group,
-            recipients=_secretariat(group),
+            recipients=secretariat_users(),
             kind="after_meeting",
             key=f"{meeting.pk}",
             context={"meeting": meeting, "zone": group.zone},

@@ -1,4 +1,5 @@
-"""Planning, convening, changing and cancelling meetings; the agenda and its speakers.
+"""Planning, convening, changing and cancelling meetings (the agenda is in ``agenda``, guest
+speakers in ``guests``, who may see a closed meeting in ``closed``).
 
     plan ............ -> planned
     convene   planned -> convened   (invitations, then a notice with a calendar file to each)
@@ -14,7 +15,6 @@ institutions of the seats and notify the seat holders only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -22,18 +22,17 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
 from meetings import access
 from meetings.models import AgendaItem, DiscussionTopic, Guest, Invitation, Meeting
 from meetings.services.ics import meeting_ics_factory
 from members.models import Institution, Representative
-from vpswg.models import RoleAssignment, User, WorkingGroup
-from vpswg.roles import Role
+from vpswg.models import User, WorkingGroup
 from vpswg.services import notifications
 from vpswg.services.audit import record
-from vpswg.services.invitations import get_or_invite_user, invitation_path, needs_password
 from vpswg.services.notifications import Recipient
+from vpswg.services.roles import seats
+from vpswg.services.transitions import transition
 
 Status = Meeting.Status
 #: Changing one of these after convening sends everyone an updated invitation.
@@ -48,7 +47,7 @@ def meeting_path(meeting: Meeting) -> str:
     return reverse("meetings:detail", kwargs={"wg": meeting.working_group.slug, "pk": meeting.pk})
 
 
-def _locked(meeting: Meeting) -> Meeting:
+def locked(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
 
@@ -136,7 +135,7 @@ def plan_meeting(
 
 @transaction.atomic
 def update_meeting(*, meeting: Meeting, actor: User, **fields) -> Meeting:
-    meeting = _locked(meeting)
+    meeting = locked(meeting)
     if not meeting.is_open:
         raise MeetingError(_("A meeting that has been held or cancelled cannot be changed."))
     if "start" in fields:
@@ -164,7 +163,7 @@ def update_meeting(*, meeting: Meeting, actor: User, **fields) -> Meeting:
 def _invited_institutions(meeting: Meeting) -> list[Institution]:
     active = Institution.objects.filter(standing=Institution.Standing.ACTIVE)
     if meeting.kind == Meeting.Kind.COORDINATION:
-        seat_users = RoleAssignment.objects.filter(role=Role.COORDINATION).values("user")
+        seat_users = [s.user_id for s in seats()]
         active = active.filter(
             representatives__user__in=seat_users, representatives__end_date__isnull=True
         ).distinct()
@@ -220,7 +219,7 @@ def convene(*, meeting: Meeting, actor: User | None = None) -> Meeting:
     Idempotent per meeting: the notices' keys are unique, so a second run (the daily job
     racing the Secretariat's button) sends nothing twice.
     """
-    meeting = _locked(meeting)
+    meeting = locked(meeting)
     if meeting.status != Status.PLANNED:
         raise MeetingError(_("Only a planned meeting can be convened."))
     if meeting.start <= timezone.now():
@@ -236,16 +235,12 @@ def convene(*, meeting: Meeting, actor: User | None = None) -> Meeting:
             if i.pk not in existing
         ]
     )
-    meeting.status = Status.CONVENED
-    meeting.convened_at = timezone.now()
-    meeting.save(update_fields=["status", "convened_at"])
-    record(
-        working_group=group,
-        actor=actor,
+    transition(
+        meeting,
+        to=Status.CONVENED,
         verb="meeting.convened",
-        obj=meeting,
-        from_state=Status.PLANNED,
-        to_state=Status.CONVENED,
+        actor=actor,
+        also={"convened_at": timezone.now()},
         data={"institutions": Invitation.objects.filter(meeting=meeting).count()},
     )
     _send(meeting, kind="meeting_convened", key="convened")
@@ -254,28 +249,25 @@ def convene(*, meeting: Meeting, actor: User | None = None) -> Meeting:
 
 @transaction.atomic
 def cancel(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
-    meeting = _locked(meeting)
+    meeting = locked(meeting)
     if not meeting.is_open:
         raise MeetingError(_("Only a planned or convened meeting can be cancelled."))
     if not reason.strip():
         raise MeetingError(_("Give the reason: everyone invited is told."))
-    previous = meeting.status
-    meeting.status = Status.CANCELLED
-    meeting.cancelled_at = timezone.now()
-    meeting.cancellation_reason = reason.strip()
-    meeting.sequence += 1
-    meeting.save(update_fields=["status", "cancelled_at", "cancellation_reason", "sequence"])
+    previous = transition(
+        meeting,
+        to=Status.CANCELLED,
+        verb="meeting.cancelled",
+        actor=actor,
+        also={
+            "cancelled_at": timezone.now(),
+            "cancellation_reason": reason.strip(),
+            "sequence": meeting.sequence + 1,
+        },
+    )
     DiscussionTopic.objects.filter(
         agenda_item__meeting=meeting, status=DiscussionTopic.Status.SCHEDULED
     ).update(status=DiscussionTopic.Status.PROPOSED, agenda_item=None)
-    record(
-        working_group=meeting.working_group,
-        actor=actor,
-        verb="meeting.cancelled",
-        obj=meeting,
-        from_state=previous,
-        to_state=Status.CANCELLED,
-    )
     if previous == Status.CONVENED:
         _send(
             meeting,
@@ -285,183 +277,3 @@ def cancel(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
             reason=meeting.cancellation_reason,
         )
     return meeting
-
-
-# --- Agenda -------------------------------------------------------------------------------------
-
-
-def _check_editable(meeting: Meeting) -> None:
-    if not meeting.is_open:
-        raise MeetingError(_("The agenda of a meeting that has been held or cancelled is closed."))
-
-
-@transaction.atomic
-def save_agenda_item(
-    *,
-    meeting: Meeting,
-    actor: User,
-    item: AgendaItem | None = None,
-    topic: str,
-    description: str = "",
-    format: str = Meeting.Format.DIALOGUE,
-    duration_minutes: int = 30,
-    speakers: Iterable[User] = (),
-    guests: Iterable[Guest] = (),
-) -> AgendaItem:
-    """Add or change an agenda item. Guest speakers get access to this meeting's logistics."""
-    _check_editable(meeting)
-    if item is None:
-        last = meeting.agenda_items.order_by("-position").values_list("position", flat=True).first()
-        item = AgendaItem(
-            working_group=meeting.working_group, meeting=meeting, position=(last or 0) + 1
-        )
-    item.topic, item.description, item.format = topic, description, format
-    item.duration_minutes = duration_minutes
-    item.full_clean()
-    item.save()
-    speakers, guests = list(speakers), list(guests)
-    valid_speakers = set(
-        Representative.objects.filter(user__in=speakers, end_date__isnull=True).values_list(
-            "user_id", flat=True
-        )
-    )
-    if any(s.pk not in valid_speakers for s in speakers):
-        raise MeetingError(_("Speakers from the group must be current representatives."))
-    item.speakers.set(speakers)
-    before = set(item.guests.values_list("pk", flat=True))
-    item.guests.set(guests)
-    for guest in guests:
-        if guest.pk not in before:
-            invite_guest(meeting=meeting, guest=guest, actor=actor)
-    record(
-        working_group=meeting.working_group,
-        actor=actor,
-        verb="agenda.saved",
-        obj=item,
-        data={"meeting": meeting.pk},
-    )
-    return item
-
-
-@transaction.atomic
-def delete_agenda_item(*, item: AgendaItem, actor: User) -> None:
-    _check_editable(item.meeting)
-    DiscussionTopic.objects.filter(agenda_item=item).update(
-        status=DiscussionTopic.Status.PROPOSED, agenda_item=None
-    )
-    record(
-        working_group=item.working_group,
-        actor=actor,
-        verb="agenda.removed",
-        obj=item,
-        data={"meeting": item.meeting_id},
-    )
-    item.delete()
-
-
-@transaction.atomic
-def move_agenda_item(*, item: AgendaItem, actor: User, offset: int) -> list[AgendaItem]:
-    """Move an item up (-1) or down (+1); positions are renumbered 1..n."""
-    meeting = _locked(item.meeting)
-    _check_editable(meeting)
-    items = list(meeting.agenda_items.order_by("position", "id"))
-    index = next(i for i, it in enumerate(items) if it.pk == item.pk)
-    target = max(0, min(len(items) - 1, index + offset))
-    items.insert(target, items.pop(index))
-    for position, it in enumerate(items, start=1):
-        if it.position != position:
-            it.position = position
-            it.save(update_fields=["position"])
-    record(
-        working_group=meeting.working_group,
-        actor=actor,
-        verb="agenda.reordered",
-        obj=meeting,
-        data={"order": [it.pk for it in items]},
-    )
-    return items
-
-
-# --- Guests --------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def register_guest(*, working_group: WorkingGroup, actor: User, **fields) -> Guest:
-    guest = Guest(working_group=working_group, **fields)
-    guest.full_clean()
-    guest.save()
-    record(working_group=working_group, actor=actor, verb="guest.registered", obj=guest)
-    return guest
-
-
-@transaction.atomic
-def invite_guest(*, meeting: Meeting, guest: Guest, actor: User) -> None:
-    """Give a guest speaker access to this meeting's logistics and nothing else, and tell them."""
-    if not guest.email:
-        return  # a guest without an address is listed, not invited
-    if guest.user_id is None:
-        user, _created = get_or_invite_user(email=guest.email, full_name=guest.name)
-        guest.user = user
-        guest.save(update_fields=["user"])
-    assign_perm("meetings.view_logistics", guest.user, meeting)
-    record(
-        working_group=meeting.working_group,
-        actor=actor,
-        verb="guest.invited",
-        obj=meeting,
-        data={"guest": guest.pk},
-    )
-    link = (
-        invitation_path(guest.user) + "?next=" + meeting_path(meeting)
-        if needs_password(guest.user)
-        else meeting_path(meeting)
-    )
-    notifications.notify(
-        working_group=meeting.working_group,
-        recipients=[guest.user],
-        kind="guest_invited",
-        key=f"{meeting.pk}:{guest.pk}",
-        context={
-            "meeting": meeting,
-            "zone": meeting.working_group.zone,
-            "guest": guest,
-            "needs_password": needs_password(guest.user),
-        },
-        link=link,
-        in_app=False,
-    )
-
-
-# --- Closed meetings -----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def grant_closed_access(*, meeting: Meeting, user: User, actor: User) -> None:
-    """Let one person who holds no seat see a closed meeting, its agenda and its minutes (an
-    invited expert of the group, a member asked to report): guardian's object permission."""
-    if not access.is_closed(meeting):
-        raise MeetingError(_("Only a Coordination Group meeting is closed to the members."))
-    if not Representative.objects.filter(user=user, end_date__isnull=True).exists():
-        raise MeetingError(_("Access is given to a current representative of the group."))
-    assign_perm(f"meetings.{access.CLOSED_PERMISSION}", user, meeting)
-    record(
-        working_group=meeting.working_group,
-        actor=actor,
-        verb="meeting.closed_access_granted",
-        obj=meeting,
-        data={"user": user.pk},
-    )
-
-
-@transaction.atomic
-def revoke_closed_access(*, meeting: Meeting, user: User, actor: User) -> None:
-    """Take that access away; effective on the person's next request (a kept listing is kept
-    per reader's grants, so it does not outlive the grant)."""
-    remove_perm(f"meetings.{access.CLOSED_PERMISSION}", user, meeting)
-    record(
-        working_group=meeting.working_group,
-        actor=actor,
-        verb="meeting.closed_access_revoked",
-        obj=meeting,
-        data={"user": user.pk},
-    )

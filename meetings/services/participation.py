@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.models import Attendance, DiscussionTopic, Guest, Invitation, Meeting
-from meetings.services.meetings import MeetingError, _locked
+from meetings.services.meetings import MeetingError, locked
 from members.models import Representative
 from vpswg.models import User
 from vpswg.services.audit import record
+from vpswg.services.transitions import transition
 
 Status = Meeting.Status
 
@@ -97,7 +98,7 @@ def record_attendance(
 ) -> Meeting:
     """Record who was present (replacing an earlier record); the meeting is then held, and the
     topics scheduled on its agenda are discussed."""
-    meeting = _locked(meeting)
+    meeting = locked(meeting)
     if meeting.status not in {Status.CONVENED, Status.HELD}:
         raise MeetingError(_("Attendance is recorded for a meeting that was convened."))
     if meeting.start > timezone.now():
@@ -129,22 +130,17 @@ def record_attendance(
         ]
     )
     meeting.guests_present.set(list(guests))
-    previous = meeting.status
-    meeting.status = Status.HELD
-    meeting.attendance_recorded_at = timezone.now()
-    meeting.save(update_fields=["status", "attendance_recorded_at"])
+    transition(
+        meeting,
+        to=Status.HELD,
+        verb="meeting.attendance_recorded",
+        actor=actor,
+        also={"attendance_recorded_at": timezone.now()},
+        data={"people": len(present)},
+    )
     DiscussionTopic.objects.filter(
         agenda_item__meeting=meeting, status=DiscussionTopic.Status.SCHEDULED
     ).update(status=DiscussionTopic.Status.DISCUSSED)
-    record(
-        working_group=meeting.working_group,
-        actor=actor,
-        verb="meeting.attendance_recorded",
-        obj=meeting,
-        from_state=previous,
-        to_state=Status.HELD,
-        data={"people": len(present)},
-    )
     return meeting
 
 
@@ -153,7 +149,7 @@ def record_next(
     *, meeting: Meeting, actor: User, topics: str, venue: str, guests: Iterable[Guest] = ()
 ) -> Meeting:
     """What the meeting agreed for the next one: its topics, guests and venue (seed step 5)."""
-    meeting = _locked(meeting)
+    meeting = locked(meeting)
     if meeting.status == Status.CANCELLED:
         raise MeetingError(_("A cancelled meeting agreed nothing."))
     meeting.next_topics = "\n".join(t.strip() for t in topics.splitlines() if t.strip())

@@ -7,9 +7,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from meetings.models import AgendaItem, DiscussionTopic, Meeting, TopicInterest
-from meetings.services.meetings import MeetingError, save_agenda_item
+from meetings.services.agenda import save_agenda_item
+from meetings.services.meetings import MeetingError
 from vpswg.models import User, WorkingGroup
 from vpswg.services.audit import record
+from vpswg.services.transitions import transition
 
 Status = DiscussionTopic.Status
 
@@ -58,33 +60,12 @@ def schedule(*, topic: DiscussionTopic, meeting: Meeting, actor: User) -> Agenda
     )
     item.discussion_topic = topic
     item.save(update_fields=["discussion_topic"])
-    topic.status = Status.SCHEDULED
-    topic.agenda_item = item
-    topic.save(update_fields=["status", "agenda_item"])
-    record(
-        working_group=topic.working_group,
-        actor=actor,
+    transition(
+        topic,
+        to=Status.SCHEDULED,
         verb="topic.scheduled",
-        obj=topic,
-        from_state=Status.PROPOSED,
-        to_state=Status.SCHEDULED,
+        actor=actor,
+        also={"agenda_item": item},
         data={"meeting": meeting.pk},
     )
     return item
-
-
-@transaction.atomic
-def withdraw(*, topic: DiscussionTopic, actor: User) -> DiscussionTopic:
-    if topic.status != Status.PROPOSED:
-        raise MeetingError(_("Only a proposed topic can be withdrawn."))
-    topic.status = Status.WITHDRAWN
-    topic.save(update_fields=["status"])
-    record(
-        working_group=topic.working_group,
-        actor=actor,
-        verb="topic.withdrawn",
-        obj=topic,
-        from_state=Status.PROPOSED,
-        to_state=Status.WITHDRAWN,
-    )
-    return topic

@@ -22,6 +22,7 @@ from vpswg.services import notifications
 from vpswg.services.audit import record
 from vpswg.services.invitations import get_or_invite_user, invitation_path, needs_password
 from vpswg.services.roles import grant_role, revoke_role
+from vpswg.services.transitions import transition
 
 Standing = Institution.Standing
 Decision = StandingDecision.Decision
@@ -252,17 +253,13 @@ def decide_standing(
         effective_date=today,
         decided_by=actor,
     )
-    if new != previous:
-        institution.standing = new
-        institution.standing_since = today
-        institution.save(update_fields=["standing", "standing_since"])
-    record(
-        working_group=institution.working_group,
-        actor=actor,
+    transition(
+        institution,
+        field="standing",
+        to=new,
         verb=f"standing.{decision}",
-        obj=institution,
-        from_state=previous,
-        to_state=new,
+        actor=actor,
+        also={"standing_since": today} if new != previous else None,
     )
     representatives = list(current_representatives(institution).select_related("user"))
     for rep in representatives:

@@ -551,11 +551,11 @@ def test_a_queued_job_shows_polling(client, group):
 
 
 def test_outreach_is_logged_by_the_secretariat_and_read_by_coordination(client, group):
-    from meetings.services import meetings as meeting_service
+    from meetings.services import guests as guest_service
 
     secretariat = make_secretariat(group)
     with group_scope(group):
-        guest = meeting_service.register_guest(
+        guest = guest_service.register_guest(
             working_group=group, actor=secretariat, name="Ombudsman expert"
         )
     sign_in(client, secretariat)

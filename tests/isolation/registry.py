@@ -184,7 +184,7 @@ def _minutes(status: str):
 
 def _closed_meeting(group: WorkingGroup, user: User) -> dict:
     """A convened Coordination Group meeting (closed), with one member given access to it."""
-    from meetings.services import meetings as service
+    from meetings.services import closed as service
     from tests.factories import make_meeting, make_member
     from vpswg.scoping import group_scope
 

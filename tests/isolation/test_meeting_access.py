@@ -24,6 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Meeting
+from meetings.services import agenda as agenda_service
+from meetings.services import closed as closed_service
 from meetings.services import meetings as meeting_service
 from meetings.services import minutes as minutes_service
 from meetings.services import participation, topics
@@ -132,17 +134,17 @@ def matrix(group, other_group, smtp_server, eager_tasks, django_capture_on_commi
                     start=timezone.now() + timezone.timedelta(days=30),
                     use_agreements=False,
                 )
-                meeting_service.save_agenda_item(
+                agenda_service.save_agenda_item(
                     meeting=meeting,
                     actor=secretariat,
                     topic=canary(kind, "AGENDA"),
                     guests=[guest_here],
                 )
-                meeting_service.save_agenda_item(
+                agenda_service.save_agenda_item(
                     meeting=meeting, actor=secretariat, topic=canary(kind, "OTHERITEM")
                 )
                 if kind == "coordination":
-                    meeting_service.grant_closed_access(
+                    closed_service.grant_closed_access(
                         meeting=meeting, user=users["grantee"], actor=secretariat
                     )
                 meeting_service.convene(meeting=meeting, actor=secretariat)
@@ -160,7 +162,7 @@ def matrix(group, other_group, smtp_server, eager_tasks, django_capture_on_commi
             start=timezone.now() + timezone.timedelta(days=40),
             use_agreements=False,
         )
-        meeting_service.save_agenda_item(
+        agenda_service.save_agenda_item(
             meeting=elsewhere, actor=secretariat, topic="Elsewhere", guests=[guest_elsewhere]
         )
         meeting_service.convene(meeting=elsewhere, actor=secretariat)

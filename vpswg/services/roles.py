@@ -17,7 +17,6 @@ from vpswg.roles import Role
 from vpswg.services import notifications
 from vpswg.services.audit import record
 
-
 # --- Who holds a role (in the active group's scope) ---------------------------------------
 
 
@@ -49,9 +48,9 @@ def secretariat_users() -> list[User]:
 def confidential_role_holders():
     """The user ids of the Secretariat and the seats: who reads attributed records and closed
     meetings by their role (a queryset of ids, for filters)."""
-    return RoleAssignment.objects.filter(
-        role__in=[Role.SECRETARIAT, Role.COORDINATION]
-    ).values("user_id")
+    return RoleAssignment.objects.filter(role__in=[Role.SECRETARIAT, Role.COORDINATION]).values(
+        "user_id"
+    )
 
 
 @transaction.atomic

@@ -34,8 +34,6 @@ from vpswg.models import User
 from vpswg.services.audit import record
 from vpswg.services.transitions import transition
 
-# --- The working record ---------------------------------------------------------------------------
-
 
 @transaction.atomic
 def start_minutes(*, meeting: Meeting, actor: User) -> Minutes:

@@ -20,8 +20,6 @@ from meetings.services.minutes.drafting import _digits, _reopen, _update
 from vpswg.models import User
 from vpswg.services.audit import record
 
-# --- Leaks --------------------------------------------------------------------------------------
-
 TARGETS = {
     "minutes": (Minutes, "summary"),
     "section": (MinutesSection, None),

@@ -28,8 +28,6 @@ from vpswg.services.audit import record
 from vpswg.services.roles import seat_of, seats, secretariat_users
 from vpswg.services.transitions import transition
 
-# --- Workflow -----------------------------------------------------------------------------------
-
 
 @transaction.atomic
 def submit(*, minutes: Minutes, actor: User) -> MinutesVersion:

@@ -1,0 +1,82 @@
+"""Membership in motion: applications at every stage, a pending standing decision, annual
+reports filed and missing."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from demo import data
+from demo.documents import simple_pdf
+from demo.seeding.people import demo_email
+from meetings.models import Attendance, Meeting
+from members.models import AnnualReport, Application, Institution, Representative
+from members.services import applications as application_service
+from members.services.compliance import submit_annual_report
+from vpswg.models import User, WorkingGroup
+from vpswg.uploads import validate_document
+
+
+def seed_membership_in_motion(group: WorkingGroup) -> None:
+    """Applications under review, plenaries held with their attendance, annual reports."""
+    by_local = {
+        local: User.objects.get(email=demo_email(local, group.slug))
+        for *_, local in data.PERU_INSTITUTIONS
+    }
+    secretariat = by_local[data.PERU_SECRETARIAT]
+    for fields, step, votes in data.PERU_APPLICATIONS:
+        if Application.objects.filter(name=fields["name"]).exists():
+            continue
+        letter = SimpleUploadedFile(
+            "carta.pdf", simple_pdf(["Carta de solicitud", fields["name"], "Lima"])
+        )
+        letter.document_type = validate_document(letter)
+        application, token = application_service.submit_application(
+            working_group=group, data=fields, letter=letter
+        )
+        # The applicant followed the link sent to the contact address.
+        application = application_service.confirm_address(application=application, token=token)
+        if step in {"screened"}:
+            application_service.screen(application=application, actor=secretariat, complete=True)
+        for local, choice in votes.items():
+            application_service.vote(application=application, actor=by_local[local], choice=choice)
+    reps = {
+        r.user_id: r
+        for r in Representative.objects.filter(end_date__isnull=True).select_related("institution")
+    }
+    for when, title, absent in data.PERU_PLENARIES:
+        if Meeting.objects.filter(title=title).exists():
+            continue
+        start = datetime.datetime.strptime(when, "%Y-%m-%d %H:%M").replace(tzinfo=group.zone)
+        meeting = Meeting.objects.create(
+            working_group=group,
+            kind=Meeting.Kind.PLENARY,
+            title=title,
+            start=start,
+            venue="Lima",
+            status=Meeting.Status.HELD,
+        )
+        Attendance.objects.bulk_create(
+            [
+                Attendance(
+                    working_group=group,
+                    meeting=meeting,
+                    user=user,
+                    institution=reps[user.pk].institution,
+                )
+                for local, user in by_local.items()
+                if local not in absent and user.pk in reps
+            ]
+        )
+    Institution.objects.update(created_at=datetime.datetime(2016, 8, 1, tzinfo=group.zone))
+    for local in data.PERU_REPORTS_2025:
+        rep = reps[by_local[local].pk]
+        if not AnnualReport.objects.filter(institution=rep.institution, year=2025).exists():
+            submit_annual_report(
+                institution=rep.institution,
+                actor=rep.user,
+                year=2025,
+                text="Capacitación en Principios Voluntarios para el personal de seguridad; "
+                "diálogo con comunidades del área de influencia.",
+            )

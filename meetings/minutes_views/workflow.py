@@ -1,0 +1,115 @@
+"""The steps that move the minutes: resolving a leak, submitting, reviewing, adopting; the
+access log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from meetings.minutes_views.common import _back, _meeting_and_minutes
+from meetings.minutes_views.editing import _id
+from meetings.minutes_views.reading import _review
+from meetings.models import (
+    Meeting,
+    Minutes,
+    MinutesAccess,
+)
+from meetings.services import minutes as service
+from vpswg.permissions import requires
+from vpswg.roles import Action
+
+
+@requires(Action.EDIT_MINUTES)
+@require_POST
+def minutes_leak(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, minutes, _access = _meeting_and_minutes(request, pk)
+    target, term = request.POST.get("target", ""), request.POST.get("term", "")
+    try:
+        if request.POST.get("how") == "subject":
+            service.mark_subject(minutes=minutes, actor=request.user, target=target, term=term)
+        else:
+            service.replace_words(
+                minutes=minutes,
+                actor=request.user,
+                target=target,
+                term=term,
+                replacement=request.POST.get("replacement", ""),
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back(request, meeting, "leaks")
+
+
+@requires(Action.EDIT_MINUTES)
+@require_POST
+def minutes_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, minutes, _access = _meeting_and_minutes(request, pk)
+    try:
+        version = service.submit(minutes=minutes, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _back(request, meeting, "leaks")
+    messages.success(
+        request,
+        _("Version %(number)s is with the Coordination Group.") % {"number": version.number},
+    )
+    return _back(request, meeting)
+
+
+@requires(Action.REVIEW_MINUTES)
+@require_POST
+def minutes_review(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, minutes, access = _meeting_and_minutes(request, pk)
+    try:
+        outcome = service.review(
+            minutes=minutes,
+            actor=request.user,
+            decision=request.POST.get("decision", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as exc:
+        minutes.refresh_from_db()
+        if minutes.status == Minutes.Status.SUBMITTED:
+            return _review(request, meeting, minutes, access, form_errors=exc.messages)
+        messages.error(request, " ".join(exc.messages))
+        return _back(request, meeting)
+    if outcome.returned:
+        messages.success(
+            request, _("The minutes are returned to the Secretariat with your comment.")
+        )
+    elif outcome.approved:
+        messages.success(
+            request, _("The minutes are approved and will be circulated to the members.")
+        )
+    else:
+        messages.success(request, _("Your seat's approval is recorded."))
+    return _back(request, meeting)
+
+
+@requires(Action.EDIT_MINUTES)
+@require_POST
+def minutes_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, minutes, _access = _meeting_and_minutes(request, pk)
+    at = Meeting.objects.filter(pk=_id(request.POST.get("meeting")) or 0).first()
+    if at is None:
+        messages.error(request, _("Choose the plenary that adopted the minutes."))
+        return _back(request, meeting)
+    try:
+        service.adopt(minutes=minutes, actor=request.user, meeting=at)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The adoption is recorded."))
+    return _back(request, meeting)
+
+
+@requires(Action.VIEW_ACCESS_LOG)
+@require_GET
+def minutes_access(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, minutes, _access = _meeting_and_minutes(request, pk)
+    entries = list(MinutesAccess.objects.filter(minutes=minutes).select_related("user")[:500])
+    return render(request, "meetings/minutes/access.html", {"meeting": meeting, "entries": entries})
