@@ -317,6 +317,26 @@ def make_agenda_item(meeting, topic: str = "Private security companies", **kw):
         return agenda.save_agenda_item(meeting=meeting, actor=make_user(), topic=topic, **kw)
 
 
+def make_meeting_in_session(
+    group: WorkingGroup, topics: tuple[str, ...] = ("Private security companies",), **fields
+):
+    """A convened meeting with these agenda items that began three hours ago: minutes may be
+    started, attendance is not yet recorded."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.models import Meeting
+
+    meeting = make_meeting(group, "convened", days=20, **fields)
+    for topic in topics:
+        make_agenda_item(meeting, topic=topic)
+    with group_scope(group):
+        Meeting.objects.filter(pk=meeting.pk).update(start=timezone.now() - timedelta(hours=3))
+        meeting.refresh_from_db()
+    return meeting
+
+
 def make_guest(group: WorkingGroup, **fields):
     from meetings.services import guests
 

@@ -11,6 +11,28 @@ from django.utils.translation import gettext_lazy as _
 
 from vpswg.models import WorkingGroup
 
+#: The largest value of a bigint column (ids, revisions).
+BIGINT = 2**63 - 1
+
+
+def posted_id(value: object) -> int | None:
+    """An id or a revision as posted: ASCII digits that fit a bigint, else None (the caller
+    decides what none means). ``"²".isdigit()`` is true, but "²" is no number to int() or the
+    database; 5,000 digits are past int()'s limit."""
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()):
+        return None
+    return int(value) if len(value) <= 19 and int(value) <= BIGINT else None
+
+
+class PostedIdField(forms.Field):
+    """A posted id or revision (``posted_id``); never an error of its own."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        return posted_id(value)
+
 
 def https_urls(db_field: models.Field, **kwargs) -> forms.Field | None:
     """ModelForm ``formfield_callback``: an address typed without a scheme is https; a choice

@@ -3,28 +3,25 @@ with their forms (``meetings.minutes_forms``); conflicts shown, never overwritte
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meetings.minutes_forms import AUTOSAVED, PARTS
 from meetings.minutes_views.common import _back, _meeting, _meeting_and_minutes
 from meetings.minutes_views.editor import _editor
 from meetings.models import (
-    ActionItem,
-    Contribution,
-    Decision,
     Minutes,
     MinutesSection,
 )
 from meetings.services import leaks
 from meetings.services import minutes as service
-from meetings.services.minutes import EditConflict, MinutesError, RevisionMissing
-from members.models import Institution
+from meetings.services.minutes import EditConflict
+from vpswg.forms import posted_id
 from vpswg.permissions import requires
 from vpswg.roles import Action
 
@@ -40,16 +37,9 @@ def minutes_start(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request, meeting)
 
 
-def _id(value: str | None) -> int | None:
-    """An id or a revision as posted: at most the 19 ASCII digits of a bigint (``"²".isdigit()``
-    is true, but "²" is no number to int() or the database), else None."""
-    value = value or ""
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 19 else None
-
-
 def _part(model, minutes: Minutes, raw_id: str):
     """A part of these minutes by id; another meeting's (or group's) part is not found."""
-    if _id(raw_id) is None:
+    if posted_id(raw_id) is None:
         raise Http404
     qs = model.objects.filter(pk=raw_id)
     qs = (
@@ -63,128 +53,81 @@ def _part(model, minutes: Minutes, raw_id: str):
     return obj
 
 
-def _item_and_section(model, minutes: Minutes, post):
-    """The contribution, decision or action item being edited (None for a new one) and the
-    section it belongs to: its own, or for a new one the section the form names."""
-    if post.get("id"):
-        existing = _part(model, minutes, post.get("id"))
-        return existing, existing.section
-    return None, _part(MinutesSection, minutes, post.get("section"))
+@dataclass(frozen=True)
+class Rejected:
+    """A plain post the editor refused, shown again as it was posted with the reason."""
+
+    part: str
+    target: object
+    section: MinutesSection | None
+    data: QueryDict
+    error: str
+    #: The fields the form refused (none: the service refused the part as a whole).
+    fields: frozenset[str] = frozenset()
 
 
-def _revision(request) -> int | None:
-    """The revision the edited text was loaded at; None (refused by the service) when the
-    request has none or a malformed one."""
-    return _id(request.POST.get("revision"))
+def _target(model, creates: bool, minutes: Minutes, post):
+    """The part being saved (None for a new one) and its section: its own, or for a new one
+    the section the form names. Another meeting's (or group's) part is not found."""
+    if model is None:  # a new section
+        return None, None
+    if model is Minutes:
+        return minutes, None
+    if creates and not post.get("id"):
+        return None, _part(MinutesSection, minutes, post.get("section"))
+    existing = _part(model, minutes, post.get("id"))
+    return existing, existing if model is MinutesSection else existing.section
 
 
 @requires(Action.EDIT_MINUTES)
 @require_POST
 def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Save one part of the record (autosaved by htmx, or posted by the plain form)."""
+    """Save one part of the record (autosaved by htmx, or posted by the plain form) through its
+    form (``meetings.minutes_forms``). What is refused is said and nothing typed is lost: an
+    autosave leaves the text in the page, a plain form is shown again as it was posted."""
     meeting, minutes, _access = _meeting_and_minutes(request, pk)
-    part, post, actor = request.POST.get("part", ""), request.POST, request.user
-    anchor = ""
+    part, post = request.POST.get("part", ""), request.POST
+    if part not in PARTS:
+        raise Http404
+    model, form_class, creates = PARTS[part]
+    target, section = _target(model, creates, minutes, post)
+    form = form_class(post, minutes=minutes, target=target, section=section)
+    if not form.is_valid():
+        return _refused(
+            request, meeting, minutes, form, form.error_text(), fields=frozenset(form.errors)
+        )
     try:
-        if part == "summary":
-            saved = service.save_summary(
-                minutes=minutes,
-                actor=actor,
-                summary=post.get("summary", ""),
-                revision=_revision(request),
-            )
-        elif part == "section_new":
-            saved = service.add_section(minutes=minutes, actor=actor, title=post.get("title", ""))
-        elif part == "section":
-            saved = service.save_section(
-                section=_part(MinutesSection, minutes, post.get("id")),
-                actor=actor,
-                title=post.get("title", ""),
-                main_points=post.get("main_points", ""),
-                revision=_revision(request),
-            )
-        elif part == "contribution":
-            existing, section = _item_and_section(Contribution, minutes, post)
-            saved = service.save_contribution(
-                section=section,
-                actor=actor,
-                text=post.get("text", ""),
-                speaker=post.get("speaker", ""),
-                contribution=existing,
-                revision=_revision(request),
-            )
-        elif part == "decision":
-            existing, section = _item_and_section(Decision, minutes, post)
-            saved = service.save_decision(
-                section=section,
-                actor=actor,
-                text=post.get("text", ""),
-                decision=existing,
-                revision=_revision(request),
-            )
-        elif part == "action":
-            existing, section = _item_and_section(ActionItem, minutes, post)
-            institution = Institution.objects.filter(pk=_id(post.get("institution")) or 0).first()
-            due = _date(post.get("due_date", ""))
-            saved = service.save_action_item(
-                section=section,
-                actor=actor,
-                what=post.get("what", ""),
-                institution=institution,
-                due_date=due,
-                item=existing,
-                revision=_revision(request),
-            )
-        elif part in {"delete_contribution", "delete_decision", "delete_action", "delete_section"}:
-            model = {
-                "delete_contribution": Contribution,
-                "delete_decision": Decision,
-                "delete_action": ActionItem,
-                "delete_section": MinutesSection,
-            }[part]
-            service.delete_part(obj=_part(model, minutes, post.get("id")), actor=actor)
-            saved = None
-        else:
-            raise Http404
+        saved = form.save(request.user)
     except EditConflict as conflict:
         return _conflict(request, meeting, minutes, part, conflict.current)
-    except RevisionMissing as exc:
-        # Not a conflict with someone else's save (there may be none): the page is stale or
-        # the request was not made by it. Nothing was saved; the editor says to reload.
-        if request.htmx:
-            return _saved_status(
-                request, minutes, post.get("id"), part=part, error=exc.messages[0], status=400
-            )
-        messages.error(request, exc.messages[0])
-        return _editor(request, meeting, minutes, status=400)
     except ValidationError as exc:
-        if request.htmx:
-            return _saved_status(
-                request,
-                minutes,
-                post.get("id") or "new",
-                part=part,
-                error=" ".join(exc.messages),
-                status=400,
-            )
-        messages.error(request, " ".join(exc.messages))
-        return _back(request, meeting)
-    if saved is not None:
-        anchor = f"{part}-{saved.pk}"
-    if (
-        request.htmx
-        and part in {"summary", "section", "contribution", "decision", "action"}
-        and post.get("id")
-    ):
+        # A refused revision (RevisionMissing) is no conflict with someone else's save (there
+        # may be none): the page is stale or the request was not made by it; it says to reload.
+        return _refused(request, meeting, minutes, form, " ".join(exc.messages))
+    if request.htmx and target is not None and part in AUTOSAVED:
         return _saved_status(request, minutes, post.get("id"), saved=saved, part=part)
-    return _back(request, meeting, anchor)
+    return _back(request, meeting, f"{part}-{saved.pk}" if saved is not None else "")
 
 
-def _date(value: str):
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError as exc:
-        raise MinutesError(_("Enter the due date as YYYY-MM-DD.")) from exc
+def _refused(
+    request, meeting, minutes, form, error: str, fields: frozenset[str] = frozenset()
+) -> HttpResponse:
+    """Nothing saved: an autosave is told in its status line (the text stays in the page);
+    a plain post gets the editor again, 400, with the post where it was typed."""
+    part = form.data.get("part", "")
+    if request.htmx:
+        ident = form.data.get("id") or "new"
+        return _saved_status(request, minutes, ident, part=part, error=error, status=400)
+    messages.error(request, error)
+    rejected = Rejected(
+        part=part,
+        target=form.target,
+        section=form.section,
+        data=form.data,
+        error=error,
+        fields=fields,
+    )
+    return _editor(request, meeting, minutes, status=400, rejected=rejected)
 
 
 def _saved_status(

@@ -19,7 +19,7 @@ from meetings.services import minutes as service
 from members.models import Institution, Representative
 
 
-def _editor_context(request, meeting, minutes) -> dict:
+def _editor_context(request, meeting, minutes, rejected=None) -> dict:
     sections = list(
         MinutesSection.objects.filter(minutes=minutes)
         .prefetch_related("contributions", "decisions", "action_items")
@@ -56,6 +56,8 @@ def _editor_context(request, meeting, minutes) -> dict:
             c.speaker_options = _selected(speaker_options, c.speaker_key)
         for a in section.action_items.all():
             a.institution_options = _selected(institution_options, a.institution_id)
+    if rejected is not None:
+        _show_rejected(rejected, minutes, sections, speaker_options, institution_options)
     return {
         "meeting": meeting,
         "minutes": minutes,
@@ -74,6 +76,66 @@ def _editor_context(request, meeting, minutes) -> dict:
     }
 
 
+#: What each part's form shows of a post, by the attribute the template reads.
+POSTED_FIELDS = {
+    "summary": ("summary",),
+    "section": ("title", "main_points"),
+    "contribution": ("text",),
+    "decision": ("text",),
+    "action": ("what",),
+}
+
+
+def _show_rejected(rejected, minutes, sections, speaker_options, institution_options) -> None:
+    """Put a refused post back where it was typed, with the reason next to it: an existing
+    part shows the posted values in place of the stored ones, a new one is filled in again."""
+    data, part = rejected.data, rejected.part
+    if part == "section_new":
+        minutes.rejected_new_section = {
+            "title": data.get("title", ""),
+            "error": rejected.error,
+            "invalid": "title" in rejected.fields,
+        }
+        return
+    if rejected.target is None:  # a new contribution, decision or action item
+        for section in sections:
+            if section.pk == rejected.section.pk:
+                section.rejected = {
+                    "part": part,
+                    "values": data,
+                    "error": rejected.error,
+                    "invalid": dict.fromkeys(rejected.fields, True),
+                    "speaker_options": _selected(speaker_options, data.get("speaker")),
+                    "institution_options": _selected(institution_options, data.get("institution")),
+                }
+        return
+    shown = _shown(rejected.target, minutes, sections)
+    if shown is None:  # a removal refused: nothing was typed
+        return
+    for field in POSTED_FIELDS.get(part, ()):
+        setattr(shown, field, data.get(field, ""))
+    if part == "contribution":
+        shown.speaker_options = _selected(speaker_options, data.get("speaker"))
+    if part == "action":
+        shown.institution_options = _selected(institution_options, data.get("institution"))
+        shown.due_posted = data.get("due_date", "")
+    shown.rejected_error = rejected.error
+
+
+def _shown(target, minutes, sections):
+    """The object the editor displays for ``target`` (the page renders its own copies)."""
+    if target.__class__ is minutes.__class__:
+        return minutes
+    for section in sections:
+        if target.__class__ is section.__class__ and section.pk == target.pk:
+            return section
+        for related in (section.contributions, section.decisions, section.action_items):
+            for obj in related.all():
+                if obj.__class__ is target.__class__ and obj.pk == target.pk:
+                    return obj
+    return None
+
+
 def _options(choices) -> str:
     return format_html_join("", '<option value="{}">{}</option>', choices)
 
@@ -86,9 +148,9 @@ def _selected(options: str, value) -> str:
     return mark_safe(options.replace(marker + ">", marker + " selected>", 1))
 
 
-def _editor(request, meeting, minutes, status: int = 200, **extra) -> HttpResponse:
+def _editor(request, meeting, minutes, status: int = 200, rejected=None, **extra) -> HttpResponse:
     if minutes is None:
         return render(request, "meetings/minutes/start.html", {"meeting": meeting})
     service.log_access(minutes=minutes, user=request.user, kind=Kind.ATTRIBUTED)
-    context = {**_editor_context(request, meeting, minutes), **extra}
+    context = {**_editor_context(request, meeting, minutes, rejected), **extra}
     return render(request, "meetings/minutes/editor.html", context, status=status)

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from meetings.minutes_views.common import _back, _meeting_and_minutes
-from meetings.minutes_views.editing import _id
 from meetings.minutes_views.reading import _review
 from meetings.models import (
     Meeting,
@@ -19,6 +18,7 @@ from meetings.models import (
     MinutesAccess,
 )
 from meetings.services import minutes as service
+from vpswg.forms import posted_id
 from vpswg.permissions import requires
 from vpswg.roles import Action
 
@@ -94,7 +94,7 @@ def minutes_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def minutes_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, minutes, _access = _meeting_and_minutes(request, pk)
-    at = Meeting.objects.filter(pk=_id(request.POST.get("meeting")) or 0).first()
+    at = Meeting.objects.filter(pk=posted_id(request.POST.get("meeting")) or 0).first()
     if at is None:
         messages.error(request, _("Choose the plenary that adopted the minutes."))
         return _back(request, meeting)

@@ -17,11 +17,11 @@ from meetings.services.minutes import EditConflict, LeaksRemain, MinutesError
 from tests.factories import (
     add_contribution,
     cold_process,
-    make_agenda_item,
     make_coordination,
     make_guest,
     make_institution,
     make_meeting,
+    make_meeting_in_session,
     make_member,
     make_minutes,
     make_representative,
@@ -37,19 +37,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def held(group):
-    meeting = make_meeting(group, "convened", days=20, title="Plenary on security")
-    make_agenda_item(meeting, topic="Private security companies")
-    make_agenda_item(meeting, topic="Use of force")
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from meetings.models import Meeting
-
-    with group_scope(group):
-        Meeting.objects.filter(pk=meeting.pk).update(start=timezone.now() - timedelta(hours=3))
-        meeting.refresh_from_db()
-    return meeting
+    return make_meeting_in_session(
+        group, ("Private security companies", "Use of force"), title="Plenary on security"
+    )
 
 
 @pytest.fixture

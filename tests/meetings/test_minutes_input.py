@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import signal
 import time
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from meetings.models import Contribution, Meeting, MinutesSection
+from meetings.models import Contribution, MinutesSection
 from meetings.services import leaks
 from meetings.services import minutes as service
 from meetings.services.minutes import MinutesError, RevisionMissing
 from tests.factories import (
     add_contribution,
-    make_agenda_item,
-    make_meeting,
+    make_meeting_in_session,
     make_minutes,
     make_secretariat,
 )
@@ -29,12 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def held(group):
-    meeting = make_meeting(group, "convened", days=20)
-    make_agenda_item(meeting)
-    with group_scope(group):
-        Meeting.objects.filter(pk=meeting.pk).update(start=timezone.now() - timedelta(hours=3))
-        meeting.refresh_from_db()
-    return meeting
+    return make_meeting_in_session(group)
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from meetings.services.minutes.common import (
     Status,
 )
 from members.models import Institution, Representative
+from vpswg.forms import posted_id
 from vpswg.models import User
 from vpswg.services.audit import record
 from vpswg.services.transitions import transition
@@ -139,7 +140,7 @@ def parse_speaker(value: str) -> SpeakerRef:
     or empty (unattributed). Only this group's people are found (the scope)."""
     if value.startswith("user:"):
         rep = (
-            Representative.objects.filter(user_id=value[5:] if _digits(value[5:]) else 0)
+            Representative.objects.filter(user_id=posted_id(value[5:]) or 0)
             .order_by("end_date")
             .values("user_id", "institution_id")
             .first()
@@ -148,7 +149,7 @@ def parse_speaker(value: str) -> SpeakerRef:
             raise MinutesError(_("Choose a speaker from the group's representatives."))
         return SpeakerRef(user_id=rep["user_id"], institution_id=rep["institution_id"])
     if value.startswith("guest:"):
-        guest = Guest.objects.filter(pk=value[6:] if _digits(value[6:]) else 0).first()
+        guest = Guest.objects.filter(pk=posted_id(value[6:]) or 0).first()
         if guest is None:
             raise MinutesError(_("Choose a guest from the register."))
         return SpeakerRef(guest_id=guest.pk)
@@ -157,12 +158,6 @@ def parse_speaker(value: str) -> SpeakerRef:
     if value:
         raise MinutesError(_("Choose a speaker from the group's representatives."))
     return attribution.NOBODY
-
-
-def _digits(value: str) -> bool:
-    """An id as typed: at most the 19 ASCII digits of a bigint (``"²".isdigit()`` is true,
-    but "²" is no number to int() or the database)."""
-    return value.isascii() and value.isdigit() and len(value) <= 19
 
 
 #: The editor's value for "leave the stored speaker as it is" (one that cannot be read: an
@@ -184,13 +179,15 @@ def save_contribution(
     section: MinutesSection,
     actor: User,
     text: str,
-    speaker: str = "",
+    speaker: str | SpeakerRef = "",
     contribution: Contribution | None = None,
     revision: int | None = None,
 ) -> Contribution:
+    """``speaker`` as the editor posts it (see ``parse_speaker``), or already parsed by the
+    editor's form."""
     if not text.strip():
         raise MinutesError(_("Write what was said."))
-    ref = parse_speaker(speaker)
+    ref = speaker if isinstance(speaker, SpeakerRef) else parse_speaker(speaker)
     minutes = section.minutes
     key = _writable_key(minutes)
     _reopen(minutes, actor)

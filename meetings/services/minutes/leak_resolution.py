@@ -16,7 +16,8 @@ from meetings.models import (
 )
 from meetings.services import leaks
 from meetings.services.minutes.common import MinutesError
-from meetings.services.minutes.drafting import _digits, _reopen, _update
+from meetings.services.minutes.drafting import _reopen, _update
+from vpswg.forms import posted_id
 from vpswg.models import User
 from vpswg.services.audit import record
 
@@ -32,7 +33,7 @@ TARGETS = {
 def _target(minutes: Minutes, target: str):
     kind, pk, field = ([*target.split(":"), "", "", ""])[:3]
     model, _default = TARGETS.get(kind, (None, None))
-    if model is None or not _digits(pk):
+    if model is None or posted_id(pk) is None:
         raise MinutesError(_("Unknown text."))
     obj = model.objects.filter(pk=pk).first()
     if obj is None or _minutes_id(obj) != minutes.pk:
