@@ -11,7 +11,7 @@ TEST_CACHE_URL ?= redis://127.0.0.1:6379/15
 TEST_ENV := DJANGO_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	CACHE_URL=$(or $(CACHE_URL),$(TEST_CACHE_URL)) EMAIL_URL=
 
-.PHONY: run test install install-dev services messages lint format bench clean
+.PHONY: run jobs test install install-dev services messages lint format bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (Python 3.11): install it, or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
@@ -37,6 +37,12 @@ run: install
 		$(BIN)/python manage.py seed_demo
 	env -u DATABASE_URL -u REDIS_URL -u CACHE_URL -u EMAIL_URL -u DJANGO_ENV \
 		$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## make jobs: beside `make run`, in a second terminal: the scheduled jobs (reminders, the
+## quarterly cadence, retention), which Celery beat runs in production
+jobs: install
+	env -u DATABASE_URL -u REDIS_URL -u CACHE_URL -u EMAIL_URL -u DJANGO_ENV \
+		$(BIN)/python manage.py run_jobs
 
 ## make test: install, make sure PostgreSQL, Redis, Chromium & co. are there, check the import
 ## contracts (pyproject.toml: the layers of docs/architecture.md), run every test

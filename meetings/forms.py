@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import AgendaItem, Guest, Invitation, Meeting
@@ -27,6 +28,10 @@ def current_representative_users():
     ).order_by("full_name", "email")
 
 
+#: The longest meeting that can be planned (a day's workshop).
+MAX_MEETING_MINUTES = 12 * 60
+
+
 class MeetingForm(forms.ModelForm):
     start = forms.DateTimeField(
         label=_("Start"),
@@ -39,6 +44,27 @@ class MeetingForm(forms.ModelForm):
         model = Meeting
         fields = ["kind", "title", "start", "duration_minutes", "format", "venue", "online_link"]
         formfield_callback = https_urls
+
+    def clean_start(self):
+        """A meeting is planned for a time to come (convening refused a past start, but only
+        after it had been planned and shown as such); an edit that keeps the start is fine."""
+        start = self.cleaned_data["start"]
+        unchanged = (
+            self.instance.pk is not None
+            and self.instance.start.replace(second=0, microsecond=0) == start
+        )
+        if not unchanged and start <= timezone.now():
+            raise forms.ValidationError(_("Choose a start in the future."))
+        return start
+
+    def clean_duration_minutes(self):
+        minutes = self.cleaned_data["duration_minutes"]
+        if minutes is None or not 1 <= minutes <= MAX_MEETING_MINUTES:
+            raise forms.ValidationError(
+                _("A meeting lasts from 1 minute to %(hours)s hours.")
+                % {"hours": MAX_MEETING_MINUTES // 60}
+            )
+        return minutes
 
     def clean(self):
         data = super().clean()
@@ -90,6 +116,7 @@ class AnswerForm(forms.Form):
     note = forms.CharField(label=_("Note for the Secretariat"), required=False, max_length=300)
 
     def __init__(self, *args, institution=None, **kwargs):
+        kwargs.setdefault("auto_id", "answer-%s")  # unique ids beside the page's other forms
         super().__init__(*args, **kwargs)
         if institution is not None:
             self.fields["attendees"].queryset = User.objects.filter(
@@ -112,6 +139,7 @@ class AttendanceForm(forms.Form):
     )
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
+        kwargs.setdefault("auto_id", "attendance-%s")  # unique ids beside the page's other forms
         super().__init__(*args, **kwargs)
         reps = Representative.objects.filter(institution__invitations__meeting=meeting).values_list(
             "user_id", "institution__name"
@@ -143,8 +171,37 @@ class NextMeetingForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "next-%s")  # unique ids beside the page's other forms
         super().__init__(*args, **kwargs)
         self.fields["guests"].queryset = Guest.objects.order_by("name")
+
+
+class AdoptForm(forms.Form):
+    """The plenary that adopted circulated minutes, and a confirmation: adoption makes them
+    the group's final record (no edit after it) and may destroy the attributed record."""
+
+    meeting = forms.ModelChoiceField(
+        label=_("Adopted at"),
+        queryset=Meeting.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": _("Choose the plenary that adopted the minutes."),
+            "invalid_choice": _(
+                "Minutes are adopted at a later plenary of the group, once it has begun: "
+                "this one has not taken place."
+            ),
+        },
+    )
+    confirm = forms.BooleanField(
+        label=_("The plenary adopted this version. After this, the minutes cannot be changed."),
+        error_messages={"required": _("Confirm that the plenary adopted this version.")},
+    )
+
+    def __init__(self, *args, candidates: list[Meeting], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.filter(
+            pk__in=[m.pk for m in candidates]
+        ).order_by("start")
 
 
 class CancelForm(forms.Form):
@@ -192,6 +249,7 @@ class ClosedAccessForm(forms.Form):
         from meetings.access import closed_grantees
         from vpswg.services.roles import confidential_role_holders
 
+        kwargs.setdefault("auto_id", "closed-%s")  # unique ids beside the page's other forms
         super().__init__(*args, **kwargs)
         seen = confidential_role_holders()
         granted = [u.pk for u in closed_grantees(meeting)]

@@ -101,6 +101,7 @@ class MeetingPage:
     attendance: list[Attendance] = field(default_factory=list)
     by_pillar: list[PillarAttendance] = field(default_factory=list)
     observers_present: int = 0
+    observer_people_present: int = 0
 
 
 def meeting_page(meeting: Meeting, *, with_invitations: bool) -> MeetingPage:
@@ -160,6 +161,7 @@ def meeting_page(meeting: Meeting, *, with_invitations: bool) -> MeetingPage:
     seen: set[int] = set()
     for institution, pillar, participation in present:
         if participation == Institution.Participation.OBSERVER and not pillar:
+            page.observer_people_present += 1
             if institution not in seen:
                 page.observers_present += 1
         elif pillar in pillars:

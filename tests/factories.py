@@ -337,6 +337,42 @@ def make_meeting_in_session(
     return meeting
 
 
+def circulate_minutes(minutes, secretariat: User):
+    """Submit the minutes, have a seat of each pillar approve them (made if the group has none)
+    and circulate them, through the real services; returns them refreshed."""
+    from meetings.services import minutes as service
+
+    group = minutes.working_group
+    with group_scope(group):
+        seats = [s.user for s in service.seats()]
+    if not seats:
+        seats = [make_coordination(group, p) for p in ("companies", "government", "civil_society")]
+    with group_scope(group):
+        service.submit(minutes=minutes, actor=secretariat)
+        for seat in seats:
+            service.review(minutes=minutes, actor=seat, decision="approve")
+        service.circulate(minutes=minutes)
+        minutes.refresh_from_db()
+    return minutes
+
+
+def make_adopting_plenary(minutes, status: str = "convened"):
+    """A later plenary that has begun (between the minutes' meeting and now): one that may
+    adopt them."""
+    from django.utils import timezone
+
+    from meetings.models import Meeting
+
+    group = minutes.working_group
+    plenary = make_meeting(group, status, days=20)
+    with group_scope(group):
+        earlier = Meeting.objects.get(pk=minutes.meeting_id).start
+        start = earlier + (timezone.now() - earlier) / 2
+        Meeting.objects.filter(pk=plenary.pk).update(start=start)
+        plenary.refresh_from_db()
+    return plenary
+
+
 def make_guest(group: WorkingGroup, **fields):
     from meetings.services import guests
 

@@ -70,6 +70,9 @@ def seed_meetings(group: WorkingGroup) -> None:
             speakers=[users[s] for s in speakers],
             guests=[guests[i] for i in guest_indexes],
         )
+    if last is not None:
+        # Its agenda carries what the last plenary agreed: taken, not to be offered again.
+        Meeting.objects.filter(pk=last.pk).update(agreements_taken_by=meeting)
     meeting_service.convene(meeting=meeting, actor=secretariat)
     closed = data.PERU_COORDINATION
     coordination = meeting_service.plan_meeting(

@@ -10,10 +10,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from meetings.access import MeetingAccess, Reader, meeting_access
+from meetings.forms import AdoptForm
 from meetings.models import (
     Meeting,
     Minutes,
@@ -22,6 +24,7 @@ from meetings.models import (
 )
 from meetings.queries import minutes_cache
 from meetings.services import attribution
+from meetings.services import minutes as service
 
 Kind = MinutesAccess.Kind
 
@@ -43,13 +46,16 @@ RENDERINGS = ("attributed", "members", "dissemination")
 
 
 def _minutes(meeting: Meeting) -> Minutes | None:
-    return (
+    minutes = (
         Minutes.objects.filter(meeting=meeting)
         # Not the meeting that adopted them: a whole meeting row for one title, read when shown.
         .select_related("current_version")
         .defer(*(f"current_version__{column}" for column in RENDERINGS))
         .first()
     )
+    if minutes is not None:
+        minutes.meeting = meeting  # known already: not read again
+    return minutes
 
 
 def _meeting_and_minutes(request: HttpRequest, pk: int) -> tuple[Meeting, Minutes, MeetingAccess]:
@@ -112,11 +118,26 @@ def _rendered(
 def _versions_context(meeting, minutes) -> dict:
     """The versions and, for circulated minutes, the plenaries that may adopt them: kept in
     the process until the minutes, a version, a review or a meeting of the group change."""
-    return minutes_cache.get_or_set(
+    kept = minutes_cache.get_or_set(
         meeting.working_group_id,
         ("versions", minutes.pk),
         lambda: _draw_versions_context(meeting, minutes),
     )
+    # Which plenaries have begun changes with the clock, not with a write: decided here.
+    now = timezone.now()
+    later = [m for m in kept["adopting_candidates"] if service.may_adopt(minutes, m, now)]
+    return {
+        "versions": kept["versions"],
+        "later_plenaries": later,
+        "next_adopting": next((m for m in kept["adopting_candidates"] if m not in later), None),
+        "adopt_form": AdoptForm(candidates=later) if later else None,
+    }
+
+
+def _adopting_plenaries(minutes: Minutes) -> list[Meeting]:
+    """The plenaries that may adopt these minutes now, read afresh (an adoption is recorded
+    against the database, not a kept list)."""
+    return [m for m in service.adopting_candidates(minutes) if service.may_adopt(minutes, m)]
 
 
 def _draw_versions_context(meeting, minutes) -> dict:
@@ -129,15 +150,7 @@ def _draw_versions_context(meeting, minutes) -> dict:
             .prefetch_related(Prefetch("reviews", to_attr="review_list"))
             .order_by("-number")
         ),
-        "later_plenaries": list(
-            Meeting.objects.filter(
-                kind=Meeting.Kind.PLENARY,
-                start__gt=meeting.start,
-                status__in=[Meeting.Status.CONVENED, Meeting.Status.HELD],
-            )
-            .only("pk", "title", "start")
-            .order_by("start")
-        )
+        "adopting_candidates": list(service.adopting_candidates(minutes))
         if minutes.status == Minutes.Status.CIRCULATED
         else [],
     }

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from meetings.minutes_forms import AUTOSAVED, PARTS
 from meetings.minutes_views.common import _back, _meeting, _meeting_and_minutes
@@ -99,14 +100,18 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         saved = form.save(request.user)
     except EditConflict as conflict:
-        return _conflict(request, meeting, minutes, part, conflict.current)
+        return _conflict(request, meeting, minutes, part, conflict)
     except ValidationError as exc:
         # A refused revision (RevisionMissing) is no conflict with someone else's save (there
         # may be none): the page is stale or the request was not made by it; it says to reload.
         return _refused(request, meeting, minutes, form, " ".join(exc.messages))
     if request.htmx and target is not None and part in AUTOSAVED:
         return _saved_status(request, minutes, post.get("id"), saved=saved, part=part)
-    return _back(request, meeting, f"{part}-{saved.pk}" if saved is not None else "")
+    back = _back(request, meeting, f"{part}-{saved.pk}" if saved is not None else "")
+    if request.htmx:
+        # A removal sent from an autosaved form: the whole editor changes, so it is reloaded.
+        return HttpResponseClientRedirect(back["Location"])
+    return back
 
 
 def _refused(
@@ -151,23 +156,23 @@ def _saved_status(
     return response
 
 
-def _conflict(request, meeting, minutes, part, current) -> HttpResponse:
-    """Someone else saved first: nothing is overwritten; the reader sees both texts."""
+def _conflict(request, meeting, minutes, part, conflict: EditConflict) -> HttpResponse:
+    """Someone else (or the same person in another tab) saved first: nothing is overwritten;
+    the reader sees both texts and who saved the other."""
     mine = {k: v for k, v in request.POST.items() if k not in {"csrfmiddlewaretoken"}}
+    current = conflict.current
+    shown = {
+        "current": current,
+        "mine": mine,
+        "part": part,
+        "by": conflict.by,
+        "by_self": conflict.by_self,
+    }
     if request.htmx:
         response = render(
-            request,
-            "meetings/minutes/conflict.html",
-            {"current": current, "mine": mine, "part": part, "meeting": meeting},
-            status=409,
+            request, "meetings/minutes/conflict.html", {**shown, "meeting": meeting}, status=409
         )
         response["HX-Retarget"] = f"#conflict-{part}-{current.pk}"
         response["HX-Reswap"] = "innerHTML"
         return response
-    return _editor(
-        request,
-        meeting,
-        minutes,
-        status=409,
-        conflict={"current": current, "mine": mine, "part": part},
-    )
+    return _editor(request, meeting, minutes, status=409, conflict=shown)

@@ -10,15 +10,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from meetings.minutes_views.common import _back, _meeting_and_minutes
+from meetings.forms import AdoptForm
+from meetings.minutes_views.common import _adopting_plenaries, _back, _meeting_and_minutes
 from meetings.minutes_views.reading import _review
 from meetings.models import (
-    Meeting,
     Minutes,
     MinutesAccess,
 )
 from meetings.services import minutes as service
-from vpswg.forms import posted_id
 from vpswg.permissions import requires
 from vpswg.roles import Action
 
@@ -94,12 +93,12 @@ def minutes_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def minutes_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, minutes, _access = _meeting_and_minutes(request, pk)
-    at = Meeting.objects.filter(pk=posted_id(request.POST.get("meeting")) or 0).first()
-    if at is None:
-        messages.error(request, _("Choose the plenary that adopted the minutes."))
+    form = AdoptForm(request.POST, candidates=_adopting_plenaries(minutes))
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
         return _back(request, meeting)
     try:
-        service.adopt(minutes=minutes, actor=request.user, meeting=at)
+        service.adopt(minutes=minutes, actor=request.user, meeting=form.cleaned_data["meeting"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models.meetings import AgendaItem, Meeting
+from vpswg.roles import Pillar
 from vpswg.scoping import TenantModel
 
 
@@ -36,6 +37,10 @@ class Minutes(TenantModel):
     summary = models.TextField(_("introduction"), blank=True)
     #: Bumped by every save of ``summary``: a save from an older page is a conflict.
     revision = models.PositiveIntegerField(default=1)
+    #: Who saved the text last: a conflict says whether it was someone else or yourself.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     #: The version under review (submitted) or the last approved one.
     current_version = models.ForeignKey(
         "MinutesVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -101,6 +106,10 @@ class MinutesSection(TenantModel):
         ),
     )
     revision = models.PositiveIntegerField(default=1)
+    #: Who saved the text last: a conflict says whether it was someone else or yourself.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -146,6 +155,10 @@ class Decision(TenantModel):
     position = models.PositiveSmallIntegerField(default=0)
     text = models.TextField(_("decision"))
     revision = models.PositiveIntegerField(default=1)
+    #: Who saved the text last: a conflict says whether it was someone else or yourself.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -174,6 +187,10 @@ class ActionItem(TenantModel):
     )
     due_date = models.DateField(_("due"), null=True, blank=True)
     revision = models.PositiveIntegerField(default=1)
+    #: Who saved the text last: a conflict says whether it was someone else or yourself.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -270,6 +287,11 @@ class MinutesReview(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} ({self.pillar})"
+
+    @property
+    def pillar_label(self) -> str:
+        """The seat's pillar in the reader's language (stored as its code)."""
+        return str(Pillar(self.pillar).label) if self.pillar in Pillar.values else self.pillar
 
 
 class MinutesAccess(TenantModel):

@@ -20,11 +20,11 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from meetings import access
-from meetings.models import AgendaItem, DiscussionTopic, Guest, Invitation, Meeting
+from meetings.models import AgendaItem, DiscussionTopic, Guest, Invitation, Meeting, Minutes
 from meetings.services.ics import meeting_ics_factory
 from members.models import Institution, Representative
 from vpswg.models import User, WorkingGroup
@@ -52,10 +52,12 @@ def locked(meeting: Meeting) -> Meeting:
 
 
 def previous_agreements(group: WorkingGroup) -> dict:
-    """What the last meeting agreed for the next one, to prefill a new meeting."""
+    """What the last meeting agreed for the next one, to prefill a new meeting, unless a
+    meeting has taken it already."""
     last = (
         Meeting.objects.filter(working_group=group, status=Status.HELD)
         .exclude(next_topics="", next_venue="")
+        .filter(agreements_taken_by__isnull=True)
         .order_by("-start")
         .prefetch_related("next_guests")
         .first()
@@ -68,6 +70,33 @@ def previous_agreements(group: WorkingGroup) -> dict:
         "venue": last.next_venue,
         "guests": list(last.next_guests.all()),
     }
+
+
+def _add_approval_of_minutes(meeting: Meeting) -> AgendaItem | None:
+    """The first item of a plenary: the approval of the minutes circulated and not yet
+    adopted (recorded at this plenary with ``minutes_adopt``); in the group's language."""
+    pending = list(
+        Minutes.objects.filter(
+            status=Minutes.Status.CIRCULATED,
+            meeting__kind=Meeting.Kind.PLENARY,
+            meeting__start__lt=meeting.start,
+        )
+        .select_related("meeting")
+        .order_by("meeting__start")
+    )
+    if not pending:
+        return None
+    with translation.override(meeting.working_group.default_language):
+        titles = ", ".join(f"“{m.meeting.title}”" for m in pending)
+        topic = _("Approval of the minutes of %(titles)s") % {"titles": titles}
+    return AgendaItem.objects.create(
+        working_group=meeting.working_group,
+        meeting=meeting,
+        position=1,
+        topic=topic[:300],
+        format=meeting.format,
+        duration_minutes=15,
+    )
 
 
 @transaction.atomic
@@ -103,7 +132,12 @@ def plan_meeting(
     )
     meeting.full_clean()
     meeting.save()
-    for position, topic in enumerate(agreed.get("topics", []), start=1):
+    approval = (
+        _add_approval_of_minutes(meeting)
+        if use_agreements and kind == Meeting.Kind.PLENARY
+        else None
+    )
+    for position, topic in enumerate(agreed.get("topics", []), start=2 if approval else 1):
         AgendaItem.objects.create(
             working_group=working_group,
             meeting=meeting,
@@ -112,16 +146,23 @@ def plan_meeting(
             format=format,
         )
     if agreed.get("guests"):
-        first = meeting.agenda_items.order_by("position").first()
+        # Not on the approval of the minutes: on the first topic, or one of their own.
+        first = (
+            meeting.agenda_items.exclude(pk=approval.pk if approval else None)
+            .order_by("position")
+            .first()
+        )
         if first is None:
             first = AgendaItem.objects.create(
                 working_group=working_group,
                 meeting=meeting,
-                position=1,
+                position=2 if approval else 1,
                 topic=_("Presentations by guests"),
                 format=format,
             )
         first.guests.add(*agreed["guests"])
+    if agreed:
+        Meeting.objects.filter(pk=agreed["from_meeting"].pk).update(agreements_taken_by=meeting)
     record(
         working_group=working_group,
         actor=actor,
@@ -268,6 +309,8 @@ def cancel(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
     DiscussionTopic.objects.filter(
         agenda_item__meeting=meeting, status=DiscussionTopic.Status.SCHEDULED
     ).update(status=DiscussionTopic.Status.PROPOSED, agenda_item=None)
+    # What it took from the last meeting's agreements goes to the next plenary planned.
+    Meeting.objects.filter(agreements_taken_by=meeting).update(agreements_taken_by=None)
     if previous == Status.CONVENED:
         _send(
             meeting,

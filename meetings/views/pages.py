@@ -119,6 +119,7 @@ def _page_context(request: HttpRequest, meeting: Meeting, access: MeetingAccess,
         "access": access,
         "is_guest": access.guest,
         "can_manage": can_manage,
+        "agenda_minutes": sum(item.duration_minutes for item in page.agenda),
         "can_schedule": can(request, Action.SCHEDULE_TOPIC),
         "started_or_held": meeting.status == Meeting.Status.HELD
         or (meeting.status == Meeting.Status.CONVENED and meeting.start <= timezone.now()),

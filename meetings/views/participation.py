@@ -45,7 +45,11 @@ def meeting_answer(request: HttpRequest, pk: int) -> HttpResponse:
             if not request.htmx:
                 messages.success(request, _("Thank you: your institution's answer is recorded."))
                 return _back(request, meeting)
-            return _fragment(request, meeting, access, "answer", saved=True)
+            answered = _fragment(request, meeting, access, "answer", saved=True)
+            # The counts beside it change too: swapped out of band, not left until a reload.
+            counts = _fragment(request, meeting, access, "invitations", oob=True)
+            answered.content += counts.content
+            return answered
     if request.htmx:
         return _fragment(request, meeting, access, "answer", status=400, answer_form=form)
     return render(

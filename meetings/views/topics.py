@@ -73,7 +73,10 @@ def topic_index(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "topics": rows,
-            "schedule_form": ScheduleForm(meetings=visible_meetings(reader))
+            # The choices once for every topic's form (each has its own ids).
+            "schedule_choices": list(
+                ScheduleForm(meetings=visible_meetings(reader)).fields["meeting"].choices
+            )
             if can(request, Action.SCHEDULE_TOPIC)
             else None,
         },

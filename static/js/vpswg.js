@@ -21,6 +21,17 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
 
+  // The minutes editor's autosave says it is saving; the answer replaces this with "Saved",
+  // the reason it was refused, or the conflict.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.target.closest ? event.target.closest("form.autosave") : null;
+    var status = form ? form.querySelector(".save-status[data-saving]") : null;
+    if (status) {
+      status.textContent = status.getAttribute("data-saving");
+      status.classList.remove("is-error");
+    }
+  });
+
   // An expired session answers htmx with HX-Redirect (handled by htmx itself); any other
   // failed htmx request shows a message instead of failing silently.
   document.addEventListener("htmx:responseError", function (event) {

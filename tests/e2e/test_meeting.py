@@ -94,8 +94,8 @@ def test_plan_convene_answer_and_record(live_server, browser: Browser, eager_tas
     page.get_by_label(re.compile(member.user.full_name)).check()
     page.get_by_role("button", name="Record attendance").click()
     expect(page.locator("#attendance").get_by_text("Attendance is recorded.")).to_be_visible()
-    page.fill("#id_topics", "Agreements between the police and companies\nICoC")
-    page.fill("#id_venue", "Cusco")
+    page.fill("#next-topics", "Agreements between the police and companies\nICoC")
+    page.fill("#next-venue", "Cusco")
     page.get_by_role("button", name="Save the agreements").click()
     expect(page.get_by_text("The agreements for the next meeting are recorded.")).to_be_visible()
     with group_scope(group):

@@ -178,7 +178,8 @@ def _status_lookup(c: Ctx) -> dict:
 
 
 def _later_plenary(c: Ctx) -> dict:
-    return {"meeting": make_meeting(c.group, "convened").pk}
+    """A plenary that began after the minutes' meeting (a day ago): it may adopt them."""
+    return {"meeting": make_meeting(c.group, "held", days=-0.5).pk, "confirm": "on"}
 
 
 def _objective(c: Ctx) -> dict:

@@ -8,6 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import make_group, make_member, make_observer, make_role_user, make_user
+from tests.html_ids import duplicate_ids
 from tests.isolation.registry import EXTERNAL_MODULE_PREFIXES, REGISTRY
 from vpswg.permissions import PUBLIC, SIGNED_IN
 from vpswg.roles import ROLE_ACTIONS, Role
@@ -150,6 +151,12 @@ def test_status_by_role(world, name):
             wrong.append(f"{actor}: {response.status_code}, expected {expected} ({url})")
         elif expected == 302 and actor == "anonymous" and expected != REGISTRY[name].ok:
             assert response["Location"].startswith(reverse("account_login")), (actor, url)
+        elif (
+            response.status_code == 200
+            and response["Content-Type"].startswith("text/html")
+            and (duplicated := duplicate_ids(response.content.decode()))
+        ):
+            wrong.append(f"{actor}: the ids {duplicated} are used twice ({url})")
     assert wrong == [], name
 
 

@@ -20,6 +20,7 @@ from meetings.services import attribution, redaction
 from meetings.services import minutes as service
 from tests.factories import (
     add_contribution,
+    make_adopting_plenary,
     make_agenda_item,
     make_coordination,
     make_guest,
@@ -245,7 +246,7 @@ def test_retention_destroys_the_attribution_for_good(
         attributed["secretariat"],
     )
     with group_scope(group):
-        plenary = make_meeting(group, "convened", days=40)
+        plenary = make_adopting_plenary(minutes)
         service.adopt(minutes=minutes, actor=secretariat, meeting=plenary)
         # Not yet: the group keeps the record 90 days after adoption.
         assert attribution.destroy_expired(group) == []
@@ -286,7 +287,7 @@ def test_retention_zero_destroys_at_adoption(attributed):
     WorkingGroup.objects.filter(pk=group.pk).update(attribution_retention_days=0)
     group.refresh_from_db()
     with group_scope(group):
-        plenary = make_meeting(group, "convened", days=40)
+        plenary = make_adopting_plenary(minutes)
         service.adopt(
             minutes=Minutes.objects.get(pk=minutes.pk),
             actor=attributed["secretariat"],
@@ -300,7 +301,7 @@ def test_the_retention_task_runs_for_every_group(attributed, eager_tasks):
 
     group, minutes = attributed["group"], attributed["minutes"]
     with group_scope(group):
-        plenary = make_meeting(group, "convened", days=40)
+        plenary = make_adopting_plenary(minutes)
         service.adopt(minutes=minutes, actor=attributed["secretariat"], meeting=plenary)
         Minutes.objects.filter(pk=minutes.pk).update(
             adopted_at=timezone.now() - timedelta(days=100)

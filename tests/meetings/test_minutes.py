@@ -17,6 +17,7 @@ from meetings.services.minutes import EditConflict, LeaksRemain, MinutesError
 from tests.factories import (
     add_contribution,
     cold_process,
+    make_adopting_plenary,
     make_coordination,
     make_guest,
     make_institution,
@@ -309,7 +310,7 @@ def test_submit_approve_circulate_adopt(
         assert minutes.status == "circulated" and minutes.circulated_version == version
         (notice,) = Notification.objects.filter(kind="minutes_circulated", recipient=member.user)
         assert "A contribution." not in notice.body and "/minutes/" in notice.body
-        next_plenary = make_meeting(group, "convened", days=40)
+        next_plenary = make_adopting_plenary(minutes)
         service.adopt(minutes=minutes, actor=secretariat, meeting=next_plenary)
         minutes.refresh_from_db()
         assert minutes.status == "adopted" and minutes.adopted_at_meeting == next_plenary

@@ -249,3 +249,64 @@ def test_an_outsider_saves_nothing(client, group, held, section, outsider):
     )
     assert response.status_code == 404
     assert _count(group, Decision) == 0
+
+
+def _section_post(section, revision, main_points):
+    return {
+        "part": "section",
+        "id": section.pk,
+        "revision": revision,
+        "title": section.title,
+        "main_points": main_points,
+    }
+
+
+def test_the_same_text_saved_twice_is_no_conflict(client, group, held, section, editor):
+    """The autosave on leaving the field and a click on Save send the same text from the same
+    revision: the second is not "someone else saved"."""
+    url = _url(group, held)
+    first = client.post(url, _section_post(section, section.revision, "Agreed."), **HTMX)
+    again = client.post(url, _section_post(section, section.revision, "Agreed."), **HTMX)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert "Not saved" not in again.content.decode()
+    with group_scope(group):
+        assert MinutesSection.objects.get(pk=section.pk).main_points == "Agreed."
+
+
+def test_a_change_from_another_tab_says_so(client, group, held, section, editor):
+    url = _url(group, held)
+    client.post(url, _section_post(section, section.revision, "From the first tab."), **HTMX)
+    response = client.post(
+        url, _section_post(section, section.revision, "From the second tab."), **HTMX
+    )
+    assert response.status_code == 409
+    assert "you changed this text in another tab or window" in response.content.decode()
+
+
+def test_a_change_by_someone_else_names_them(client, group, held, section, editor):
+    colleague = make_secretariat(group, full_name="Lucía Pérez")
+    with group_scope(group):
+        service.save_section(
+            section=section,
+            actor=colleague,
+            title=section.title,
+            main_points="Lucía's text.",
+            revision=section.revision,
+        )
+    response = client.post(
+        _url(group, held), _section_post(section, section.revision, "Mine."), **HTMX
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert (
+        "Lucía Pérez saved this text since you opened it." in page and "Lucía&#x27;s text." in page
+    )
+    with group_scope(group):
+        assert MinutesSection.objects.get(pk=section.pk).main_points == "Lucía's text."
+
+
+def test_a_removal_from_an_autosaved_form_reloads_the_editor(client, group, held, minutes, editor):
+    c = add_contribution(minutes, "What was said.")
+    response = client.post(_url(group, held), {"part": "delete_contribution", "id": c.pk}, **HTMX)
+    assert response.status_code == 200 and response["HX-Redirect"].endswith("/minutes/")
+    assert _count(group, Contribution) == 0

@@ -44,8 +44,10 @@ from meetings.services.minutes.leak_resolution import (  # noqa: F401
 from meetings.services.minutes.workflow import (  # noqa: F401
     ReviewOutcome,
     adopt,
+    adopting_candidates,
     circulate,
     log_access,
+    may_adopt,
     quorum_met,
     review,
     review_reminders,

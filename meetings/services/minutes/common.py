@@ -20,11 +20,14 @@ class MinutesError(ValidationError):
 
 
 class EditConflict(Exception):
-    """Someone saved this text since it was loaded. Carries what is there now."""
+    """Someone saved this text since it was loaded. Carries what is there now, and who saved
+    it: another person, or the same one in another tab or window (``by_self``)."""
 
-    def __init__(self, current):
+    def __init__(self, current, by=None, actor=None):
         super().__init__("edit conflict")
         self.current = current
+        self.by = by
+        self.by_self = by is not None and actor is not None and by.pk == actor.pk
 
 
 class RevisionMissing(MinutesError):

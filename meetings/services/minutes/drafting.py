@@ -85,11 +85,14 @@ def _reopen(minutes: Minutes, actor: User) -> None:
     transition(minutes, to=Status.DRAFT, verb="minutes.reopened", actor=actor)
 
 
-def _update(model, obj, revision: int | None, actor: User, **fields):
+def _update(model, obj, revision: int | None, actor: User, *, unchanged=None, **fields):
     """Save ``fields`` only if nobody saved since ``revision``; return the fresh row.
 
     Without a revision there is nothing to compare: taking the stored one would let a form
-    (or a crafted request) that lost it overwrite whatever was saved meanwhile."""
+    (or a crafted request) that lost it overwrite whatever was saved meanwhile. A save from
+    an older revision that stores what is there already is no conflict (the same text sent
+    twice: an autosave and a click on Save); ``unchanged(fresh)`` says so where the stored
+    form is not the posted one (a sealed speaker)."""
     if revision is None:
         raise RevisionMissing
     extra = {"updated_by": actor} if hasattr(model, "updated_by") else {}
@@ -98,7 +101,10 @@ def _update(model, obj, revision: int | None, actor: User, **fields):
     )
     fresh = model.objects.get(pk=obj.pk)
     if not changed:
-        raise EditConflict(fresh)
+        same = unchanged or (lambda row: all(getattr(row, k) == v for k, v in fields.items()))
+        if same(fresh):
+            return fresh
+        raise EditConflict(fresh, by=getattr(fresh, "updated_by", None), actor=actor)
     return fresh
 
 
@@ -210,7 +216,17 @@ def save_contribution(
     fields = {"text": text.strip()}
     if ref is not KEEP_SPEAKER:
         fields["speaker_sealed"] = attribution.seal_speaker(key, minutes.pk, contribution.pk, ref)
-    return _update(Contribution, contribution, revision, actor, **fields)
+
+    def unchanged(fresh: Contribution) -> bool:
+        # Sealed afresh, the same speaker never reads the same: compare who it opens to.
+        if fresh.text != fields["text"]:
+            return False
+        if ref is KEEP_SPEAKER:
+            return True
+        opened = attribution.data_key(minutes)
+        return attribution.open_speaker(opened, fresh.pk, fresh.speaker_sealed) == ref
+
+    return _update(Contribution, contribution, revision, actor, unchanged=unchanged, **fields)
 
 
 @transaction.atomic

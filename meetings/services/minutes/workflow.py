@@ -232,19 +232,44 @@ def circulate(*, minutes: Minutes) -> bool:
     return True
 
 
+def may_adopt(minutes: Minutes, meeting: Meeting, now: datetime | None = None) -> bool:
+    """Whether ``meeting`` can be the one that adopted these minutes: a later plenary of the
+    group (the scope) that has begun, not one that is only planned, cancelled or to come."""
+    now = now or timezone.now()
+    return (
+        meeting.kind == Meeting.Kind.PLENARY
+        and minutes.meeting.start < meeting.start <= now
+        and meeting.status in {Meeting.Status.CONVENED, Meeting.Status.HELD}
+    )
+
+
+def adopting_candidates(minutes: Minutes):
+    """The later plenaries that are or will be able to adopt these minutes, soonest first (the
+    ones that have not begun are filtered out by ``may_adopt`` when shown, so a list kept in
+    the process stays right as time passes)."""
+    return (
+        Meeting.objects.filter(
+            kind=Meeting.Kind.PLENARY,
+            start__gt=minutes.meeting.start,
+            status__in=[Meeting.Status.CONVENED, Meeting.Status.HELD],
+        )
+        .only("pk", "title", "start", "kind", "status")
+        .order_by("start")
+    )
+
+
 @transaction.atomic
 def adopt(*, minutes: Minutes, actor: User, meeting: Meeting) -> Minutes:
-    """Record that a later plenary adopted the circulated version."""
+    """Record that a later plenary, which has taken place, adopted the circulated version."""
     minutes = Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
     if minutes.status != Status.CIRCULATED:
         raise MinutesError(_("Only circulated minutes can be adopted."))
-    if (
-        meeting.kind != Meeting.Kind.PLENARY
-        or meeting.start <= minutes.meeting.start
-        or meeting.status in {Meeting.Status.CANCELLED, Meeting.Status.PLANNED}
-    ):
+    if not may_adopt(minutes, meeting):
         raise MinutesError(
-            _("Minutes are adopted at a later plenary that has been convened or held.")
+            _(
+                "Minutes are adopted at a later plenary of the group, once it has begun: "
+                "this one has not taken place."
+            )
         )
     transition(
         minutes,
