@@ -269,6 +269,36 @@ class ClosedAccessForm(forms.Form):
         return f"{user.get_full_name()} — {institution}" if institution else user.get_full_name()
 
 
+class AccessFilterForm(forms.Form):
+    """The access log's filters: a reader (of those in the log), a rendering, a period."""
+
+    reader = forms.TypedChoiceField(label=_("Reader"), coerce=int, required=False, choices=[])
+    kind = forms.ChoiceField(label=_("What"), required=False, choices=[])
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, people: list[User], **kwargs):
+        kwargs.setdefault("auto_id", "access-%s")
+        super().__init__(*args, **kwargs)
+        from meetings.models import MinutesAccess
+
+        self.fields["reader"].choices = [
+            ("", _("Everyone")),
+            *[(p.pk, p.get_full_name() or p.email) for p in people],
+        ]
+        self.fields["kind"].choices = [("", _("Everything")), *MinutesAccess.Kind.choices]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("The end of the period is before its start."))
+        return data
+
+
 class FilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.utils import timezone
+
 from demo.scale.common import (
     CONTRIBUTIONS_PER_MINUTES,
     INSTITUTIONS_PER_GROUP,
@@ -190,6 +192,9 @@ def build_minutes(roster: Roster, meetings: list[Meeting]) -> None:
         frozen,
         ["revision", "current_version", "circulated_version", "adopted_at_meeting", "adopted_at"],
     )
+    # 500 days of readings, one row a day each (the log keeps one per reader, rendering,
+    # version and day, with a count).
+    now = timezone.now()
     MinutesAccess.objects.bulk_create(
         [
             MinutesAccess(
@@ -198,8 +203,11 @@ def build_minutes(roster: Roster, meetings: list[Meeting]) -> None:
                 user=roster.users[rng.randrange(len(roster.users))],
                 kind=MinutesAccess.Kind.choices[rng.randrange(len(MinutesAccess.Kind.choices))][0],
                 version_number=1,
+                day=(now - timedelta(days=days_ago)).date(),
+                last_at=now - timedelta(days=days_ago),
+                count=1 + rng.randrange(5),
             )
-            for _ in range(500)
+            for days_ago in range(500)
         ]
     )
 

@@ -72,6 +72,7 @@ def _editor_context(request, meeting, minutes, rejected=None) -> dict:
         "speaker_options": speaker_options,
         "institution_options": institution_options,
         **_versions_context(meeting, minutes),
+        "readers": service.readers(minutes),
         "preview": redaction.members(minutes) if request.GET.get("preview") == "members" else None,
     }
 
@@ -151,6 +152,7 @@ def _selected(options: str, value) -> str:
 def _editor(request, meeting, minutes, status: int = 200, rejected=None, **extra) -> HttpResponse:
     if minutes is None:
         return render(request, "meetings/minutes/start.html", {"meeting": meeting})
-    service.log_access(minutes=minutes, user=request.user, kind=Kind.ATTRIBUTED)
+    # The Secretariat writing its own record is not reading it: logged apart (not counted).
+    service.log_access(minutes=minutes, user=request.user, kind=Kind.EDITED)
     context = {**_editor_context(request, meeting, minutes, rejected), **extra}
     return render(request, "meetings/minutes/editor.html", context, status=status)

@@ -54,6 +54,14 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
 def _reader(request, meeting, minutes, column: str) -> HttpResponse:
     version_id = minutes.circulated_version_id if minutes else None
     rendered = _rendered(version_id, column) if version_id else None
+    if version_id:
+        current = minutes.current_version
+        service.log_access(
+            minutes=minutes,
+            user=request.user,
+            kind=Kind.MEMBERS if column == "members" else Kind.DISSEMINATION,
+            version_number=current.number if current and current.pk == version_id else None,
+        )
     return render(
         request,
         "meetings/minutes/read.html",
@@ -80,6 +88,7 @@ def _attributed_reader(request, meeting, minutes) -> HttpResponse:
             "rendered": _rendered(version, "attributed", minutes, opened),
             "attribution": opened,
             "editable": minutes.status != Minutes.Status.ADOPTED,
+            "readers": service.readers(minutes),
             **_versions_context(meeting, minutes),
         },
     )

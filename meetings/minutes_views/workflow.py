@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from meetings.forms import AdoptForm
+from meetings.forms import AccessFilterForm, AdoptForm
 from meetings.minutes_views.common import _adopting_plenaries, _back, _meeting_and_minutes
 from meetings.minutes_views.reading import _review
 from meetings.models import (
@@ -18,6 +18,7 @@ from meetings.models import (
     MinutesAccess,
 )
 from meetings.services import minutes as service
+from vpswg.models import User
 from vpswg.permissions import requires
 from vpswg.roles import Action
 
@@ -110,5 +111,27 @@ def minutes_adopt(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def minutes_access(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, minutes, _access = _meeting_and_minutes(request, pk)
-    entries = list(MinutesAccess.objects.filter(minutes=minutes).select_related("user")[:500])
-    return render(request, "meetings/minutes/access.html", {"meeting": meeting, "entries": entries})
+    logged = MinutesAccess.objects.filter(minutes=minutes)
+    people = list(User.objects.filter(pk__in=logged.values("user")).order_by("full_name", "email"))
+    form = AccessFilterForm(request.GET or None, people=people)
+    entries = logged.select_related("user")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["reader"]:
+            entries = entries.filter(user=data["reader"])
+        if data["kind"]:
+            entries = entries.filter(kind=data["kind"])
+        if data["since"]:
+            entries = entries.filter(day__gte=data["since"])
+        if data["until"]:
+            entries = entries.filter(day__lte=data["until"])
+    return render(
+        request,
+        "meetings/minutes/access.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "entries": list(entries[:500]),
+            "readers": service.readers(minutes),
+        },
+    )

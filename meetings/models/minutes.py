@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models.meetings import AgendaItem, Meeting
@@ -295,10 +296,15 @@ class MinutesReview(TenantModel):
 
 
 class MinutesAccess(TenantModel):
-    """Who read the attributed record or downloaded a PDF, when: the Secretariat's access log."""
+    """Who read the minutes, in which rendering and version, on which day, how many times:
+    the Secretariat's access log. One row per reader, rendering, version and day (a reader
+    who reloads a page is one reader, not forty rows)."""
 
     class Kind(models.TextChoices):
         ATTRIBUTED = "attributed", _("Read the attributed record")
+        EDITED = "edited", _("Opened the attributed record to edit it")
+        MEMBERS = "members", _("Read the members' version")
+        DISSEMINATION = "dissemination", _("Read the dissemination version")
         PDF_ATTRIBUTED = "pdf_attributed", _("Downloaded the attributed PDF")
         PDF_MEMBERS = "pdf_members", _("Downloaded the members' PDF")
         PDF_DISSEMINATION = "pdf_dissemination", _("Downloaded the dissemination PDF")
@@ -307,12 +313,37 @@ class MinutesAccess(TenantModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     version_number = models.PositiveIntegerField(null=True, blank=True)
+    #: The day (in the group's time zone), the first and the last reading that day, and how
+    #: many there were.
+    day = models.DateField()
     at = models.DateTimeField(auto_now_add=True)
+    last_at = models.DateTimeField()
+    count = models.PositiveIntegerField(default=1)
+
+    #: What is reading the minutes (not the Secretariat's own editing).
+    READING = (
+        Kind.ATTRIBUTED,
+        Kind.MEMBERS,
+        Kind.DISSEMINATION,
+        Kind.PDF_ATTRIBUTED,
+        Kind.PDF_MEMBERS,
+        Kind.PDF_DISSEMINATION,
+    )
 
     class Meta:
-        ordering = ["-at", "-id"]
+        ordering = ["-last_at", "-id"]
         indexes = [
             models.Index(fields=["working_group", "minutes", "-at"], name="access_wg_minutes")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                models.F("minutes"),
+                models.F("user"),
+                models.F("kind"),
+                Coalesce(models.F("version_number"), models.Value(0)),
+                models.F("day"),
+                name="access_one_row_a_day",
+            )
         ]
 
     def __str__(self) -> str:

@@ -49,6 +49,7 @@ from meetings.services.minutes.workflow import (  # noqa: F401
     log_access,
     may_adopt,
     quorum_met,
+    readers,
     review,
     review_reminders,
     seats,
