@@ -242,15 +242,47 @@ def _send(meeting: Meeting, *, kind: str, key: str, cancel: bool = False, **cont
             }
         ]
 
-    return notifications.notify(
-        working_group=meeting.working_group,
-        recipients=recipients(meeting),
-        kind=kind,
-        key=f"{meeting.pk}:{key}",
-        context={"meeting": meeting, "zone": meeting.working_group.zone, **context},
-        link=path,
-        attachments=calendar,
+    # Guest speakers answer for no institution: their notice says what their page holds for
+    # them (the rows' keys are per recipient, so the two calls make one event).
+    everyone = recipients(meeting)
+    guests = _guest_only_users(meeting, everyone)
+    sent = []
+    for people, as_guest in (
+        ([u for u in everyone if u.pk not in guests], False),
+        ([u for u in everyone if u.pk in guests], True),
+    ):
+        if people:
+            sent += notifications.notify(
+                working_group=meeting.working_group,
+                recipients=people,
+                kind=kind,
+                key=f"{meeting.pk}:{key}",
+                context={
+                    "meeting": meeting,
+                    "zone": meeting.working_group.zone,
+                    "as_guest": as_guest,
+                    **context,
+                },
+                link=path,
+                attachments=calendar,
+            )
+    return sent
+
+
+def _guest_only_users(meeting: Meeting, users: list[User]) -> set[int]:
+    """Of ``users``, those told about the meeting as guest speakers only (no institution of
+    theirs is invited)."""
+    invited = set(
+        Representative.objects.filter(
+            institution__invitations__meeting=meeting, end_date__isnull=True
+        ).values_list("user_id", flat=True)
     )
+    guests = set(
+        Guest.objects.filter(agenda_items__meeting=meeting, user__isnull=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    return {u.pk for u in users if u.pk in guests and u.pk not in invited}
 
 
 @transaction.atomic

@@ -229,3 +229,23 @@ def test_members_see_how_many_observers_attended(client, group, secretariat):
         r'Observers</th><td class="num">(\d+)</td><td class="num">(\d*)</td>', page.content.decode()
     )
     assert row is not None and row.groups() == ("1", "1")
+
+
+def test_a_guest_speakers_notice_offers_no_institution_form(group):
+    """The guest was told "the form to say whether your institution will attend" is on the
+    page: guests have no such form."""
+    from vpswg.models import Notification
+
+    guest = make_guest(group, name="Dr. Pablo Quispe", email="pablo@ombudsman.example")
+    rep = make_representative(group)
+    meeting = make_meeting(group, "planned")
+    make_agenda_item(meeting, topic="The ombudsman report", guests=[guest])
+    with group_scope(group):
+        meeting_service.convene(meeting=meeting)
+        guest.refresh_from_db()
+        notices = {
+            n.recipient_id: n.body for n in Notification.objects.filter(kind="meeting_convened")
+        }
+    assert "items you are invited to speak at" in notices[guest.user_id]
+    assert "your institution will attend" not in notices[guest.user_id]
+    assert "your institution will attend" in notices[rep.user_id]
