@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import AgendaItem, Guest, Invitation, Meeting
+from meetings.models import AgendaItem, Guest, Invitation, Meeting, MinutesAccess
 from members.models import Representative
 from vpswg.forms import FilterSelect, https_urls
 from vpswg.models import User
@@ -284,8 +284,6 @@ class AccessFilterForm(forms.Form):
     def __init__(self, *args, people: list[User], **kwargs):
         kwargs.setdefault("auto_id", "access-%s")
         super().__init__(*args, **kwargs)
-        from meetings.models import MinutesAccess
-
         self.fields["reader"].choices = [
             ("", _("Everyone")),
             *[(p.pk, p.get_full_name() or p.email) for p in people],

@@ -215,17 +215,27 @@ def recipients(meeting: Meeting) -> list[User]:
     """Everyone a notice about this meeting goes to: the current representatives of the invited
     institutions and its guest speakers; for a closed (Coordination Group) meeting, only those
     of them the access policy lets see it (the seat holders), and the people given access."""
+    return _audience(meeting)[0]
+
+
+def _audience(meeting: Meeting) -> tuple[list[User], set[int]]:
+    """``recipients`` and, of them, those told as guest speakers only (no institution of
+    theirs is invited): their notice differs."""
     reps = Representative.objects.filter(
         institution__invitations__meeting=meeting, end_date__isnull=True
     ).select_related("user")
     users = {r.user_id: r.user for r in reps if r.user.is_active}
     if access.is_closed(meeting):
         users.update((u.pk, u) for u in access.closed_grantees(meeting) if u.is_active)
+    guest_only = set()
     for guest in Guest.objects.filter(
         agenda_items__meeting=meeting, user__isnull=False
     ).select_related("user"):
+        if guest.user_id not in users:
+            guest_only.add(guest.user_id)
         users.setdefault(guest.user_id, guest.user)
-    return access.may_be_told(meeting, sorted(users.values(), key=lambda u: u.pk))
+    told = access.may_be_told(meeting, sorted(users.values(), key=lambda u: u.pk))
+    return told, guest_only
 
 
 def _send(meeting: Meeting, *, kind: str, key: str, cancel: bool = False, **context) -> list[int]:
@@ -244,8 +254,7 @@ def _send(meeting: Meeting, *, kind: str, key: str, cancel: bool = False, **cont
 
     # Guest speakers answer for no institution: their notice says what their page holds for
     # them (the rows' keys are per recipient, so the two calls make one event).
-    everyone = recipients(meeting)
-    guests = _guest_only_users(meeting, everyone)
+    everyone, guests = _audience(meeting)
     sent = []
     for people, as_guest in (
         ([u for u in everyone if u.pk not in guests], False),
@@ -267,22 +276,6 @@ def _send(meeting: Meeting, *, kind: str, key: str, cancel: bool = False, **cont
                 attachments=calendar,
             )
     return sent
-
-
-def _guest_only_users(meeting: Meeting, users: list[User]) -> set[int]:
-    """Of ``users``, those told about the meeting as guest speakers only (no institution of
-    theirs is invited)."""
-    invited = set(
-        Representative.objects.filter(
-            institution__invitations__meeting=meeting, end_date__isnull=True
-        ).values_list("user_id", flat=True)
-    )
-    guests = set(
-        Guest.objects.filter(agenda_items__meeting=meeting, user__isnull=False).values_list(
-            "user_id", flat=True
-        )
-    )
-    return {u.pk for u in users if u.pk in guests and u.pk not in invited}
 
 
 @transaction.atomic
