@@ -69,3 +69,35 @@ def schedule(*, topic: DiscussionTopic, meeting: Meeting, actor: User) -> Agenda
         data={"meeting": meeting.pk},
     )
     return item
+
+
+def _own_proposed(topic: DiscussionTopic, actor: User) -> DiscussionTopic:
+    """The topic, locked, when ``actor`` proposed it and it is still only a proposal: once on
+    an agenda it is the Secretariat's, and rewording it would change what others marked."""
+    topic = DiscussionTopic.objects.select_for_update().get(pk=topic.pk)
+    if topic.proposed_by_id != actor.pk:
+        raise MeetingError(_("Only the person who proposed a topic changes or withdraws it."))
+    if topic.status != Status.PROPOSED:
+        raise MeetingError(
+            _("The topic is on an agenda already: ask the Secretariat to change it there.")
+        )
+    return topic
+
+
+@transaction.atomic
+def edit(
+    *, topic: DiscussionTopic, actor: User, title: str, description: str = ""
+) -> DiscussionTopic:
+    topic = _own_proposed(topic, actor)
+    topic.title, topic.description = title.strip(), description.strip()
+    topic.full_clean()
+    topic.save(update_fields=["title", "description"])
+    record(working_group=topic.working_group, actor=actor, verb="topic.edited", obj=topic)
+    return topic
+
+
+@transaction.atomic
+def withdraw(*, topic: DiscussionTopic, actor: User) -> DiscussionTopic:
+    topic = _own_proposed(topic, actor)
+    transition(topic, to=Status.WITHDRAWN, verb="topic.withdrawn", actor=actor)
+    return topic

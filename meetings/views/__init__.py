@@ -31,7 +31,9 @@ from meetings.views.planning import (  # noqa: F401
 )
 from meetings.views.topics import (  # noqa: F401
     guests,
+    topic_edit,
     topic_index,
     topic_interest,
     topic_schedule,
+    topic_withdraw,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -114,4 +114,48 @@ def topic_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The topic is on the meeting's agenda."))
     else:
         messages.error(request, _("Choose a planned or convened meeting."))
+    return redirect("meetings:topics", wg=request.working_group.slug)
+
+
+@requires(Action.PROPOSE_TOPIC)
+@require_http_methods(["GET", "POST"])
+def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The proposer rewords their topic, or withdraws it, while it is only a proposal."""
+    topic = _topic(pk)
+    if topic.proposed_by_id != request.user.pk:
+        raise Http404  # another person's proposal: nothing to edit here
+    form = TopicForm(
+        request.POST or None, initial={"title": topic.title, "description": topic.description}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            topics.edit(topic=topic, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("The topic is changed."))
+        return redirect("meetings:topics", wg=request.working_group.slug)
+    return render(
+        request,
+        "meetings/topic_form.html",
+        {"form": form, "topic": topic},
+        status=400 if form.errors else 200,
+    )
+
+
+@requires(Action.PROPOSE_TOPIC)
+@require_POST
+def topic_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _topic(pk)
+    if topic.proposed_by_id != request.user.pk:
+        raise Http404
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Tick the box to confirm that you withdraw the topic."))
+        return redirect("meetings:topic_edit", wg=request.working_group.slug, pk=topic.pk)
+    try:
+        topics.withdraw(topic=topic, actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The topic is withdrawn."))
     return redirect("meetings:topics", wg=request.working_group.slug)

@@ -136,6 +136,13 @@ def _agenda_item(group: WorkingGroup, user: User) -> dict:
     return {"pk": item.meeting_id, "item": item.pk}
 
 
+def _own_topic(group: WorkingGroup, user: User) -> dict:
+    """A topic the requesting user proposed: only its proposer changes or withdraws it."""
+    from tests.factories import make_topic
+
+    return {"pk": make_topic(group, user=user).pk}
+
+
 def _topic(group: WorkingGroup, user: User) -> dict:
     from tests.factories import make_topic
 
@@ -366,6 +373,8 @@ REGISTRY: dict[str, Probe] = {
     "meetings:topics": Probe(),
     "meetings:topic_interest": Probe(method="post", ok=302, obj=_topic),
     "meetings:topic_schedule": Probe(method="post", ok=302, obj=_topic, data=_schedule_data),
+    "meetings:topic_edit": Probe(obj=_own_topic),
+    "meetings:topic_withdraw": Probe(method="post", ok=302, obj=_own_topic),
     "meetings:detail": Probe(obj=_meeting("convened")),
     "meetings:calendar": Probe(obj=_meeting("convened")),
     "meetings:edit": Probe(obj=_meeting("planned")),
