@@ -8,14 +8,17 @@ from urllib.parse import urlencode
 
 import redis
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -31,7 +34,7 @@ from vpswg.scoping import group_scope
 from vpswg.services import audit as audit_service
 from vpswg.services import notifications as notification_service
 from vpswg.services.groups import groups_of, update_settings
-from vpswg.services.invitations import user_for_token
+from vpswg.services.invitations import read_token
 
 logger = logging.getLogger(__name__)
 
@@ -118,14 +121,25 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    """An invited person sets their password (the link works once), then signs in."""
-    user = user_for_token(token)
-    if user is None:
+    """An invited person sets their password (the link works once) and is signed in.
+
+    The page speaks the invitation's language unless the visitor chose another on it.
+    """
+    invited = read_token(token)
+    if invited is None:
         return render(request, "vpswg/invitation_invalid.html", status=404)
+    user = invited.user
+    if invited.language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(invited.language)
+        request.LANGUAGE_CODE = invited.language
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
+            if not user.language and invited.language:
+                # Their later pages and e-mails keep the language they were invited in.
+                user.language = invited.language
+                user.save(update_fields=["language"])
             # Following the e-mailed link proves the address.
             EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).update(
                 primary=False
@@ -133,12 +147,17 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             EmailAddress.objects.update_or_create(
                 user=user, email=user.email, defaults={"verified": True, "primary": True}
             )
-        messages.success(request, _("Your password is set. Sign in to continue."))
-        query = {"login": user.email}
         next_url = request.GET.get("next", "")
-        if url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
-            query["next"] = next_url
-        return redirect(f"{reverse('account_login')}?{urlencode(query)}")
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
+            next_url = ""
+        if Authenticator.objects.filter(user=user).exists():
+            # A second factor is already set up: it is asked for, as at any sign-in.
+            messages.success(request, _("Your password is set. Sign in to continue."))
+            query = {"login": user.email, **({"next": next_url} if next_url else {})}
+            return redirect(f"{reverse('account_login')}?{urlencode(query)}")
+        login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        messages.success(request, _("Your password is set: you are signed in."))
+        return redirect(next_url or "home")
     return render(request, "vpswg/invitation.html", {"form": form, "invited": user})
 
 

@@ -41,7 +41,7 @@ def invite_guest(*, meeting: Meeting, guest: Guest, actor: User) -> None:
         data={"guest": guest.pk},
     )
     link = (
-        invitation_path(guest.user) + "?next=" + meeting_path(meeting)
+        invitation_path(guest.user, group=meeting.working_group) + "?next=" + meeting_path(meeting)
         if needs_password(guest.user)
         else meeting_path(meeting)
     )

@@ -156,7 +156,7 @@ def send_welcome(*, representative: Representative, context: dict | None = None)
     group = representative.working_group
     user = representative.user
     link = (
-        invitation_path(user)
+        invitation_path(user, group=group)
         if needs_password(user)
         else reverse("group:home", kwargs={"wg": group.slug})
     )

@@ -112,10 +112,8 @@ def test_apply_screen_approve_invite_and_sign_in(
     page.fill("#id_new_password1", "valeria-new-pass-2026")
     page.fill("#id_new_password2", "valeria-new-pass-2026")
     page.get_by_role("button", name="Set the password").click()
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    page.fill("#id_login", "valeria@minera.example")
-    page.fill("#id_password", "valeria-new-pass-2026")
-    page.locator("form.form button[type=submit]").click()
+    # Signed in at once: the link proved the address, the password was just typed.
+    expect(page.get_by_text("Your password is set: you are signed in.")).to_be_visible()
     page.goto(f"{base}/andes/")
     expect(page.get_by_text("As a member you represent your institution")).to_be_visible()
     page.goto(f"{base}/andes/members/")

@@ -222,7 +222,7 @@ def _admit(application: Application, actor: User, context: dict) -> None:
     )
     application.institution = institution
     context["account_link"] = notifications.absolute_url(
-        invitation_path(user)
+        invitation_path(user, group=group)
         if needs_password(user)
         else reverse("group:home", kwargs={"wg": group.slug})
     )
