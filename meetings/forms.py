@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import AgendaItem, Guest, Invitation, Meeting, MinutesAccess
+from meetings.models import AgendaItem, Guest, GuestReply, Invitation, Meeting, MinutesAccess
 from members.models import Representative
 from vpswg.forms import FilterSelect, https_urls
 from vpswg.models import User
+from vpswg.roles import Pillar
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
@@ -124,35 +130,178 @@ class AnswerForm(forms.Form):
             ).order_by("full_name")
 
 
+class GuestReplyForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Will you attend?"), choices=GuestReply.Answer.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "guest-reply-%s")
+        super().__init__(*args, **kwargs)
+
+
+@dataclass
+class AttendeeOption:
+    """One representative in the attendance form, with what their institution said."""
+
+    user_id: int
+    name: str
+    announced: bool  # named in the institution's answer as coming
+    checked: bool
+
+
+@dataclass
+class InstitutionAttendance:
+    name: str
+    answer: str  # the invitation's answer code
+    answer_label: str
+    people: list[AttendeeOption]
+
+
+@dataclass
+class PillarAttendanceGroup:
+    label: str
+    institutions: list[InstitutionAttendance]
+
+
+class GuestChoiceField(forms.ModelMultipleChoiceField):
+    """Guests, labelled with their organisation and their own answer when they gave one."""
+
+    replies: dict[int, str] = {}
+
+    def label_from_instance(self, obj: Guest) -> str:
+        reply = self.replies.get(obj.pk)
+        return f"{obj} — {reply}" if reply else str(obj)
+
+
+#: The most walk-ins one submission records (a full room, not a pasted directory).
+MAX_WALK_INS = 50
+
+
 class AttendanceForm(forms.Form):
+    """Who came, grouped by pillar and institution and started from the answers: those
+    announced are ticked until attendance is first recorded. Any current representative of an
+    invited institution may be ticked (a substitute); people on no list are walk-ins."""
+
     present = PersonChoiceField(
         label=_("Present"),
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    guests = forms.ModelMultipleChoiceField(
+    guests = GuestChoiceField(
         label=_("Guests present"),
         queryset=Guest.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    walk_ins = forms.CharField(
+        label=_("Walk-ins"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "People who came without being on any list, one per line: name, organisation. "
+            "They are recorded as guests of the meeting."
+        ),
+    )
 
-    def __init__(self, *args, meeting: Meeting, **kwargs):
-        kwargs.setdefault("auto_id", "attendance-%s")  # unique ids beside the page's other forms
-        super().__init__(*args, **kwargs)
-        reps = Representative.objects.filter(institution__invitations__meeting=meeting).values_list(
-            "user_id", "institution__name"
-        )
-        self.fields["present"].institutions = dict(reps)
-        self.fields["present"].queryset = (
-            User.objects.filter(representations__institution__invitations__meeting=meeting)
+    def __init__(self, *args, meeting: Meeting, invitations: list[Invitation] | None = None, **kw):
+        kw.setdefault("auto_id", "attendance-%s")  # unique ids beside the page's other forms
+        super().__init__(*args, **kw)
+        if invitations is None:
+            invitations = list(
+                Invitation.objects.filter(meeting=meeting)
+                .select_related("institution")
+                .prefetch_related(models.Prefetch("attendees", to_attr="attendee_list"))
+            )
+        # Current representatives of the invited institutions, and anyone already recorded
+        # (a representative who has left since is still shown as present).
+        reps = list(
+            Representative.objects.filter(institution__invitations__meeting=meeting)
+            .filter(Q(end_date__isnull=True) | Q(user__attendance__meeting=meeting))
+            .select_related("user")
+            .only("user_id", "institution_id", "user__full_name", "user__email")
+            .order_by("user__full_name", "user__email")
             .distinct()
-            .order_by("full_name")
         )
-        self.fields["guests"].queryset = Guest.objects.filter(
-            agenda_items__meeting=meeting
-        ).distinct()
+        self.fields["present"].institutions = {r.user_id: "" for r in reps}
+        self.fields["present"].queryset = User.objects.filter(
+            pk__in={r.user_id for r in reps}
+        ).order_by("full_name")
+        guests = list(
+            Guest.objects.filter(
+                Q(agenda_items__meeting=meeting) | Q(pk__in=meeting.guests_present.values("pk"))
+            )
+            .distinct()
+            .order_by("name")
+        )
+        replies = dict(meeting.guest_replies.values_list("guest_id", "answer"))
+        labels = dict(GuestReply.Answer.choices)
+        self.fields["guests"].replies = {pk: labels[a] for pk, a in replies.items()}
+        self.fields["guests"].queryset = Guest.objects.filter(pk__in=[g.pk for g in guests])
+        announced = {u.pk for i in invitations if i.answer == "yes" for u in i.attendee_list}
+        if not self.is_bound and "present" not in self.initial:
+            if meeting.attendance_recorded_at is None:
+                # Nothing recorded yet: start from what was announced.
+                self.initial["present"] = sorted(announced)
+                self.initial["guests"] = [pk for pk, a in replies.items() if a == "yes"]
+            else:
+                self.initial["present"] = list(meeting.attendance.values_list("user_id", flat=True))
+                self.initial["guests"] = list(meeting.guests_present.values_list("pk", flat=True))
+        if self.is_bound:
+            checked = set(self.data.getlist(self.add_prefix("present")))
+        else:
+            checked = {str(getattr(v, "pk", v)) for v in self.initial.get("present", [])}
+        self.groups = self._grouped(invitations, reps, announced, checked)
+
+    @staticmethod
+    def _grouped(invitations, reps, announced, checked) -> list[PillarAttendanceGroup]:
+        by_institution: dict[int, list] = {}
+        for r in reps:
+            by_institution.setdefault(r.institution_id, []).append(r)
+        groups: dict[str, PillarAttendanceGroup] = {
+            p.value: PillarAttendanceGroup(str(p.label), []) for p in Pillar
+        }
+        observers = PillarAttendanceGroup(str(_("Observers")), [])
+        for invitation in sorted(invitations, key=lambda i: i.institution.name.lower()):
+            institution = invitation.institution
+            people = [
+                AttendeeOption(
+                    user_id=r.user_id,
+                    name=r.user.get_full_name(),
+                    announced=r.user_id in announced,
+                    checked=str(r.user_id) in checked,
+                )
+                for r in by_institution.get(institution.pk, [])
+            ]
+            row = InstitutionAttendance(
+                institution.name, invitation.answer, invitation.get_answer_display(), people
+            )
+            groups.get(institution.pillar, observers).institutions.append(row)
+        return [g for g in [*groups.values(), observers] if g.institutions]
+
+    def clean_walk_ins(self) -> list[tuple[str, str]]:
+        rows = []
+        for number, line in enumerate(self.cleaned_data["walk_ins"].splitlines(), start=1):
+            name, _sep, organisation = (part.strip() for part in line.partition(","))
+            if not name and not organisation:
+                continue
+            if not name:
+                raise ValidationError(
+                    _("Line %(number)d has an organisation but no name.") % {"number": number}
+                )
+            if len(name) > 200 or len(organisation) > 200:
+                raise ValidationError(
+                    _(
+                        "Line %(number)d is too long: at most 200 characters for the name and "
+                        "200 for the organisation."
+                    )
+                    % {"number": number}
+                )
+            rows.append((name, organisation))
+        if len(rows) > MAX_WALK_INS:
+            raise ValidationError(_("At most %(max)d walk-ins at a time.") % {"max": MAX_WALK_INS})
+        return rows
 
 
 class NextMeetingForm(forms.Form):

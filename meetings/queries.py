@@ -16,6 +16,7 @@ from meetings.models import (
     Attendance,
     DiscussionTopic,
     Guest,
+    GuestReply,
     Invitation,
     Meeting,
     Minutes,
@@ -209,3 +210,20 @@ class PlenaryAttendance:
             .annotate(n=Count("meeting", distinct=True))
             .values_list("institution", "n")
         )
+
+
+@dataclass
+class GuestAnswer:
+    guest: Guest
+    answer: str  # "yes", "no", or "" when the guest has not answered
+    label: str
+
+
+def guest_replies(meeting: Meeting) -> list[GuestAnswer]:
+    """Each guest speaker of the meeting with their own answer: two queries."""
+    replies = dict(GuestReply.objects.filter(meeting=meeting).values_list("guest_id", "answer"))
+    labels = dict(GuestReply.Answer.choices)
+    return [
+        GuestAnswer(guest, replies.get(guest.pk, ""), str(labels.get(replies.get(guest.pk), "")))
+        for guest in Guest.objects.filter(agenda_items__meeting=meeting).distinct().order_by("name")
+    ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.meeting_cancel, name="cancel"),
     path("<int:pk>/answer/", views.meeting_answer, name="answer"),
     path("<int:pk>/attendance/", views.meeting_attendance, name="attendance"),
+    path("<int:pk>/guest-reply/", views.meeting_guest_reply, name="guest_reply"),
     path("<int:pk>/next/", views.meeting_next, name="next"),
     path("<int:pk>/access/grant/", views.closed_grant, name="closed_grant"),
     path("<int:pk>/access/revoke/", views.closed_revoke, name="closed_revoke"),

@@ -201,6 +201,33 @@ class Invitation(TenantModel):
         return f"{self.institution} @ {self.meeting}"
 
 
+class GuestReply(TenantModel):
+    """A guest speaker's own answer to "will you come?": they hold no institution's invitation,
+    and the Secretariat plans the agenda and starts the attendance record from it."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("I will attend")
+        NO = "no", _("I cannot attend")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guest_replies")
+    guest = models.ForeignKey(Guest, on_delete=models.CASCADE, related_name="replies")
+    answer = models.CharField(_("answer"), max_length=5, choices=Answer.choices)
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("guest's answer")
+        verbose_name_plural = _("guests' answers")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "guest"], name="guest_reply_once"),
+        ]
+        indexes = [
+            models.Index(fields=["working_group", "meeting"], name="guest_reply_wg_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guest} @ {self.meeting}: {self.answer}"
+
+
 class Attendance(TenantModel):
     """One person present at one meeting, for one institution (so institutions and pillars
     follow). Recorded by the Secretariat after the meeting."""

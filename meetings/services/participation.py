@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings.models import Attendance, DiscussionTopic, Guest, Invitation, Meeting
+from meetings.models import Attendance, DiscussionTopic, Guest, GuestReply, Invitation, Meeting
+from meetings.services.guests import register_guest
 from meetings.services.meetings import MeetingError, locked
 from members.models import Representative
 from vpswg.models import User
@@ -92,12 +93,71 @@ def answer(
     return invitation
 
 
+def guest_of(meeting: Meeting, user: User) -> Guest | None:
+    """The guest speaker ``user`` is at this meeting (on one of its agenda items), if any."""
+    return Guest.objects.filter(user=user, agenda_items__meeting=meeting).order_by("pk").first()
+
+
+@transaction.atomic
+def guest_reply(*, meeting: Meeting, actor: User, answer: str) -> GuestReply:
+    """A guest speaker says whether they will come. Until the meeting starts, and again."""
+    meeting = locked(meeting)
+    if meeting.status != Status.CONVENED or meeting.start <= timezone.now():
+        raise MeetingError(_("Answers are taken while the meeting is convened, before it starts."))
+    if answer not in GuestReply.Answer.values:
+        raise MeetingError(_("Answer yes or no."))
+    guest = guest_of(meeting, actor)
+    if guest is None:
+        raise MeetingError(_("Only a guest speaker of the meeting answers here."))
+    reply, _created = GuestReply.objects.update_or_create(
+        meeting=meeting,
+        guest=guest,
+        defaults={"answer": answer, "working_group": meeting.working_group},
+    )
+    record(
+        working_group=meeting.working_group,
+        actor=actor,
+        verb="guest.replied",
+        obj=meeting,
+        to_state=answer,
+        data={"guest": guest.pk},
+    )
+    return reply
+
+
+def _walk_in_guests(meeting: Meeting, actor: User, walk_ins: Iterable[tuple[str, str]]):
+    """The guests for people who came without being on the list: an existing entry of the
+    group's register when the same name and organisation are there, else a new one."""
+    guests = []
+    for name, organisation in walk_ins:
+        guest = Guest.objects.filter(
+            name__iexact=name, organisation__iexact=organisation
+        ).first() or register_guest(
+            working_group=meeting.working_group,
+            actor=actor,
+            name=name,
+            organisation=organisation,
+        )
+        guests.append(guest)
+    return guests
+
+
 @transaction.atomic
 def record_attendance(
-    *, meeting: Meeting, actor: User, present: Iterable[User], guests: Iterable[Guest] = ()
+    *,
+    meeting: Meeting,
+    actor: User,
+    present: Iterable[User],
+    guests: Iterable[Guest] = (),
+    walk_ins: Iterable[tuple[str, str]] = (),
 ) -> Meeting:
     """Record who was present (replacing an earlier record); the meeting is then held, and the
-    topics scheduled on its agenda are discussed."""
+    topics scheduled on its agenda are discussed.
+
+    ``present`` may name any current representative of an invited institution, not only those
+    it announced: a substitute is one who came in another's place. ``walk_ins`` (name,
+    organisation) are people not on any list, recorded as guests of the meeting.
+    """
     meeting = locked(meeting)
     if meeting.status not in {Status.CONVENED, Status.HELD}:
         raise MeetingError(_("Attendance is recorded for a meeting that was convened."))
@@ -129,14 +189,15 @@ def record_attendance(
             if u.pk not in already
         ]
     )
-    meeting.guests_present.set(list(guests))
+    walked_in = _walk_in_guests(meeting, actor, walk_ins)
+    meeting.guests_present.set(list(guests) + walked_in)
     transition(
         meeting,
         to=Status.HELD,
         verb="meeting.attendance_recorded",
         actor=actor,
         also={"attendance_recorded_at": timezone.now()},
-        data={"people": len(present)},
+        data={"people": len(present), "walk_ins": len(walked_in)},
     )
     DiscussionTopic.objects.filter(
         agenda_item__meeting=meeting, status=DiscussionTopic.Status.SCHEDULED

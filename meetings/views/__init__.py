@@ -21,6 +21,7 @@ from meetings.views.pages import (  # noqa: F401
 from meetings.views.participation import (  # noqa: F401
     meeting_answer,
     meeting_attendance,
+    meeting_guest_reply,
     meeting_next,
 )
 from meetings.views.planning import (  # noqa: F401

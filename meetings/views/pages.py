@@ -28,10 +28,12 @@ from meetings.forms import (
     CancelForm,
     ClosedAccessForm,
     FilterForm,
+    GuestReplyForm,
     NextMeetingForm,
 )
 from meetings.models import Meeting
 from meetings.queries import (
+    guest_replies,
     meeting_list,
     meeting_page,
     meetings_cache,
@@ -88,6 +90,21 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/meeting.html", _page_context(request, meeting, access))
 
 
+def substitutes(page) -> list[str]:
+    """Who came in another's place: present, not announced, for an institution that announced
+    someone else (from the rows the page has loaded: no query)."""
+    announced = {
+        i.institution_id: {u.pk for u in i.attendee_list}
+        for i in page.invitations
+        if i.answer == "yes" and i.attendee_list
+    }
+    return [
+        a.user.get_full_name()
+        for a in page.attendance
+        if a.institution_id in announced and a.user_id not in announced[a.institution_id]
+    ]
+
+
 def _page_context(request: HttpRequest, meeting: Meeting, access: MeetingAccess, **extra) -> dict:
     can_manage = access.manage
     if can_manage:
@@ -125,6 +142,14 @@ def _page_context(request: HttpRequest, meeting: Meeting, access: MeetingAccess,
         or (meeting.status == Meeting.Status.CONVENED and meeting.start <= timezone.now()),
     }
     if access.guest:
+        guest = participation.guest_of(meeting, request.user)
+        if guest is not None and meeting.status == Meeting.Status.CONVENED:
+            reply = guest.replies.filter(meeting=meeting).first()
+            context["guest_reply"] = reply
+            context["guest_reply_form"] = extra.pop("guest_reply_form", None) or GuestReplyForm(
+                initial={"answer": reply.answer if reply else None}
+            )
+            context["started"] = meeting.start <= timezone.now()
         return {**context, **extra}
     invitation = participation.invitation_for(meeting, request.user)
     context["invitation"] = invitation
@@ -139,12 +164,10 @@ def _page_context(request: HttpRequest, meeting: Meeting, access: MeetingAccess,
         )
     if can_manage:
         context["attendance_form"] = extra.pop("attendance_form", None) or AttendanceForm(
-            meeting=meeting,
-            initial={
-                "present": [a.user for a in page.attendance],
-                "guests": list(meeting.guests_present.all()),
-            },
+            meeting=meeting, invitations=page.invitations
         )
+        context["guest_replies"] = guest_replies(meeting)
+        context["substitutes"] = substitutes(page)
         context["next_form"] = NextMeetingForm(
             initial={
                 "topics": meeting.next_topics,

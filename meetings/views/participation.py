@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from meetings.forms import (
     AnswerForm,
     AttendanceForm,
+    GuestReplyForm,
     NextMeetingForm,
 )
 from meetings.services import participation
-from meetings.views.common import _back, _errors, _meeting
+from meetings.views.common import _back, _errors, _meeting, members_or_guests
 from meetings.views.pages import _fragment, _page_context
 from vpswg.permissions import requires
 from vpswg.roles import Action
@@ -60,6 +61,36 @@ def meeting_answer(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@members_or_guests
+@require_POST
+def meeting_guest_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """A guest speaker says whether they will come (they answer for no institution)."""
+    meeting, access = _meeting(request, pk)
+    if not access.guest or participation.guest_of(meeting, request.user) is None:
+        raise Http404  # only a guest speaker of this meeting has this form
+    form = GuestReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            participation.guest_reply(
+                meeting=meeting, actor=request.user, answer=form.cleaned_data["answer"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if request.htmx:
+                return _fragment(request, meeting, access, "guest_reply", saved=True)
+            messages.success(request, _("Thank you: your answer is recorded."))
+            return _back(request, meeting)
+    if request.htmx:
+        return _fragment(request, meeting, access, "guest_reply", status=400, guest_reply_form=form)
+    return render(
+        request,
+        "meetings/meeting.html",
+        _page_context(request, meeting, access, guest_reply_form=form),
+        status=400,
+    )
+
+
 @requires(Action.MANAGE_MEETINGS)
 @require_POST
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
@@ -72,6 +103,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 present=form.cleaned_data["present"],
                 guests=form.cleaned_data["guests"],
+                walk_ins=form.cleaned_data["walk_ins"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vpswg.models import User, WorkingGroup
+from vpswg.roles import ROLE_ACTIONS, Action
 
 #: Builds the URL's object kwargs for ``group`` as seen by ``user`` (e.g. the id of a meeting of
 #: that group). Called with another group and one of its users for the outsider case.
@@ -384,6 +385,19 @@ REGISTRY: dict[str, Probe] = {
     ),
     "meetings:answer": Probe(
         method="post", ok=302, obj=_meeting("convened"), data=lambda g: {"answer": "yes"}
+    ),
+    # Only a guest speaker of the meeting answers there: to anyone with a role it is not there
+    # (a guest holds no role; tests/meetings/test_attendance.py has the guest's own case).
+    "meetings:guest_reply": Probe(
+        method="post",
+        ok=404,
+        obj=_meeting("convened"),
+        data=lambda g: {"answer": "yes"},
+        statuses={
+            role.value: 404
+            for role, actions in ROLE_ACTIONS.items()
+            if Action.VIEW_MEETINGS in actions
+        },
     ),
     "meetings:attendance": Probe(method="post", ok=302, obj=_meeting("convened", days=-0.05)),
     "meetings:next": Probe(
