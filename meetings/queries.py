@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -45,6 +45,9 @@ meetings_cache = GroupCache(
     ),
     user_fields=("full_name", "email"),  # the speakers named on an agenda
 )
+# The list says when a meeting's minutes were circulated or adopted: their status, not the
+# text saved at every keystroke's autosave.
+meetings_cache.watch_fields(Minutes, ("status", "adopted_at_meeting"))
 
 #: The versions of a group's minutes, their reviews and the plenaries that may adopt them
 #: (``meetings.minutes_views``): kept in each process, not in Redis.
@@ -64,6 +67,9 @@ def meeting_list(reader: Reader, *, kind: str = "", year: int | None = None):
         visible_meetings(reader)
         .only(*LIST_FIELDS)
         .annotate(
+            # Members are told of minutes once circulated; drafts are the Secretariat's.
+            minutes_status=F("minutes__status"),
+            adopted_at_title=F("minutes__adopted_at_meeting__title"),
             invited=Coalesce(Subquery(invitations.annotate(n=Count("pk")).values("n")), 0),
             attending=Coalesce(
                 Subquery(invitations.filter(answer="yes").annotate(n=Count("pk")).values("n")), 0

@@ -44,11 +44,21 @@ WATCHERS: dict[type[models.Model], list[GroupCache]] = {}
 USER_WATCHERS: list[tuple[GroupCache, frozenset[str]]] = []
 
 
-def retire(model: type[models.Model], group_ids: Iterable[int]) -> None:
-    """Retire the caches drawn from ``model`` in these groups (a bulk write of its rows)."""
+def retire(
+    model: type[models.Model], group_ids: Iterable[int], fields: Iterable[str] | None = None
+) -> None:
+    """Retire the caches drawn from ``model`` in these groups (a bulk write of its rows).
+    ``fields``: the columns the write sets, when known; a cache that shows only some columns
+    of the model (``watch_fields``) stays when none of them is written."""
     watchers = WATCHERS.get(model, ())
     if not watchers:
         return
+    written = set(fields) if fields is not None else None
+    watchers = [
+        w
+        for w in watchers
+        if written is None or model not in w.fields_of or w.fields_of[model] & written
+    ]
     for group_id in set(group_ids):
         for watcher in watchers:
             watcher.changed(group_id)
@@ -68,6 +78,8 @@ class GroupCache:
     ) -> None:
         self.name = name
         self.local = local
+        #: The models watched for some of their columns only (``watch_fields``).
+        self.fields_of: dict[type[models.Model], frozenset[str]] = {}
         self.drawn_from = tuple(drawn_from)
         self.watch(*self.drawn_from)
         if user_fields:
@@ -174,6 +186,28 @@ class GroupCache:
                     weak=False,
                     dispatch_uid=f"groupcache-{self.name}-{model._meta.label}-{verb}",
                 )
+
+    def watch_fields(self, model: type[models.Model], fields: Iterable[str]) -> None:
+        """Like ``watch``, for a model the cache shows only ``fields`` of: a save retires the
+        cache when it writes one of them (``save(update_fields=...)`` says what it writes; a
+        plain save writes everything). For rows saved often for other reasons: the minutes are
+        saved at every autosave of their text, the meetings list shows only their status.
+        A bulk write of the model retires it, as for ``watch``."""
+        fields = frozenset(fields)
+        self.fields_of[model] = fields
+
+        def saved(sender, instance, update_fields=None, **kwargs) -> None:
+            if update_fields is None or fields & set(update_fields):
+                self.changed(instance.working_group_id)
+
+        def deleted(sender, instance, **kwargs) -> None:
+            self.changed(instance.working_group_id)
+
+        if self not in WATCHERS.setdefault(model, []):
+            WATCHERS[model].append(self)
+        label = f"groupcache-{self.name}-{model._meta.label}"
+        post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{label}-save-fields")
+        post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{label}-delete")
 
 
 def _user_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:

@@ -126,7 +126,7 @@ class TenantQuerySet(models.QuerySet):
         groups = _groups_of(self)
         count = super().update(**kwargs)
         if count:
-            _retire(self.model, groups)
+            _retire(self.model, groups, fields=kwargs)
         return count
 
     update.alters_data = True
@@ -144,7 +144,8 @@ class TenantQuerySet(models.QuerySet):
         objs = list(objs)
         check_write(o.working_group_id for o in objs)
         count = super().bulk_update(objs, *args, **kwargs)
-        _retire(self.model, {o.working_group_id for o in objs})
+        fields = args[0] if args else kwargs.get("fields")
+        _retire(self.model, {o.working_group_id for o in objs}, fields=fields)
         return count
 
     bulk_update.alters_data = True
@@ -159,11 +160,11 @@ class TenantQuerySet(models.QuerySet):
     delete.alters_data = True
 
 
-def _retire(model, group_ids) -> None:
+def _retire(model, group_ids, fields=None) -> None:
     if group_ids and _watched(model):
         from vpswg.groupcache import retire
 
-        retire(model, group_ids)
+        retire(model, group_ids, fields=list(fields) if fields is not None else None)
 
 
 _ScopedTenantManager = type(

@@ -48,6 +48,17 @@ def _meeting(minutes: Minutes) -> dict:
     }
 
 
+def _next(minutes: Minutes) -> dict:
+    """What the meeting agreed for the next one (seed step 5): its topics, venue and guests.
+    Guests are named: they will be on the next agenda, which members read anyway."""
+    meeting = minutes.meeting
+    return {
+        "topics": [t for t in meeting.next_topics.splitlines() if t.strip()],
+        "venue": meeting.next_venue,
+        "guests": [str(g) for g in meeting.next_guests.order_by("name")],
+    }
+
+
 def _decisions(section_ids) -> dict[int, list[str]]:
     by_section: dict[int, list[str]] = defaultdict(list)
     for section_id, text in (
@@ -122,6 +133,7 @@ def attributed(minutes: Minutes) -> dict:
             }
             for s in sections
         ],
+        "next": _next(minutes),
         "attendance": {
             "people": [
                 {
@@ -244,6 +256,7 @@ def members(minutes: Minutes) -> dict:
             }
             for s in sections
         ],
+        "next": _next(minutes),
         "attendance": _attendance_summary(minutes),
     }
 

@@ -146,3 +146,73 @@ def test_the_next_plenary_opens_with_the_approval_of_the_minutes(group, circulat
             start=start + timedelta(days=90),
         )
         assert not later.agenda_items.exists()
+
+
+def test_the_meetings_list_says_circulated_then_adopted_and_stays_fresh(
+    client, group, other_group, secretariat, circulated
+):
+    plenary = make_adopting_plenary(circulated)
+    member = make_member(group)
+    client.force_login(member)
+    listing = reverse("meetings:list", kwargs={"wg": group.slug})
+    assert "Minutes circulated, awaiting adoption" in client.get(listing).content.decode()
+    with group_scope(group):
+        service.adopt(minutes=circulated, actor=secretariat, meeting=plenary)
+    # The kept list was retired by the adoption (a status write), not left for its lifetime.
+    body = client.get(listing).content.decode()
+    assert f"Minutes adopted at “{plenary.title}”" in body
+    assert "awaiting adoption" not in body
+    client.force_login(make_member(other_group))
+    other_listing = reverse("meetings:list", kwargs={"wg": other_group.slug})
+    assert plenary.title not in client.get(other_listing).content.decode()
+
+
+def test_a_draft_is_not_announced_and_autosaves_keep_the_list(client, group, secretariat):
+    """Only circulated and adopted minutes are mentioned; saving the text (often) does not
+    retire the kept list, a change of status does."""
+    from meetings.queries import meetings_cache
+
+    meeting = make_meeting_in_session(group, title="Plenary of October")
+    minutes = make_minutes(meeting)
+    client.force_login(make_member(group))
+    listing = reverse("meetings:list", kwargs={"wg": group.slug})
+    assert (
+        "Minutes" not in client.get(listing).content.decode().split("Plenary of October")[1][:400]
+    )
+    token = meetings_cache.token(group.pk)
+    with group_scope(group):
+        service.save_summary(
+            minutes=minutes, actor=secretariat, summary="Opening words.", revision=minutes.revision
+        )
+    assert meetings_cache.token(group.pk) == token
+    add_contribution(minutes, "Something was said.")
+    assert meetings_cache.token(group.pk) == token
+    circulate_minutes(minutes, secretariat)
+    assert meetings_cache.token(group.pk) != token
+    assert "Minutes circulated" in client.get(listing).content.decode()
+
+
+def test_the_agreements_for_the_next_meeting_are_in_the_minutes(client, group, secretariat):
+    from meetings.services import participation
+    from tests.factories import make_guest
+
+    meeting = make_meeting_in_session(group, title="Plenary of November")
+    guest = make_guest(group, name="Dr. Ana Torres", organisation="ICoCA")
+    with group_scope(group):
+        participation.record_next(
+            meeting=meeting,
+            actor=secretariat,
+            topics="Voluntary Principles in the new mining law\nICoC membership",
+            venue="Arequipa",
+            guests=[guest],
+        )
+    minutes = make_minutes(meeting)
+    add_contribution(minutes, "Something was said.")
+    circulate_minutes(minutes, secretariat)
+    client.force_login(make_member(group))
+    body = client.get(
+        reverse("meetings:minutes", kwargs={"wg": group.slug, "pk": meeting.pk})
+    ).content.decode()
+    section = body.split("Agreed for the next meeting", 1)[1]
+    assert "Voluntary Principles in the new mining law" in section and "ICoC membership" in section
+    assert "Arequipa" in section and "Dr. Ana Torres (ICoCA)" in section

@@ -46,7 +46,9 @@ def table(group):
     ministry = make_institution(
         group, name="Ministerio del Interior", pillar=Pillar.GOVERNMENT, kind="national_government"
     )
-    ngo = make_institution(group, name="Red Muqui", pillar=Pillar.CIVIL_SOCIETY, kind="ngo_academic")
+    ngo = make_institution(
+        group, name="Red Muqui", pillar=Pillar.CIVIL_SOCIETY, kind="ngo_academic"
+    )
     announced = make_representative(group, make_user(full_name="Ana Announced"), company)
     substitute = make_representative(group, make_user(full_name="Sara Substitute"), company)
     official = make_representative(group, make_user(full_name="Omar Official"), ministry)
