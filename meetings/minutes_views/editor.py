@@ -3,14 +3,17 @@ speaker opened with the minutes' data key, the leak findings, the versions."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from meetings.minutes_views.common import Kind, _versions_context
 from meetings.models import (
+    Attendance,
     Guest,
     MinutesSection,
 )
@@ -37,14 +40,7 @@ def _editor_context(request, meeting, minutes, rejected=None) -> dict:
     by_target: dict[str, list] = {}
     for finding in findings:
         by_target.setdefault(finding.hit.target, []).append(finding)
-    reps = list(
-        Representative.objects.filter(end_date__isnull=True)
-        .select_related("user", "institution")
-        .order_by("institution__name", "user__full_name")
-    )
-    speakers = [
-        (f"user:{r.user_id}", f"{r.user.get_full_name()} — {r.institution.name}") for r in reps
-    ] + [(f"guest:{g.pk}", str(g)) for g in Guest.objects.order_by("name")]
+    speakers = _speakers(meeting, sections)
     institutions = list(Institution.objects.order_by("name").values_list("pk", "name"))
     # Every contribution and action item has a select of the same people or institutions:
     # the options are rendered once and only the selected one differs (a page of 40
@@ -75,6 +71,54 @@ def _editor_context(request, meeting, minutes, rejected=None) -> dict:
         "readers": service.readers(minutes),
         "preview": redaction.members(minutes) if request.GET.get("preview") == "members" else None,
     }
+
+
+def _speakers(meeting, sections) -> list[tuple[str, str]]:
+    """Who may be named as a speaker: once attendance is recorded, those present (people and
+    guests) and the meeting's guest speakers; before, every current representative and guest.
+    A speaker already chosen stays offered, marked, even if not on the list (or the select
+    would silently show, and save, someone else)."""
+    if meeting.attendance_recorded_at is not None:
+        people = [
+            (f"user:{a.user_id}", f"{a.user.get_full_name()} — {a.institution.name}")
+            for a in Attendance.objects.filter(meeting=meeting)
+            .select_related("user", "institution")
+            .order_by("institution__name", "user__full_name")
+        ]
+        guests = Guest.objects.filter(
+            Q(agenda_items__meeting=meeting) | Q(pk__in=meeting.guests_present.values("pk"))
+        ).distinct()
+    else:
+        people = [
+            (f"user:{r.user_id}", f"{r.user.get_full_name()} — {r.institution.name}")
+            for r in Representative.objects.filter(end_date__isnull=True)
+            .select_related("user", "institution")
+            .order_by("institution__name", "user__full_name")
+        ]
+        guests = Guest.objects.all()
+    speakers = people + [(f"guest:{g.pk}", str(g)) for g in guests.order_by("name")]
+    offered = {key for key, _label in speakers}
+    chosen = {
+        c.speaker_key
+        for section in sections
+        for c in section.contributions.all()
+        if c.speaker_key and c.speaker_key not in offered
+    }
+    if chosen:
+        user_ids = [int(k.split(":")[1]) for k in chosen if k.startswith("user:")]
+        guest_ids = [int(k.split(":")[1]) for k in chosen if k.startswith("guest:")]
+        absent = _("not recorded as present")
+        speakers += [
+            (f"user:{r.user_id}", f"{r.user.get_full_name()} — {r.institution.name} ({absent})")
+            for r in Representative.objects.filter(user_id__in=user_ids)
+            .select_related("user", "institution")
+            .order_by("user_id", "end_date")
+        ]
+        speakers += [
+            (f"guest:{g.pk}", f"{g} ({absent})") for g in Guest.objects.filter(pk__in=guest_ids)
+        ]
+        speakers = list(dict(speakers).items())  # one entry per key
+    return speakers
 
 
 #: What each part's form shows of a post, by the attribute the template reads.

@@ -240,3 +240,35 @@ def test_only_the_meetings_own_guests_answer_and_not_after_the_start(
     assert response.status_code == 400
     with group_scope(group):
         assert not GuestReply.objects.exists()
+
+
+def test_the_editors_speaker_menu_lists_who_was_there(client, group, table):
+    """Before attendance, every representative; after, those present, the meeting's guests,
+    and a speaker chosen earlier (marked), never silently replaced."""
+    from meetings.models import Contribution
+    from tests.factories import add_contribution, make_minutes
+
+    meeting = _started(table["meeting"])
+    guest = _guest_at(group, meeting, name="Dra. Rocío Ñáñez", organisation="Defensoría")
+    secretariat = make_secretariat(group)
+    minutes = make_minutes(meeting, actor=secretariat)
+    with group_scope(group):
+        official = table["official"].representations.get()
+    add_contribution(minutes, "The ministry spoke.", speaker=official, actor=secretariat)
+    client.force_login(secretariat)
+    editor = url(group, "minutes", pk=meeting.pk)
+    before = client.get(editor).content.decode()
+    for user in ("announced", "substitute", "official", "activist"):
+        assert f'value="user:{table[user].pk}"' in before
+    participation_url = url(group, "attendance", pk=meeting.pk)
+    client.post(participation_url, {"present": [table["announced"].pk], "guests": [guest.pk]})
+    after = client.get(editor).content.decode()
+    assert f'value="user:{table["announced"].pk}"' in after
+    assert f'value="guest:{guest.pk}"' in after
+    assert f'value="user:{table["substitute"].pk}"' not in after
+    assert f'value="user:{table["activist"].pk}"' not in after
+    # The ministry's speaker was not recorded as present: still offered, selected, marked.
+    chosen = after.split(f'value="user:{table["official"].pk}"', 1)[1].split("</option>", 1)[0]
+    assert "selected" in chosen and "not recorded as present" in chosen
+    with group_scope(group):
+        assert Contribution.objects.count() == 1
