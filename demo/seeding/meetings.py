@@ -74,6 +74,13 @@ def seed_meetings(group: WorkingGroup) -> None:
         # Its agenda carries what the last plenary agreed: taken, not to be offered again.
         Meeting.objects.filter(pk=last.pk).update(agreements_taken_by=meeting)
     meeting_service.convene(meeting=meeting, actor=secretariat)
+    # The first guest speaker can sign in, so that a new user sees what a guest sees (the
+    # logistics, their own answer): an invited guest would set a password from the e-mail.
+    guest_user = Guest.objects.get(pk=guests[0].pk).user
+    if guest_user is not None and not guest_user.has_usable_password():
+        guest_user.set_password(data.PASSWORD)
+        guest_user.language = "es"
+        guest_user.save(update_fields=["password", "language"])
     closed = data.PERU_COORDINATION
     coordination = meeting_service.plan_meeting(
         working_group=group,

@@ -46,4 +46,6 @@ class Command(BaseCommand):
         out.write(f"  {'platform':8} {ADMIN_EMAIL:34} platform operator (/admin/)")
         for slug, email, roles in accounts:
             out.write(f"  {slug:8} {email:34} {roles}")
+        guest = data.PERU_GUESTS[0]["email"]
+        out.write(f"  {data.PERU['slug']:8} {guest:34} guest speaker at the next plenary")
         out.write("Every other institution has a representative too: <name>@<group>.example.org.")
