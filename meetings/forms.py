@@ -130,6 +130,22 @@ class AnswerForm(forms.Form):
             ).order_by("full_name")
 
 
+class SuggestionForm(forms.Form):
+    """One suggestion of the last plenary's agreements, taken or set aside."""
+
+    topic = forms.CharField(required=False, max_length=2000)
+    guest = forms.ModelChoiceField(queryset=Guest.objects.none(), required=False)
+    item = forms.ModelChoiceField(
+        label=_("Agenda item"), queryset=AgendaItem.objects.none(), required=False
+    )
+    set_aside = forms.BooleanField(required=False)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guest"].queryset = Guest.objects.all()  # the group's (its scope)
+        self.fields["item"].queryset = AgendaItem.objects.filter(meeting=meeting)
+
+
 class GuestReplyForm(forms.Form):
     answer = forms.ChoiceField(
         label=_("Will you attend?"), choices=GuestReply.Answer.choices, widget=forms.RadioSelect

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/attendance/", views.meeting_attendance, name="attendance"),
     path("<int:pk>/guest-reply/", views.meeting_guest_reply, name="guest_reply"),
     path("<int:pk>/next/", views.meeting_next, name="next"),
+    path("<int:pk>/suggestion/", views.meeting_suggestion, name="suggestion"),
     path("<int:pk>/access/grant/", views.closed_grant, name="closed_grant"),
     path("<int:pk>/access/revoke/", views.closed_revoke, name="closed_revoke"),
     path("<int:pk>/minutes/", minutes_views.minutes_page, name="minutes"),

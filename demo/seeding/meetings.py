@@ -16,9 +16,9 @@ def seed_meetings(group: WorkingGroup) -> None:
     and the next plenary convened with its agenda."""
     from meetings.models import DiscussionTopic, Guest, TopicInterest
     from meetings.services import agenda as agenda_service
+    from meetings.services import agreements, participation
     from meetings.services import guests as guest_service
     from meetings.services import meetings as meeting_service
-    from meetings.services import participation
     from meetings.services import topics as topic_service
 
     users, _ = demo_people(group)
@@ -72,7 +72,12 @@ def seed_meetings(group: WorkingGroup) -> None:
         )
     if last is not None:
         # Its agenda carries what the last plenary agreed: taken, not to be offered again.
-        Meeting.objects.filter(pk=last.pk).update(agreements_taken_by=meeting)
+        Meeting.objects.filter(pk=last.pk).update(
+            next_taken={
+                agreements.topic_key(spec["agenda"][1][0]): meeting.pk,
+                agreements.guest_key(guests[1]): meeting.pk,
+            }
+        )
     meeting_service.convene(meeting=meeting, actor=secretariat)
     # The first guest speaker can sign in, so that a new user sees what a guest sees (the
     # logistics, their own answer): an invited guest would set a password from the e-mail.

@@ -91,11 +91,10 @@ class Meeting(TenantModel):
     next_guests = models.ManyToManyField(
         Guest, blank=True, related_name="+", verbose_name=_("guests agreed for the next meeting")
     )
-    #: The plenary these agreements went to: they are offered to one meeting only (a second
-    #: plenary planned got the same topics and guests again). Released if it is cancelled.
-    agreements_taken_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    #: Which of these agreements a later plenary took (or set aside): ``"topic:<text>"`` or
+    #: ``"guest:<id>"`` -> that plenary's id. Each is offered until taken once; released if that
+    #: plenary is cancelled (``meetings.services.participation.suggestions_for``).
+    next_taken = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

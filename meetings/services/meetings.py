@@ -51,25 +51,17 @@ def locked(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
 
-def previous_agreements(group: WorkingGroup) -> dict:
-    """What the last meeting agreed for the next one, to prefill a new meeting, unless a
-    meeting has taken it already."""
-    last = (
-        Meeting.objects.filter(working_group=group, status=Status.HELD)
-        .exclude(next_topics="", next_venue="")
-        .filter(agreements_taken_by__isnull=True)
+def agreed_venue(group: WorkingGroup) -> str:
+    """The venue the last held plenary agreed for the next, to prefill a new meeting (its
+    topics and guests are offered on the new plenary's page: ``services.agreements``)."""
+    return (
+        Meeting.objects.filter(working_group=group, status=Status.HELD, kind=Meeting.Kind.PLENARY)
+        .exclude(next_venue="")
         .order_by("-start")
-        .prefetch_related("next_guests")
+        .values_list("next_venue", flat=True)
         .first()
+        or ""
     )
-    if last is None:
-        return {}
-    return {
-        "from_meeting": last,
-        "topics": [t.strip() for t in last.next_topics.splitlines() if t.strip()],
-        "venue": last.next_venue,
-        "guests": list(last.next_guests.all()),
-    }
 
 
 def _add_approval_of_minutes(meeting: Meeting) -> AgendaItem | None:
@@ -113,56 +105,24 @@ def plan_meeting(
     format: str = Meeting.Format.DIALOGUE,
     use_agreements: bool = True,
 ) -> Meeting:
-    """Plan a meeting; a plenary takes the topics, guests and venue the last one agreed."""
-    agreed = (
-        previous_agreements(working_group)
-        if use_agreements and kind == Meeting.Kind.PLENARY
-        else {}
-    )
+    """Plan a meeting. A plenary opens with the approval of the minutes awaiting it; what the
+    last one agreed is offered on its page (``services.agreements``), not added here."""
     meeting = Meeting(
         working_group=working_group,
         kind=kind,
         title=title,
         start=start.replace(second=0, microsecond=0),
         duration_minutes=duration_minutes or working_group.default_meeting_duration,
-        venue=venue or agreed.get("venue", ""),
+        venue=venue
+        or (agreed_venue(working_group) if use_agreements and kind == Meeting.Kind.PLENARY else ""),
         online_link=online_link,
         format=format,
         created_by=actor,
     )
     meeting.full_clean()
     meeting.save()
-    approval = (
+    if use_agreements and kind == Meeting.Kind.PLENARY:
         _add_approval_of_minutes(meeting)
-        if use_agreements and kind == Meeting.Kind.PLENARY
-        else None
-    )
-    for position, topic in enumerate(agreed.get("topics", []), start=2 if approval else 1):
-        AgendaItem.objects.create(
-            working_group=working_group,
-            meeting=meeting,
-            position=position,
-            topic=topic[:300],
-            format=format,
-        )
-    if agreed.get("guests"):
-        # Not on the approval of the minutes: on the first topic, or one of their own.
-        first = (
-            meeting.agenda_items.exclude(pk=approval.pk if approval else None)
-            .order_by("position")
-            .first()
-        )
-        if first is None:
-            first = AgendaItem.objects.create(
-                working_group=working_group,
-                meeting=meeting,
-                position=2 if approval else 1,
-                topic=_("Presentations by guests"),
-                format=format,
-            )
-        first.guests.add(*agreed["guests"])
-    if agreed:
-        Meeting.objects.filter(pk=agreed["from_meeting"].pk).update(agreements_taken_by=meeting)
     record(
         working_group=working_group,
         actor=actor,
@@ -334,8 +294,14 @@ def cancel(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
     DiscussionTopic.objects.filter(
         agenda_item__meeting=meeting, status=DiscussionTopic.Status.SCHEDULED
     ).update(status=DiscussionTopic.Status.PROPOSED, agenda_item=None)
-    # What it took from the last meeting's agreements goes to the next plenary planned.
-    Meeting.objects.filter(agreements_taken_by=meeting).update(agreements_taken_by=None)
+    # What it took from the last meeting's agreements is offered again, to the next plenary.
+    for source in Meeting.objects.filter(
+        working_group=meeting.working_group, status=Status.HELD, start__lt=meeting.start
+    ).exclude(next_taken={}):
+        kept = {k: v for k, v in source.next_taken.items() if v != meeting.pk}
+        if kept != source.next_taken:
+            source.next_taken = kept
+            source.save(update_fields=["next_taken"])
     if previous == Status.CONVENED:
         _send(
             meeting,

@@ -23,6 +23,7 @@ from meetings.views.participation import (  # noqa: F401
     meeting_attendance,
     meeting_guest_reply,
     meeting_next,
+    meeting_suggestion,
 )
 from meetings.views.planning import (  # noqa: F401
     meeting_cancel,

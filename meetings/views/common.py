@@ -33,10 +33,9 @@ def _meeting(request: HttpRequest, pk: int) -> tuple[Meeting, MeetingAccess]:
     return meeting, access
 
 
-def _back(request: HttpRequest, meeting: Meeting) -> HttpResponse:
-    return redirect(
-        reverse("meetings:detail", kwargs={"wg": request.working_group.slug, "pk": meeting.pk})
-    )
+def _back(request: HttpRequest, meeting: Meeting, anchor: str = "") -> HttpResponse:
+    path = reverse("meetings:detail", kwargs={"wg": request.working_group.slug, "pk": meeting.pk})
+    return redirect(f"{path}#{anchor}" if anchor else path)
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:

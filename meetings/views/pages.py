@@ -39,7 +39,7 @@ from meetings.queries import (
     meetings_cache,
     years,
 )
-from meetings.services import participation
+from meetings.services import agreements, participation
 from meetings.services.ics import meeting_ics
 from meetings.views.common import _meeting, members_or_guests
 from vpswg.permissions import can, requires
@@ -167,6 +167,7 @@ def _page_context(request: HttpRequest, meeting: Meeting, access: MeetingAccess,
             meeting=meeting, invitations=page.invitations
         )
         context["guest_replies"] = guest_replies(meeting)
+        context["suggestions"] = agreements.suggestions_for(meeting)
         context["substitutes"] = substitutes(page)
         context["next_form"] = NextMeetingForm(
             initial={

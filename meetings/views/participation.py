@@ -15,8 +15,9 @@ from meetings.forms import (
     AttendanceForm,
     GuestReplyForm,
     NextMeetingForm,
+    SuggestionForm,
 )
-from meetings.services import participation
+from meetings.services import agreements, participation
 from meetings.views.common import _back, _errors, _meeting, members_or_guests
 from meetings.views.pages import _fragment, _page_context
 from vpswg.permissions import requires
@@ -141,3 +142,34 @@ def meeting_next(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The agreements for the next meeting are recorded."))
     return _back(request, meeting)
+
+
+@requires(Action.MANAGE_MEETINGS)
+@require_POST
+def meeting_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take one of the last plenary's agreements onto this plenary's agenda, or set it aside."""
+    meeting, _access = _meeting(request, pk)
+    form = SuggestionForm(request.POST, meeting=meeting)
+    if not form.is_valid():
+        messages.error(request, _("Choose the agenda item the guest speaks at."))
+        return _back(request, meeting, "suggestions")
+    data = form.cleaned_data
+    try:
+        agreements.take(
+            meeting=meeting,
+            actor=request.user,
+            topic=data["topic"],
+            guest=data["guest"],
+            item=data["item"],
+            set_aside=data["set_aside"],
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        if data["set_aside"]:
+            messages.success(request, _("Set aside: it is not offered again."))
+        elif data["topic"]:
+            messages.success(request, _("The topic is on the agenda."))
+        else:
+            messages.success(request, _("The guest is a speaker of the agenda item."))
+    return _back(request, meeting, "suggestions")

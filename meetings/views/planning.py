@@ -24,13 +24,13 @@ from vpswg.roles import Action
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
     group = request.working_group
-    agreed = service.previous_agreements(group)
+    agreed_venue = service.agreed_venue(group)
     form = MeetingForm(
         request.POST or None,
         initial={
             "kind": Meeting.Kind.PLENARY,
             "duration_minutes": group.default_meeting_duration,
-            "venue": agreed.get("venue", ""),
+            "venue": agreed_venue,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -45,7 +45,9 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 request, _("The meeting is planned. Complete the agenda, then convene it.")
             )
             return _back(request, meeting)
-    return render(request, "meetings/meeting_form.html", {"form": form, "agreed": agreed})
+    return render(
+        request, "meetings/meeting_form.html", {"form": form, "agreed_venue": agreed_venue}
+    )
 
 
 @requires(Action.MANAGE_MEETINGS)

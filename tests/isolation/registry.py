@@ -406,6 +406,10 @@ REGISTRY: dict[str, Probe] = {
         obj=_meeting("held"),
         data=lambda g: {"topics": "ICoC", "venue": "Cusco"},
     ),
+    # Nothing agreed is waiting for the probe's meeting: refused with a message, and back.
+    "meetings:suggestion": Probe(
+        method="post", ok=302, obj=_meeting("planned"), data=lambda g: {"topic": "ICoC"}
+    ),
     "meetings:closed_grant": Probe(
         method="post", ok=302, obj=_closed_meeting, data=_closed_grant_data
     ),

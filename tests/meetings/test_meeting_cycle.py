@@ -106,41 +106,106 @@ def test_the_agenda_says_when_it_outgrows_the_meeting(client, group, secretariat
     assert "The agenda takes 150 minutes and the meeting lasts 120" in page
 
 
-def test_agreements_go_to_one_plenary_only(group, secretariat):
-    guest = make_guest(group, name="Dra. Rocío Ñáñez Quispe")
+def _agreed(group, secretariat, guest):
     september = make_meeting(group, "held", days=-60)
     with group_scope(group):
         participation.record_next(
             meeting=september,
             actor=secretariat,
-            topics="Draft law on private security companies",
-            venue="Lima",
+            topics="Draft law on private security companies\nICoC membership",
+            venue="Cusco",
             guests=[guest],
         )
-        start = timezone.now() + timedelta(days=20)
-        december = meeting_service.plan_meeting(
-            working_group=group, actor=secretariat, kind="plenary", title="Dec", start=start
-        )
-        march = meeting_service.plan_meeting(
+    return september
+
+
+def _plan_plenary(group, secretariat, title, days):
+    with group_scope(group):
+        return meeting_service.plan_meeting(
             working_group=group,
             actor=secretariat,
             kind="plenary",
-            title="Mar",
-            start=start + timedelta(days=90),
+            title=title,
+            start=timezone.now() + timedelta(days=days),
         )
-        topics = dict(
-            AgendaItem.objects.filter(topic__startswith="Draft law")
-            .values_list("meeting__title", "guests__name")
-            .distinct()
-        )
-        assert topics == {"Dec": "Dra. Rocío Ñáñez Quispe"}
+
+
+def test_agreements_are_suggestions_taken_once(client, group, secretariat):
+    """Planning adds nothing by itself (a second plenary planned got everything again); the
+    new plenary's page offers each topic and guest, taken onto the agenda item chosen."""
+    guest = make_guest(group, name="Dra. Rocío Ñáñez Quispe")
+    _agreed(group, secretariat, guest)
+    december = _plan_plenary(group, secretariat, "Dec", 20)
+    march = _plan_plenary(group, secretariat, "Mar", 110)
+    with group_scope(group):
+        assert not december.agenda_items.exists() and not march.agenda_items.exists()
+    page = client.get(reverse("meetings:detail", kwargs={"wg": group.slug, "pk": december.pk}))
+    body = page.content.decode()
+    assert "Draft law on private security companies" in body and "Dra. Rocío Ñáñez Quispe" in body
+    suggestion = reverse("meetings:suggestion", kwargs={"wg": group.slug, "pk": december.pk})
+    client.post(suggestion, {"topic": "Draft law on private security companies"})
+    with group_scope(group):
+        (item,) = december.agenda_items.all()
+        assert item.topic == "Draft law on private security companies"
+    client.post(suggestion, {"guest": guest.pk, "item": item.pk})
+    client.post(suggestion, {"topic": "ICoC membership", "set_aside": "1"})
+    with group_scope(group):
+        assert list(item.guests.all()) == [guest]
+        assert december.agenda_items.count() == 1  # set aside: not added
+    # Taken once: offered neither here again nor to March, and a second take is refused.
+    body = client.get(reverse("meetings:detail", kwargs={"wg": group.slug, "pk": december.pk}))
+    assert 'id="suggestions"' not in body.content.decode()
+    body = client.get(reverse("meetings:detail", kwargs={"wg": group.slug, "pk": march.pk}))
+    assert 'id="suggestions"' not in body.content.decode()
+    response = client.post(
+        reverse("meetings:suggestion", kwargs={"wg": group.slug, "pk": march.pk}),
+        {"topic": "Draft law on private security companies"},
+        follow=True,
+    )
+    assert "Nothing agreed at an earlier meeting is waiting" in response.content.decode()
+    with group_scope(group):
         assert not march.agenda_items.exists()
-        # December cancelled: what it took goes to the next plenary planned.
+
+
+def test_what_a_cancelled_plenary_took_is_offered_again(client, group, secretariat):
+    guest = make_guest(group)
+    _agreed(group, secretariat, guest)
+    december = _plan_plenary(group, secretariat, "Dec", 20)
+    suggestion = reverse("meetings:suggestion", kwargs={"wg": group.slug, "pk": december.pk})
+    client.post(suggestion, {"topic": "ICoC membership"})
+    with group_scope(group):
         meeting_service.convene(meeting=december, actor=secretariat)
         meeting_service.cancel(meeting=december, actor=secretariat, reason="Strike.")
-        assert meeting_service.previous_agreements(group)["topics"] == [
-            "Draft law on private security companies"
-        ]
+    march = _plan_plenary(group, secretariat, "Mar", 110)
+    body = client.get(reverse("meetings:detail", kwargs={"wg": group.slug, "pk": march.pk}))
+    offered = body.content.decode().split('id="suggestions"', 1)[1].split("</section>", 1)[0]
+    assert "ICoC membership" in offered and "Draft law" in offered
+
+
+def test_a_guest_goes_only_onto_an_item_of_this_meeting(client, group, other_group, secretariat):
+    guest = make_guest(group)
+    _agreed(group, secretariat, guest)
+    december = _plan_plenary(group, secretariat, "Dec", 20)
+    elsewhere = make_agenda_item(make_meeting(group, "planned"))
+    suggestion = reverse("meetings:suggestion", kwargs={"wg": group.slug, "pk": december.pk})
+    response = client.post(suggestion, {"guest": guest.pk, "item": elsewhere.pk}, follow=True)
+    assert response.status_code == 200
+    with group_scope(group):
+        assert not elsewhere.guests.exists()
+        assert not december.agenda_items.exists()
+    # Another group's Secretariat: the meeting is not there.
+    client.force_login(make_secretariat(other_group))
+    response = client.post(
+        reverse("meetings:suggestion", kwargs={"wg": other_group.slug, "pk": december.pk}),
+        {"topic": "ICoC membership"},
+    )
+    assert response.status_code == 404
+
+
+def test_planning_prefills_the_agreed_venue(client, group, secretariat):
+    _agreed(group, secretariat, make_guest(group))
+    form = client.get(reverse("meetings:new", kwargs={"wg": group.slug})).content.decode()
+    assert 'value="Cusco"' in form
 
 
 def test_an_agenda_item_removed_meanwhile_is_explained(client, group, secretariat):

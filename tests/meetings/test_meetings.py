@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from meetings.models import Attendance, DiscussionTopic, Invitation, Meeting
 from meetings.queries import meetings_cache
+from meetings.services import agreements, participation, topics
 from meetings.services import meetings as service
-from meetings.services import participation, topics
 from meetings.services.meetings import MeetingError
 from members.services.institutions import decide_standing
 from tests.factories import (
@@ -217,10 +217,11 @@ def test_planning_prefills_what_the_last_meeting_agreed(group):
             title="Next",
             start=timezone.now() + timedelta(days=60),
         )
-        items = list(new.agenda_items.order_by("position"))
-        assert list(items[0].guests.all()) == [guest]
+        # The topics and the guest are offered on its page (services.agreements), not added.
+        assert not new.agenda_items.exists()
+        offered = agreements.suggestions_for(new)
     assert new.venue == "Cusco" and new.duration_minutes == 120
-    assert [i.topic for i in items] == ["Private security law", "ICoC"]
+    assert offered.topics == ["Private security law", "ICoC"] and offered.guests == [guest]
 
 
 def test_member_answers_with_htmx_and_without(client, group):
