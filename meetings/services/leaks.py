@@ -55,6 +55,12 @@ class Term:
     first: str = ""  # its first word as matched (folded unless exact_case): the index key
     sector: str = ""  # an institution's kind (Institution.Kind), for the neutral words
     form: demonyms.Form | None = None  # a demonym: its gender, number and where it counts
+    name_form: demonyms.Form | None = None  # the same word capitalised: the country's name
+
+    def form_of(self, matched: str) -> demonyms.Form | None:
+        if self.name_form is not None and matched[:1].isupper():
+            return self.name_form
+        return self.form
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,7 @@ def _term(
     exact_case: bool = False,
     sector: str = "",
     form: demonyms.Form | None = None,
+    name_form: demonyms.Form | None = None,
 ) -> Term | None:
     """A term for ``words`` (any whitespace between them), or None when too short to mean much."""
     words = " ".join(words.split())
@@ -90,7 +97,8 @@ def _term(
     body = r"\s+".join(re.escape(w) for w in parts)
     # "US$ 2 millones" is an amount, not the United States.
     tail = r"(?![\w$])" if exact_case else r"(?!\w)"
-    return Term(_compiled(rf"(?<!\w){body}{tail}"), label, kind, exact_case, parts[0], sector, form)
+    pattern = _compiled(rf"(?<!\w){body}{tail}")
+    return Term(pattern, label, kind, exact_case, parts[0], sector, form, name_form)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -150,8 +158,14 @@ def _terms(people: tuple[str, ...], institutions: tuple, guests: tuple = ()) -> 
         )
         entry["labels"][label] = None
         # "Canadá", the embassy's short name, is also the country's: it gets its grammar.
+        # "Suiza" is the country, "suiza" its adjective: the capital tells them apart.
         for field, value in grammar.items():
-            entry[field] = entry.get(field) or value
+            known = entry.get(field)
+            if field == "form" and known is not None and value is not None and known != value:
+                entry["name_form"] = known if known.name else value
+                entry["form"] = value if known.name else known
+            else:
+                entry[field] = known or value
 
     for name in people:
         for words in names.person_terms(name):
@@ -190,6 +204,7 @@ def _terms(people: tuple[str, ...], institutions: tuple, guests: tuple = ()) -> 
             exact_case=e["exact"],
             sector=e.get("sector", ""),
             form=e.get("form"),
+            name_form=e.get("name_form"),
         )
         for e in found.values()
     )
@@ -230,7 +245,10 @@ class Matcher:
             for word in WORD.finditer(source):
                 for term in self.index.get((exact, word.group()), ()):
                     match = term.pattern.match(source, word.start())
-                    if match and (term.form is None or _stands(folded, match, term.form)):
+                    if match is None:
+                        continue
+                    form = term.form_of(text[match.start() : match.end()])
+                    if form is None or _stands(folded, match, form):
                         hits.append(self._hit(text, target, term, match))
         for term in self.other:
             for match in term.pattern.finditer(text if term.exact_case else folded):
@@ -247,7 +265,7 @@ class Matcher:
             term.label,
             term.kind,
             term.sector,
-            term.form,
+            term.form_of(text[match.start() : match.end()]),
         )
 
 
