@@ -18,6 +18,7 @@ from meetings.models import (
     MinutesAccess,
 )
 from meetings.services import minutes as service
+from vpswg.forms import posted_id
 from vpswg.models import User
 from vpswg.permissions import requires
 from vpswg.roles import Action
@@ -38,6 +39,8 @@ def minutes_leak(request: HttpRequest, pk: int) -> HttpResponse:
                 target=target,
                 term=term,
                 replacement=request.POST.get("replacement", ""),
+                # The occurrence whose preview was shown; without it, every one.
+                at=posted_id(request.POST.get("at")),
             )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

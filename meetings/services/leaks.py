@@ -3,22 +3,26 @@
 Under the Chatham House Rule a statement must not reveal who made it. Before minutes can be
 submitted, every text is scanned against the group's roster:
 
-* people (every representative the group has had, and its guest speakers): full name, and the
-  surname alone when it is distinctive (four letters or more and not an ordinary word);
-* institutions: name, short name and other names; an acronym of up to four capitals is matched
-  in capitals only ("SER" the institution, not "ser" the verb);
+* people (every representative the group has had, and its guest speakers): the full name, any
+  two of its words in a row, and one word alone, first name or surname, when it is not an
+  ordinary word (``meetings.services.names``);
+* institutions: name, short name, other names and the parts and initials they are made of; an
+  acronym of up to four capitals is matched in capitals only ("SER" the institution, not "ser"
+  the verb); a guest's organisation likewise;
+* an embassy member's country: its names and every demonym ("la embajada canadiense",
+  "the British government"; ``meetings.services.demonyms``);
 * e-mail addresses and telephone numbers, whoever they belong to.
 
 Matching ignores case and accents ("Quispe Huaman" finds "Quispe Huamán"). Each hit must be
-resolved: by rewriting the text, by replacing the words with a neutral term, or by recording
-that they refer to the subject under discussion, not to a participant (kept with who decided).
+resolved: by rewriting the text, by replacing the words with neutral ones (fitted into the
+sentence by ``meetings.services.wording``), or by recording that they refer to the subject
+under discussion, not to a participant (kept with who decided).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from meetings.models import (
@@ -30,6 +34,8 @@ from meetings.models import (
     Minutes,
     MinutesSection,
 )
+from meetings.services import demonyms, names, wording
+from meetings.services.folding import fold, word_after, word_before
 from members.models import Institution, Representative
 
 # The local part is bounded (64 characters, as in RFC 5321): unbounded, every position of a
@@ -39,73 +45,6 @@ from members.models import Institution, Representative
 EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{6,}\d(?!\w)")
 
-#: Surnames that are also ordinary Spanish or English words ("Flores", flowers; "Paz", peace):
-#: alone they would flag half the minutes, so they are matched only with the first name, or
-#: paired with the other surname.
-ORDINARY_WORDS = frozenset(
-    [
-        "flores",
-        "torres",
-        "rojas",
-        "paz",
-        "leon",
-        "campos",
-        "rios",
-        "castro",
-        "soto",
-        "vera",
-        "cruz",
-        "reyes",
-        "santos",
-        "ramos",
-        "mercado",
-        "prado",
-        "delgado",
-        "cueva",
-        "salinas",
-        "morales",
-        "medina",
-        "rosales",
-        "luna",
-        "sierra",
-        "vega",
-        "montes",
-        "peña",
-        "pena",
-        "guerra",
-        "calderon",
-        "valle",
-        "fuentes",
-        "bravo",
-        "blanco",
-        "moreno",
-        "rubio",
-        "nieto",
-        "king",
-        "smith",
-        "brown",
-        "green",
-        "white",
-        "young",
-        "black",
-    ]
-)
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, one character for one character (positions are kept)."""
-    if text.isascii():
-        return text.lower()
-    return "".join(_fold_char(char) for char in text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    decomposed = unicodedata.normalize("NFD", char)
-    base = decomposed[0] if decomposed else char
-    lowered = base.lower()
-    return lowered if len(lowered) == 1 else base
-
 
 @dataclass(frozen=True)
 class Term:
@@ -114,6 +53,14 @@ class Term:
     kind: str  # "person", "institution"
     exact_case: bool = False  # matched against the text as written, not its folded form
     first: str = ""  # its first word as matched (folded unless exact_case): the index key
+    sector: str = ""  # an institution's kind (Institution.Kind), for the neutral words
+    form: demonyms.Form | None = None  # a demonym: its gender, number and where it counts
+    name_form: demonyms.Form | None = None  # the same word capitalised: the country's name
+
+    def form_of(self, matched: str) -> demonyms.Form | None:
+        if self.name_form is not None and matched[:1].isupper():
+            return self.name_form
+        return self.form
 
 
 @dataclass(frozen=True)
@@ -124,20 +71,34 @@ class Hit:
     matched: str
     label: str
     kind: str
+    sector: str = ""
+    form: demonyms.Form | None = None
 
     @property
     def term(self) -> str:
         return fold(self.matched)[:200]
 
 
-def _term(words: str, label: str, kind: str, *, exact_case: bool = False) -> Term | None:
+def _term(
+    words: str,
+    label: str,
+    kind: str,
+    *,
+    exact_case: bool = False,
+    sector: str = "",
+    form: demonyms.Form | None = None,
+    name_form: demonyms.Form | None = None,
+) -> Term | None:
     """A term for ``words`` (any whitespace between them), or None when too short to mean much."""
     words = " ".join(words.split())
     if len(words) < (2 if exact_case else 3):
         return None
     parts = [w if exact_case else fold(w) for w in words.split(" ")]
     body = r"\s+".join(re.escape(w) for w in parts)
-    return Term(_compiled(rf"(?<!\w){body}(?!\w)"), label, kind, exact_case, parts[0])
+    # "US$ 2 millones" is an amount, not the United States.
+    tail = r"(?![\w$])" if exact_case else r"(?!\w)"
+    pattern = _compiled(rf"(?<!\w){body}{tail}")
+    return Term(pattern, label, kind, exact_case, parts[0], sector, form, name_form)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -146,42 +107,113 @@ def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-def roster_terms() -> list[Term]:
-    """Everything that could identify a participant, in the active group's scope."""
+Roster = tuple[tuple[str, ...], tuple, tuple]
+
+
+def _roster() -> Roster:
+    """The roster of the active group, as the key its terms are cached by: three queries."""
     people: dict[str, None] = {}
     for full_name, email in Representative.objects.values_list("user__full_name", "user__email"):
         people[full_name or email] = None
-    for name in Guest.objects.values_list("name", flat=True):
+    guests: dict[tuple[str, str], None] = {}
+    for name, organisation in Guest.objects.values_list("name", "organisation"):
         people[name] = None
+        if organisation:
+            guests[(organisation, "")] = None
     institutions = tuple(
-        (name, short_name, tuple(aliases))
-        for name, short_name, aliases in Institution.objects.values_list(
-            "name", "short_name", "aliases"
+        (name, short_name, tuple(aliases), kind)
+        for name, short_name, aliases, kind in Institution.objects.values_list(
+            "name", "short_name", "aliases", "kind"
         )
     )
-    return list(_terms(tuple(people), institutions))
+    return tuple(people), institutions, tuple(guests)
+
+
+def roster_terms() -> list[Term]:
+    """Everything that could identify a participant, in the active group's scope."""
+    return list(_terms(*_roster()))
+
+
+def roster_matcher() -> Matcher:
+    """The active group's terms, indexed; built once per roster and process."""
+    return _matcher(*_roster())
 
 
 @functools.lru_cache(maxsize=64)
-def _terms(people: tuple[str, ...], institutions: tuple) -> tuple[Term, ...]:
-    """The terms of a roster; cached, since the same roster is scanned on every editor load."""
-    candidates: list[Term | None] = []
+def _terms(people: tuple[str, ...], institutions: tuple, guests: tuple = ()) -> tuple[Term, ...]:
+    """The terms of a roster; cached, since the same roster is scanned on every editor load.
+
+    Words that several people or institutions share make one term labelled with all of them:
+    "Patricia" alone, when two participants are called Patricia, still narrows the speaker
+    down to two people of the room, which is what the Chatham House Rule forbids; the
+    Secretariat sees both names and judges.
+    """
+    found: dict[tuple[bool, str], dict] = {}
+
+    def add(words: str, label: str, kind: str, exact: bool = False, **grammar) -> None:
+        words = " ".join(words.split())
+        key = (exact, words if exact else fold(words))
+        entry = found.setdefault(
+            key, {"words": words, "labels": {}, "kind": kind, "exact": exact, **grammar}
+        )
+        entry["labels"][label] = None
+        # "Canadá", the embassy's short name, is also the country's: it gets its grammar.
+        # "Suiza" is the country, "suiza" its adjective: the capital tells them apart.
+        for field, value in grammar.items():
+            known = entry.get(field)
+            if field == "form" and known is not None and value is not None and known != value:
+                entry["name_form"] = known if known.name else value
+                entry["form"] = value if known.name else known
+            else:
+                entry[field] = known or value
+
     for name in people:
-        candidates.append(_term(name, name, "person"))
-        tokens = [t for t in re.split(r"\s+", name) if t]
-        if len(tokens) >= 3:
-            # Latin American names: both surnames together, and the first name with the first.
-            for pair in (f"{tokens[-2]} {tokens[-1]}", f"{tokens[0]} {tokens[-2]}"):
-                candidates.append(_term(pair, name, "person"))
-        for surname in tokens[1:]:
-            folded = fold(surname).strip(".")
-            if len(folded) >= 4 and folded not in ORDINARY_WORDS:
-                candidates.append(_term(surname, name, "person"))
-    for name, short_name, aliases in institutions:
-        for alias in {n for n in [name, short_name, *aliases] if n}:
-            acronym = alias.isupper() and len(alias.replace(" ", "")) <= 4
-            candidates.append(_term(alias, name, "institution", exact_case=acronym))
-    return tuple(t for t in candidates if t is not None)
+        for words in names.person_terms(name):
+            add(words, names.without_titles(name), "person")
+    for name, short_name, aliases, kind in institutions:
+        for alias in names.institution_terms(name, short_name, aliases):
+            add(alias, name, "institution", names.is_acronym(alias), sector=kind)
+        if kind == "foreign_government":
+            country = demonyms.country_of([name, short_name, *aliases])
+            if country is not None:
+                for country_name in country.names:
+                    add(
+                        country_name,
+                        name,
+                        "institution",
+                        names.is_acronym(country_name),
+                        sector=kind,
+                        form=demonyms.name_form(country_name),
+                    )
+                for form in demonyms.forms(country):
+                    add(form.text, name, "institution", form.text.isupper(), sector=kind, form=form)
+    for organisation, _unused in guests:
+        for alias in names.institution_terms(organisation, "", ()):
+            add(
+                alias,
+                organisation,
+                "institution",
+                names.is_acronym(alias),
+                sector=names.guest_sector(organisation),
+            )
+    terms = (
+        _term(
+            e["words"],
+            ", ".join(e["labels"]),
+            e["kind"],
+            exact_case=e["exact"],
+            sector=e.get("sector", ""),
+            form=e.get("form"),
+            name_form=e.get("name_form"),
+        )
+        for e in found.values()
+    )
+    return tuple(t for t in terms if t is not None)
+
+
+@functools.lru_cache(maxsize=64)
+def _matcher(people: tuple[str, ...], institutions: tuple, guests: tuple) -> Matcher:
+    return Matcher(list(_terms(people, institutions, guests)))
 
 
 WORD = re.compile(r"(?<!\w)\w+")
@@ -213,7 +245,10 @@ class Matcher:
             for word in WORD.finditer(source):
                 for term in self.index.get((exact, word.group()), ()):
                     match = term.pattern.match(source, word.start())
-                    if match:
+                    if match is None:
+                        continue
+                    form = term.form_of(text[match.start() : match.end()])
+                    if form is None or _stands(folded, match, form):
                         hits.append(self._hit(text, target, term, match))
         for term in self.other:
             for match in term.pattern.finditer(text if term.exact_case else folded):
@@ -229,7 +264,28 @@ class Matcher:
             text[match.start() : match.end()],
             term.label,
             term.kind,
+            term.sector,
+            term.form_of(text[match.start() : match.end()]),
         )
+
+
+def _stands(folded: str, match: re.Match, form: demonyms.Form) -> bool:
+    """Whether a demonym here names the country's embassy: not in "el dólar canadiense" or
+    "Latin American"; a language's name ("español", "Dutch") only beside an institution or
+    person it qualifies, or as "the Dutch said"."""
+    before = word_before(folded, match.start())
+    after = word_after(folded, match.end())
+    word_before_ = before.word if before is not None and not before.dotted else ""
+    word_after_ = after.word if after is not None else ""
+    if word_before_ in demonyms.NOT_A_MEMBER_BEFORE or word_after_ in demonyms.NOT_A_MEMBER_AFTER:
+        return False
+    if form.name or not form.beside_head:
+        return True
+    if word_before_ in demonyms.HEADS_ES or word_after_ in demonyms.HEADS_EN:
+        return True
+    if word_after_ == "high":
+        return True
+    return word_before_ == "the" and word_after_ in demonyms.VERBS_EN
 
 
 def scan_text(text: str, target: str, terms: list[Term] | Matcher) -> list[Hit]:
@@ -254,6 +310,7 @@ def scan_text(text: str, target: str, terms: list[Term] | Matcher) -> list[Hit]:
 class Finding:
     hit: Hit
     text: str  # the whole text the hit is in, for highlighting
+    language: str = "en"  # the minutes' language, for the neutral words
 
     @property
     def before(self) -> str:
@@ -262,6 +319,24 @@ class Finding:
     @property
     def after(self) -> str:
         return self.text[self.hit.end : self.hit.end + 60]
+
+    @functools.cached_property
+    def words(self) -> str:
+        """The neutral words the editor offers for this hit."""
+        return wording.suggest(self.text, self.hit, self.language)
+
+    @functools.cached_property
+    def replacement(self) -> wording.Replacement:
+        """Where the words go and how they read there, for the preview."""
+        return wording.fit(self.text, self.hit, self.words, self.language)
+
+    @property
+    def replaced_before(self) -> str:
+        return self.text[max(0, self.replacement.start - 60) : self.replacement.start]
+
+    @property
+    def replaced_after(self) -> str:
+        return self.text[self.replacement.end : self.replacement.end + 60]
 
 
 def texts(minutes: Minutes) -> list[tuple[str, str]]:
@@ -286,11 +361,12 @@ def texts(minutes: Minutes) -> list[tuple[str, str]]:
 
 def scan(minutes: Minutes) -> list[Finding]:
     """Unresolved hits in the working record."""
-    terms = Matcher(roster_terms())
+    terms = roster_matcher()
+    language = minutes.working_group.default_language
     resolved = set(LeakResolution.objects.filter(minutes=minutes).values_list("target", "term"))
     findings = []
     for target, text in texts(minutes):
         for hit in scan_text(text, target, terms):
             if (target, hit.term) not in resolved:
-                findings.append(Finding(hit, text))
+                findings.append(Finding(hit, text, language))
     return findings

@@ -3,6 +3,8 @@ subject of the discussion, or replaced with neutral ones."""
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -14,7 +16,7 @@ from meetings.models import (
     Minutes,
     MinutesSection,
 )
-from meetings.services import leaks
+from meetings.services import leaks, wording
 from meetings.services.minutes.common import MinutesError
 from meetings.services.minutes.drafting import _reopen, _update
 from vpswg.forms import posted_id
@@ -74,9 +76,17 @@ def mark_subject(*, minutes: Minutes, actor: User, target: str, term: str) -> Le
 
 @transaction.atomic
 def replace_words(
-    *, minutes: Minutes, actor: User, target: str, term: str, replacement: str
+    *,
+    minutes: Minutes,
+    actor: User,
+    target: str,
+    term: str,
+    replacement: str,
+    at: int | None = None,
 ) -> None:
-    """Replace every occurrence of the words (any case, any accents) with a neutral term."""
+    """Replace the words (any case, any accents) with neutral ones, fitted into each sentence
+    (``meetings.services.wording``): at ``at`` only, the occurrence the editor showed with
+    its preview, or everywhere in the text."""
     if not replacement.strip():
         raise MinutesError(_("Give the neutral words to use instead, e.g. “a participant”."))
     if not term.strip():
@@ -88,15 +98,23 @@ def replace_words(
     # waits, and meets the conflict itself, which its page knows how to show).
     obj = model.objects.select_for_update().get(pk=obj.pk)
     text = getattr(obj, field)
-    folded, needle = leaks.fold(text), leaks.fold(term)
-    pieces, index = [], 0
-    while (found := folded.find(needle, index)) >= 0:
-        pieces.append(text[index:found])
-        pieces.append(replacement.strip())
-        index = found + len(needle)
-    pieces.append(text[index:])
+    occurrences = _occurrences(text, target, term)
+    if at is not None:
+        occurrences = [hit for hit in occurrences if hit.start == at]
+        if not occurrences:
+            raise MinutesError(
+                _("The text has changed since the page was shown: look at the names again.")
+            )
+    language = minutes.working_group.default_language
+    end = len(text)
+    # From the end, so that the positions of the earlier ones still hold.
+    for hit in reversed(occurrences):
+        fitted = wording.fit(text, hit, replacement, language)
+        if fitted.end > end:
+            continue  # it would overlap the one replaced after it
+        text, end = fitted.apply(text), fitted.start
     _reopen(minutes, actor)
-    _update(model, obj, obj.revision, actor, **{field: "".join(pieces)})
+    _update(model, obj, obj.revision, actor, **{field: text})
     record(
         working_group=minutes.working_group,
         actor=actor,
@@ -104,3 +122,21 @@ def replace_words(
         obj=minutes,
         data={"target": target},
     )
+
+
+def _occurrences(text: str, target: str, term: str) -> list[leaks.Hit]:
+    """The hits of the words in the text; words that are no longer the roster's (or never
+    were) are still found, as whole words."""
+    needle = leaks.fold(" ".join(term.split()))
+    hits = [
+        hit
+        for hit in leaks.scan_text(text, target, leaks.roster_matcher())
+        if leaks.fold(" ".join(hit.matched.split())) == needle
+    ]
+    if hits:
+        return hits
+    pattern = re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
+    return [
+        leaks.Hit(target, m.start(), m.end(), text[m.start() : m.end()], "", "")
+        for m in pattern.finditer(leaks.fold(text))
+    ]
