@@ -60,19 +60,26 @@ def guest_key(guest: Guest | int) -> str:
 
 
 def suggestions_for(meeting: Meeting) -> Suggestions | None:
-    """What is still to take for this plenary while its agenda is open: two queries."""
+    """What is still to take for this plenary while its agenda is open: four queries."""
     if meeting.kind != Meeting.Kind.PLENARY or not meeting.is_open:
         return None
     source = _source(meeting)
     if source is None:
         return None
     taken = source.next_taken or {}
+    # What this agenda has already (put there by hand) is not offered as well.
+    on_agenda = {t.casefold() for t in meeting.agenda_items.values_list("topic", flat=True)}
+    speaking = set(Guest.objects.filter(agenda_items__meeting=meeting).values_list("pk", flat=True))
     topics = [
         t.strip()
         for t in source.next_topics.splitlines()
-        if t.strip() and topic_key(t) not in taken
+        if t.strip() and topic_key(t) not in taken and t.strip().casefold() not in on_agenda
     ]
-    guests = [g for g in source.next_guests.order_by("name") if guest_key(g) not in taken]
+    guests = [
+        g
+        for g in source.next_guests.order_by("name")
+        if guest_key(g) not in taken and g.pk not in speaking
+    ]
     return Suggestions(source, topics, guests)
 
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Meeting
+from meetings.services import agreements, participation
 from meetings.services import meetings as meeting_service
-from meetings.services import participation
 from tests.factories import (
     make_agenda_item,
     make_guest,
@@ -314,3 +314,14 @@ def test_a_guest_speakers_notice_offers_no_institution_form(group):
     assert "items you are invited to speak at" in notices[guest.user_id]
     assert "your institution will attend" not in notices[guest.user_id]
     assert "your institution will attend" in notices[rep.user_id]
+
+
+def test_what_the_agenda_has_already_is_not_offered(client, group, secretariat):
+    guest = make_guest(group)
+    _agreed(group, secretariat, guest)
+    december = _plan_plenary(group, secretariat, "Dec", 20)
+    make_agenda_item(december, topic="icoc MEMBERSHIP", guests=[guest])
+    with group_scope(group):
+        offered = agreements.suggestions_for(december)
+    assert offered.topics == ["Draft law on private security companies"]
+    assert offered.guests == []
