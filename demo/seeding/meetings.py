@@ -14,6 +14,8 @@ from vpswg.models import WorkingGroup
 def seed_meetings(group: WorkingGroup) -> None:
     """Topics of seed step 8, the register of guests, the agreements of the last plenary,
     and the next plenary convened with its agenda."""
+    from allauth.account.models import EmailAddress
+
     from meetings.models import DiscussionTopic, Guest, TopicInterest
     from meetings.services import agenda as agenda_service
     from meetings.services import agreements, participation
@@ -86,6 +88,9 @@ def seed_meetings(group: WorkingGroup) -> None:
         guest_user.set_password(data.PASSWORD)
         guest_user.language = "es"
         guest_user.save(update_fields=["password", "language"])
+        EmailAddress.objects.update_or_create(
+            user=guest_user, email=guest_user.email, defaults={"verified": True, "primary": True}
+        )
     closed = data.PERU_COORDINATION
     coordination = meeting_service.plan_meeting(
         working_group=group,
