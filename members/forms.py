@@ -14,6 +14,8 @@ from members.models import (
     Institution,
     Representative,
     StandingDecision,
+    StandingProposal,
+    StandingVote,
 )
 from members.services.applications import APPLICANT_FIELDS, NOMINATION_FIELDS
 from vpswg.forms import https_urls
@@ -206,10 +208,48 @@ class StandingForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[c for c in StandingDecision.Decision.choices if c[0] != "admission"],
+        help_text=_(
+            "A warning or a withdrawal is recorded at once. A suspension, an expulsion or a "
+            "reinstatement is proposed: the Coordination Group's seats vote on it."
+        ),
+    )
+    criterion = forms.ChoiceField(
+        label=_("Criterion not met"),
+        choices=[("", "—"), *StandingProposal.Criterion.choices],
+        required=False,
     )
     reason = forms.CharField(
         label=_("Reason (the institution is told)"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "standing-%s")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") in {"suspension", "expulsion", "reinstatement"} and not data.get(
+            "criterion"
+        ):
+            self.add_error(
+                "criterion", _("Say which criterion is not met (or why it is met again).")
+            )
+        return data
+
+
+class StandingVoteForm(forms.Form):
+    vote = forms.ChoiceField(
+        label=_("Your seat's vote"), choices=StandingVote.Vote.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment (for the other seats)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "standing-vote-%s")
+        super().__init__(*args, **kwargs)
 
 
 class AnnualReportForm(forms.ModelForm):

@@ -171,6 +171,96 @@ class StandingDecision(TenantModel):
         return f"{self.get_decision_display()}: {self.institution}"
 
 
+class StandingProposal(TenantModel):
+    """A suspension, expulsion or reinstatement proposed by the Secretariat or a seat, decided
+    by the Coordination Group's seats under the group's decision rule (as an application is),
+    and confirmed: only then does it take effect (``members.services.standing``)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Awaiting the Coordination Group")
+        ADOPTED = "adopted", _("Adopted")
+        REJECTED = "rejected", _("Not adopted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Criterion(models.TextChoices):
+        ANNUAL_REPORT = "annual_report", _("The annual report was not submitted")
+        ATTENDANCE = "attendance", _("Plenaries were missed")
+        COMMITMENTS = "commitments", _("The commitments to the Voluntary Principles were not kept")
+        CONDUCT = "conduct", _("The group's rules (Chatham House) were broken")
+        REMEDIED = "remedied", _("What led to the decision has been put right")
+        OTHER = "other", _("Another reason (in the text)")
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="standing_proposals"
+    )
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=StandingDecision.Decision.choices
+    )
+    criterion = models.CharField(_("criterion not met"), max_length=20, choices=Criterion.choices)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    standing_decision = models.OneToOneField(
+        StandingDecision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("standing proposal")
+        verbose_name_plural = _("standing proposals")
+        constraints = [
+            # One question at a time per institution: two open proposals could both pass.
+            models.UniqueConstraint(
+                fields=["institution"],
+                condition=models.Q(status="open"),
+                name="standing_proposal_one_open",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["working_group", "status"], name="standing_prop_wg_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.institution}"
+
+    @property
+    def pillar(self) -> str:
+        """The pillar whose seat must agree under the default rule: the institution's."""
+        return self.institution.pillar
+
+
+class StandingVote(TenantModel):
+    """One Coordination seat's vote on one standing proposal."""
+
+    class Vote(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        DECLINE = "decline", _("Decline")
+        ABSTAIN = "abstain", _("Abstain")
+
+    proposal = models.ForeignKey(StandingProposal, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    pillar = models.CharField(_("seat"), max_length=20, choices=Pillar.choices)
+    vote = models.CharField(_("vote"), max_length=10, choices=Vote.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("vote on a standing proposal")
+        verbose_name_plural = _("votes on standing proposals")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "voter"], name="standing_vote_once"),
+        ]
+        indexes = [
+            models.Index(fields=["working_group", "proposal"], name="standing_vote_wg_prop"),
+        ]
+
+
 def _document_upload_to(instance, filename: str) -> str:
     # ``filename`` is already the random name chosen by the service (vpswg.uploads.random_name).
     return filename

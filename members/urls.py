@@ -20,6 +20,17 @@ urlpatterns = [
     path("<int:pk>/", views.institution_detail, name="institution"),
     path("<int:pk>/edit/", views.institution_edit, name="institution_edit"),
     path("<int:pk>/standing/", views.standing_decide, name="standing"),
+    path("<int:pk>/standing/<int:proposal>/vote/", views.standing_vote, name="standing_vote"),
+    path(
+        "<int:pk>/standing/<int:proposal>/decide/",
+        views.standing_record,
+        name="standing_record",
+    ),
+    path(
+        "<int:pk>/standing/<int:proposal>/withdraw/",
+        views.standing_withdraw,
+        name="standing_withdraw",
+    ),
     path("<int:pk>/representatives/add/", views.representative_add, name="representative_add"),
     path(
         "<int:pk>/representatives/<int:rep>/end/",

@@ -220,12 +220,24 @@ def end_representation(
     return representative
 
 
+#: Decisions the Coordination Group's seats vote on (``members.services.standing``); a warning
+#: and a withdrawal (the institution's own wish) are recorded by whoever records them.
+VOTED = frozenset({Decision.SUSPENSION, Decision.EXPULSION, Decision.REINSTATEMENT})
+
+
 @transaction.atomic
 def decide_standing(
-    *, institution: Institution, actor: User, decision: str, reason: str
+    *,
+    institution: Institution,
+    actor: User,
+    decision: str,
+    reason: str,
+    body: str = "secretariat",
 ) -> StandingDecision:
     """Record a decision on an institution's standing; its representatives' access follows and
-    they are told, with the reason."""
+    they are told, with the reason and which body decided (``body``: "secretariat" or
+    "coordination"). Suspension, expulsion and reinstatement come here only from an adopted
+    proposal (``standing.decide``)."""
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     if decision not in DECISIONS:
         raise ValidationError(_("Unknown decision."))
@@ -274,6 +286,7 @@ def decide_standing(
             "decision": decision,
             "reason": entry.reason,
             "standing": new,
+            "body": body,
         },
         link=reverse("group:home", kwargs={"wg": institution.working_group.slug}),
     )

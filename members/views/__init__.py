@@ -26,4 +26,7 @@ from members.views.institutions import (  # noqa: F401
     representative_add,
     representative_end,
     standing_decide,
+    standing_record,
+    standing_vote,
+    standing_withdraw,
 )

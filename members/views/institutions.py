@@ -17,17 +17,20 @@ from members.forms import (
     InstitutionForm,
     RepresentativeForm,
     StandingForm,
+    StandingVoteForm,
 )
-from members.models import Institution, Representative
+from members.models import Institution, Representative, StandingProposal
 from members.queries import (
     composition,
     directory_cache,
 )
 from members.queries import directory as directory_query
 from members.services import institutions as institution_service
+from members.services import standing as standing_service
 from members.views.common import _form_errors_to, _institution, _url
 from vpswg.permissions import can, requires
 from vpswg.roles import Action
+from vpswg.services.roles import seat_of
 
 
 @requires(Action.VIEW_DIRECTORY)
@@ -78,6 +81,20 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
         )
         context["standing_form"] = StandingForm()
+        proposal = standing_service.open_proposal(institution)
+        if proposal is not None:
+            votes = list(proposal.votes.select_related("voter").order_by("pillar"))
+            mine = next((v for v in votes if v.voter_id == request.user.pk), None)
+            context["proposal"] = proposal
+            context["proposal_votes"] = votes
+            context["proposal_tally"] = standing_service.count(proposal)
+            context["is_seat"] = seat_of(request.user) is not None
+            context["vote_form"] = StandingVoteForm(
+                initial={
+                    "vote": mine.vote if mine else None,
+                    "comment": mine.comment if mine else "",
+                }
+            )
     return render(request, "members/institution.html", context)
 
 
@@ -168,17 +185,98 @@ def representative_end(request: HttpRequest, pk: int, rep: int) -> HttpResponse:
 @requires(Action.DECIDE_STANDING)
 @require_POST
 def standing_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """A warning or a withdrawal is recorded at once, saying who recorded it; a suspension,
+    expulsion or reinstatement becomes a proposal the seats vote on."""
     institution = _institution(request, pk)
     form = StandingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(_url(request, "members:institution", pk=institution.pk))
+    data = form.cleaned_data
+    try:
+        if data["decision"] in institution_service.VOTED:
+            standing_service.propose(
+                institution=institution,
+                actor=request.user,
+                decision=data["decision"],
+                reason=data["reason"],
+                criterion=data["criterion"],
+            )
+        else:
+            institution_service.decide_standing(
+                institution=institution,
+                actor=request.user,
+                decision=data["decision"],
+                reason=data["reason"],
+                body="coordination" if seat_of(request.user) else "secretariat",
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if data["decision"] in institution_service.VOTED:
+            messages.success(
+                request, _("The proposal is before the Coordination Group: its seats vote on it.")
+            )
+        else:
+            messages.success(request, _("The decision has been recorded and the institution told."))
+    return redirect(_url(request, "members:institution", pk=institution.pk))
+
+
+def _proposal(request: HttpRequest, pk: int, proposal: int):
+    institution = _institution(request, pk)
+    return institution, get_object_or_404(StandingProposal, pk=proposal, institution=institution)
+
+
+@requires(Action.DECIDE_STANDING)
+@require_POST
+def standing_vote(request: HttpRequest, pk: int, proposal: int) -> HttpResponse:
+    institution, proposal = _proposal(request, pk, proposal)
+    form = StandingVoteForm(request.POST)
     if form.is_valid():
         try:
-            institution_service.decide_standing(
-                institution=institution, actor=request.user, **form.cleaned_data
+            standing_service.vote(
+                proposal=proposal,
+                actor=request.user,
+                choice=form.cleaned_data["vote"],
+                comment=form.cleaned_data["comment"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("The decision has been recorded and the institution told."))
+            messages.success(request, _("Your seat's vote has been recorded."))
     else:
-        messages.error(request, _("Choose a decision and give its reason."))
-    return redirect(_url(request, "members:institution", pk=institution.pk))
+        messages.error(request, _("Choose approve, decline or abstain."))
+    return redirect(_url(request, "members:institution", pk=institution.pk) + "#standing")
+
+
+@requires(Action.DECIDE_STANDING)
+@require_POST
+def standing_record(request: HttpRequest, pk: int, proposal: int) -> HttpResponse:
+    institution, proposal = _proposal(request, pk, proposal)
+    try:
+        proposal = standing_service.decide(
+            proposal=proposal, actor=request.user, confirmed=bool(request.POST.get("confirm"))
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if proposal.status == StandingProposal.Status.ADOPTED:
+            messages.success(
+                request, _("Adopted: the decision takes effect and the institution is told.")
+            )
+        else:
+            messages.success(request, _("Not adopted: the institution's standing does not change."))
+    return redirect(_url(request, "members:institution", pk=institution.pk) + "#standing")
+
+
+@requires(Action.DECIDE_STANDING)
+@require_POST
+def standing_withdraw(request: HttpRequest, pk: int, proposal: int) -> HttpResponse:
+    institution, proposal = _proposal(request, pk, proposal)
+    try:
+        standing_service.withdraw(proposal=proposal, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The proposal is withdrawn."))
+    return redirect(_url(request, "members:institution", pk=institution.pk) + "#standing")

@@ -69,6 +69,25 @@ def _representative(group: WorkingGroup, user: User) -> dict:
     return {"pk": rep.institution_id, "rep": rep.pk}
 
 
+def _standing_proposal(group: WorkingGroup, user: User) -> dict:
+    """An open proposal to suspend an institution of the group."""
+    from members.models import StandingProposal
+    from tests.factories import make_institution, make_user
+    from vpswg.scoping import group_scope
+
+    institution = make_institution(group)
+    with group_scope(group):
+        proposal = StandingProposal.objects.create(
+            working_group=group,
+            institution=institution,
+            decision="suspension",
+            criterion="annual_report",
+            reason="No annual report for 2025.",
+            proposed_by=make_user(),
+        )
+    return {"pk": institution.pk, "proposal": proposal.pk}
+
+
 def _application(status: str):
     def factory(group: WorkingGroup, user: User) -> dict:
         from tests.factories import make_application
@@ -352,6 +371,15 @@ REGISTRY: dict[str, Probe] = {
         obj=_institution,
         data=lambda g: {"decision": "warning", "reason": "Three plenaries missed."},
     ),
+    # A seat's vote, a seat's decision (refused with a message until a majority has voted),
+    # a withdrawal (refused to a seat that did not propose it): each answers with the page.
+    "members:standing_vote": Probe(
+        method="post", ok=302, obj=_standing_proposal, data=lambda g: {"vote": "approve"}
+    ),
+    "members:standing_record": Probe(
+        method="post", ok=302, obj=_standing_proposal, data=lambda g: {"confirm": "on"}
+    ),
+    "members:standing_withdraw": Probe(method="post", ok=302, obj=_standing_proposal),
     "members:nominate": Probe(),
     "members:applications": Probe(),
     "members:application": Probe(obj=_application("submitted")),

@@ -402,9 +402,12 @@ def test_new_user_from_application_sets_a_password_once(client, group, seats):
     response = client.post(
         path, {"new_password1": "a-fresh-pass-2026", "new_password2": "a-fresh-pass-2026"}
     )
-    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+    # Signed in at once (the link proved the address; the password was just typed).
+    assert response.status_code == 302 and response["Location"] == reverse("home")
     user = User.objects.get(email=APPLICATION_DATA["contact_email"])
+    assert client.session["_auth_user_id"] == str(user.pk)
     assert user.check_password("a-fresh-pass-2026")
+    client.logout()
     assert client.get(path).status_code == 404  # used once
     assert user.emailaddress_set.get(email=user.email).verified is True
     sign_in(client, user, password="a-fresh-pass-2026")
