@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from meetings.access import Reader
 from meetings.queries import meeting_list
 from members.queries import composition
+from members.services import institutions as institution_service
 from vpswg.permissions import public
 
 
@@ -22,4 +23,14 @@ def group_home(request: HttpRequest) -> HttpResponse:
         upcoming, _past = meeting_list(Reader.of(request))
         context["next_meetings"] = list(upcoming[:3])
         return render(request, "portal/dashboard.html", context)
+    notice = institution_service.standing_notice(request.user)
+    if notice is not None:
+        # A representative of a suspended, expelled or withdrawn institution: told why, and
+        # what to do, rather than offered to apply.
+        representative, decision = notice
+        return render(
+            request,
+            "members/standing_notice.html",
+            {"institution": representative.institution, "decision": decision},
+        )
     return render(request, "portal/group_public.html", context)

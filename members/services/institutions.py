@@ -291,3 +291,28 @@ def decide_standing(
         link=reverse("group:home", kwargs={"wg": institution.working_group.slug}),
     )
     return entry
+
+
+def standing_notice(user: User) -> tuple[Representative, StandingDecision | None] | None:
+    """For a person whose institution is not (or no longer) an active participant of the
+    current group: their representation and the decision that explains it. They hold no role
+    (``_sync_role``), so every page of the group is closed to them; this is what they are told
+    instead, and a suspended institution may still submit the report that puts it right."""
+    if not user.is_authenticated:
+        return None
+    rep = (
+        Representative.objects.filter(user=user, end_date__isnull=True)
+        .exclude(institution__standing=Standing.ACTIVE)
+        .select_related("institution")
+        .order_by("pk")
+        .first()
+    )
+    if rep is None:
+        return None
+    decision = (
+        StandingDecision.objects.filter(institution=rep.institution)
+        .exclude(decision=Decision.WARNING)
+        .order_by("-effective_date", "-id")
+        .first()
+    )
+    return rep, decision

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,12 +13,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from members.forms import (
     AnnualReportForm,
 )
-from members.models import AnnualReport, Representative
+from members.models import AnnualReport, Institution, Representative
 from members.services import compliance as compliance_service
+from members.services import institutions as institution_service
 from members.views.common import _url
 from vpswg.permissions import requires
 from vpswg.roles import Action
 from vpswg.uploads import attachment_response
+
+Standing = Institution.Standing
 
 
 @requires(Action.VIEW_COMPLIANCE)
@@ -34,7 +39,25 @@ def compliance(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires(Action.REPORT_COMPLIANCE)
+def reporting(view):
+    """The annual report form: for those who report for an institution, and for the
+    representatives of a suspended one, who hold no role while suspended (the report is what
+    can put it right). Everyone else as ``requires`` says."""
+    guarded = requires(Action.REPORT_COMPLIANCE)(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if request.user.is_authenticated and not request.wg_roles:
+            notice = institution_service.standing_notice(request.user)
+            if notice is not None and notice[0].institution.standing == Standing.SUSPENDED:
+                return view(request, *args, **kwargs)
+        return guarded(request, *args, **kwargs)
+
+    wrapper.vpswg_access = guarded.vpswg_access
+    return wrapper
+
+
+@reporting
 @require_http_methods(["GET", "POST"])
 def annual_report(request: HttpRequest) -> HttpResponse:
     representation = (

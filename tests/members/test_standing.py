@@ -223,3 +223,71 @@ def test_the_institution_page_shows_the_proposal_to_seats_only_as_voters(
     )
     with group_scope(group):
         assert not proposal.votes.exists()
+
+
+def _decided(group, institution, decision, reason="No annual report for 2025."):
+    from members.services.institutions import decide_standing
+
+    with group_scope(group):
+        decide_standing(
+            institution=institution,
+            actor=make_secretariat(group),
+            decision=decision,
+            reason=reason,
+            body="coordination",
+        )
+
+
+PAGES = ("members:directory", "meetings:list", "workplan:list", "activities:list")
+
+
+@pytest.mark.parametrize(
+    ("decision", "title"),
+    [
+        ("suspension", "Minera Andina is suspended"),
+        ("expulsion", "Minera Andina is no longer a member"),
+        ("withdrawal", "Minera Andina has left the group"),
+    ],
+)
+def test_what_a_representative_sees_by_standing(client, group, company, decision, title):
+    _decided(group, company.institution, decision)
+    sign_in(client, company.user)
+    home = client.get(f"/{group.slug}/")
+    body = home.content.decode()
+    assert home.status_code == 200 and title in body
+    assert "No annual report for 2025." in body
+    assert "Apply for membership" not in body
+    for name in PAGES:  # nothing else of the group
+        assert client.get(reverse(name, kwargs={"wg": group.slug})).status_code == 404, name
+    report = client.get(url(group, "report"))
+    if decision == "suspension":
+        assert report.status_code == 200 and url(group, "report") in body
+    else:
+        assert report.status_code == 404 and url(group, "report") not in body
+
+
+def test_a_suspended_member_submits_the_report_that_puts_it_right(client, group, company):
+    from members.models import AnnualReport
+
+    _decided(group, company.institution, "suspension")
+    sign_in(client, company.user)
+    response = client.post(
+        url(group, "report"), {"year": 2025, "text": "What we did in 2025."}, follow=True
+    )
+    assert response.status_code == 200
+    with group_scope(group):
+        (report,) = AnnualReport.objects.filter(institution=company.institution)
+        assert (report.year, report.submitted_by) == (2025, company.user)
+
+
+def test_an_active_member_and_a_stranger_see_what_they_saw(client, group, other_group, company):
+    other = make_representative(other_group)
+    _decided(other_group, other.institution, "suspension")
+    sign_in(client, other.user)
+    # Suspended in another group: this group's page is its public page, not a notice.
+    body = client.get(f"/{group.slug}/").content.decode()
+    assert "is suspended" not in body
+    assert client.get(url(group, "report")).status_code == 404
+    client.logout()
+    sign_in(client, company.user)
+    assert client.get(f"/{group.slug}/").templates[0].name == "portal/dashboard.html"
