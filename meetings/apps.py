@@ -15,5 +15,14 @@ class MeetingsConfig(AppConfig):
         from vpswg.crypto import register_rotator
 
         register_rotator("attribution", "VPSWG_ATTRIBUTION_KEYS", rotate)
+        # Invitations follow an institution's standing (members sends, meetings invites).
+        from meetings.services.meetings import follow_standing
+        from members.signals import standing_changed
+
+        standing_changed.connect(
+            lambda sender, institution, **kwargs: follow_standing(institution),
+            weak=False,
+            dispatch_uid="meetings-follow-standing",
+        )
         # Compliance (members) counts attendance through this, not by importing meetings.
         provide(PlenaryAttendance())

@@ -102,6 +102,13 @@ class Composition:
         }
 
 
+def active_institutions():
+    """The one definition of who takes part now, for every app (invitations, the work plan,
+    activities, compliance): institutions in good standing. A warned one is still active; a
+    suspended, expelled or withdrawn one is not."""
+    return Institution.objects.filter(standing=Institution.Standing.ACTIVE)
+
+
 def composition(working_group: WorkingGroup) -> Composition:
     """The group's composition in one query; shown on the public page and the dashboard."""
     rows = (

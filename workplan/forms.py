@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
 from members.models import Institution
+from members.queries import active_institutions
 from vpswg.forms import https_urls
 from workplan.models import Objective, PlannedActivity, WorkPlan
 from workplan.services import check_period
@@ -67,7 +68,7 @@ class PlannedActivityForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        active = Institution.objects.filter(standing=Institution.Standing.ACTIVE).order_by("name")
+        active = active_institutions().order_by("name")
         self.fields["lead_institution"].queryset = active
         self.fields["supporting_institutions"].queryset = active
 

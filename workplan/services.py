@@ -227,6 +227,9 @@ class PillarCommitment:
     pillar: str
     label: str
     institutions: list[str] = field(default_factory=list)
+    #: Institutions with tasks that are no longer active members (suspended, expelled,
+    #: withdrawn): their tasks are to be reassigned, and they do not count as committed.
+    to_reassign: list[str] = field(default_factory=list)
 
     @property
     def flagged(self) -> bool:
@@ -245,5 +248,9 @@ def pillar_commitment(plan: WorkPlan) -> list[PillarCommitment]:
     result = {p.value: PillarCommitment(p.value, str(p.label)) for p in Pillar}
     for institution in sorted(carriers.values(), key=lambda i: i.name):
         if institution.pillar in result:
-            result[institution.pillar].institutions.append(institution.name)
+            row = result[institution.pillar]
+            if institution.standing == Institution.Standing.ACTIVE:
+                row.institutions.append(institution.name)
+            else:
+                row.to_reassign.append(institution.name)
     return list(result.values())

@@ -27,6 +27,7 @@ from meetings import access
 from meetings.models import AgendaItem, DiscussionTopic, Guest, Invitation, Meeting, Minutes
 from meetings.services.ics import meeting_ics_factory
 from members.models import Institution, Representative
+from members.queries import active_institutions
 from vpswg.models import User, WorkingGroup
 from vpswg.services import notifications
 from vpswg.services.audit import record
@@ -162,7 +163,7 @@ def update_meeting(*, meeting: Meeting, actor: User, **fields) -> Meeting:
 
 
 def _invited_institutions(meeting: Meeting) -> list[Institution]:
-    active = Institution.objects.filter(standing=Institution.Standing.ACTIVE)
+    active = active_institutions()
     if meeting.kind == Meeting.Kind.COORDINATION:
         seat_users = [s.user_id for s in seats()]
         active = active.filter(
@@ -271,6 +272,28 @@ def convene(*, meeting: Meeting, actor: User | None = None) -> Meeting:
     )
     _send(meeting, kind="meeting_convened", key="convened")
     return meeting
+
+
+def follow_standing(institution: Institution) -> None:
+    """An institution newly active (admitted, added, reinstated) while plenaries are convened
+    is invited to those still to come, with the convening notice and calendar file everyone
+    had (the notices' keys make it reach only its representatives); a suspended, expelled or
+    withdrawn one loses its invitations to meetings still to come, and the counts follow."""
+    upcoming = Meeting.objects.filter(
+        working_group=institution.working_group, status=Status.CONVENED, start__gt=timezone.now()
+    )
+    if institution.standing != Institution.Standing.ACTIVE:
+        Invitation.objects.filter(institution=institution, meeting__in=upcoming).delete()
+        return
+    for meeting in upcoming.order_by("start"):
+        if Invitation.objects.filter(meeting=meeting, institution=institution).exists():
+            continue
+        if institution.pk not in {i.pk for i in _invited_institutions(meeting)}:
+            continue  # a closed meeting, say: only the seats' institutions
+        Invitation.objects.create(
+            working_group=meeting.working_group, meeting=meeting, institution=institution
+        )
+        _send(meeting, kind="meeting_convened", key="convened")
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Institution, Representative, StandingDecision
+from members.signals import standing_changed
 from vpswg.models import RoleAssignment, User, WorkingGroup
 from vpswg.roles import Role
 from vpswg.services import notifications
@@ -64,6 +65,7 @@ def create_institution(
         obj=institution,
         to_state=institution.participation,
     )
+    standing_changed.send(sender=Institution, institution=institution)
     return institution
 
 
@@ -276,6 +278,8 @@ def decide_standing(
     representatives = list(current_representatives(institution).select_related("user"))
     for rep in representatives:
         _sync_role(institution.working_group, rep.user, actor)
+    if new != previous:
+        standing_changed.send(sender=Institution, institution=institution)
     notifications.notify(
         working_group=institution.working_group,
         recipients=[rep.user for rep in representatives],

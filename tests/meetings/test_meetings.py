@@ -31,6 +31,7 @@ from tests.factories import (
     make_representative,
     make_secretariat,
     make_topic,
+    make_user,
     sign_in,
 )
 from vpswg.models import Notification
@@ -261,12 +262,16 @@ def test_an_invalid_answer_keeps_the_form(client, group):
 def test_only_a_representative_of_an_invited_institution_answers(group):
     rep = make_representative(group)
     meeting = make_meeting(group, "convened")
-    other = make_representative(group)  # joined after the convening: not invited
+    other = make_representative(group)  # joined after the convening: invited at once
     with group_scope(group):
         invitation = Invitation.objects.get(meeting=meeting, institution=rep.institution)
-        with pytest.raises(MeetingError):
+        with pytest.raises(MeetingError):  # not for another institution
             participation.answer(invitation=invitation, actor=other.user, answer="yes")
-        assert participation.invitation_for(meeting, other.user) is None
+        assert participation.invitation_for(meeting, other.user).institution == other.institution
+        outsider = make_user()
+        assert participation.invitation_for(meeting, outsider) is None
+        with pytest.raises(MeetingError):
+            participation.answer(invitation=invitation, actor=outsider, answer="yes")
 
 
 def test_attendance_makes_the_meeting_held_and_topics_discussed(client, group):
@@ -398,6 +403,7 @@ def test_the_kept_meetings_list_follows_meetings_answers_roles_and_time(client, 
     convened = make_meeting(group, "convened", title="Plenary of June")
     make_meeting(group, "planned", title="Draft plenary")
     make_meeting(other_group, "convened", title="Beta plenary")
+    # A member admitted after the convening: invited at once (two institutions in June).
     sign_in(client, make_member(group))
     cold = count(client, url(group, "list"))
     assert count(client, url(group, "list")) < cold  # kept: the rows are not read again
@@ -406,11 +412,11 @@ def test_the_kept_meetings_list_follows_meetings_answers_roles_and_time(client, 
     assert "Draft plenary" not in body and "Plan a meeting" not in body
     assert "Beta plenary" not in body
     # An answer changes the row's count on the next view.
-    assert "0 of 1 institutions attending" in body
+    assert "0 of 2 institutions attending" in body
     with group_scope(group):
         invitation = Invitation.objects.get(meeting=convened, institution=rep.institution)
         participation.answer(invitation=invitation, actor=rep.user, answer="yes")
-    assert "1 of 1 institutions attending" in client.get(url(group, "list")).content.decode()
+    assert "1 of 2 institutions attending" in client.get(url(group, "list")).content.decode()
     # A new meeting, convened.
     make_meeting(group, "convened", title="Plenary of September")
     assert "Plenary of September" in client.get(url(group, "list")).content.decode()

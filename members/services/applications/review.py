@@ -29,6 +29,7 @@ from members.services.applications.common import (
     tally,
 )
 from members.services.institutions import add_representative
+from members.signals import standing_changed
 from vpswg.models import User
 from vpswg.services import notifications
 from vpswg.services.audit import record
@@ -221,6 +222,7 @@ def _admit(application: Application, actor: User, context: dict) -> None:
         notify=False,
     )
     application.institution = institution
+    standing_changed.send(sender=Institution, institution=institution)
     context["account_link"] = notifications.absolute_url(
         invitation_path(user, group=group)
         if needs_password(user)
