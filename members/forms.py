@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members import duplicates
 from members.models import (
     AnnualReport,
     Application,
@@ -32,7 +33,36 @@ class PillarRuleMixin:
         return data
 
 
-class ApplicationForm(PillarRuleMixin, forms.ModelForm):
+class DuplicateMixin:
+    """Warns when the institution seems to be in the group already (``members.duplicates``);
+    the applicant confirms that it is a different one to send anyway."""
+
+    def _add_duplicate_field(self) -> None:
+        self.fields["different_institution"] = forms.BooleanField(
+            label=_("It is a different institution: send the application anyway."),
+            required=False,
+            widget=forms.HiddenInput,
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name") and not data.get("different_institution"):
+            existing = duplicates.find(data["name"], data.get("short_name") or "")
+            if existing is not None:
+                self.add_error(
+                    "name",
+                    _(
+                        "“%(name)s” is already in the group. If your institution is the same, "
+                        "ask its representatives or the Secretariat; if it is a different one, "
+                        "tick the box below and send again."
+                    )
+                    % {"name": existing.name},
+                )
+                self.fields["different_institution"].widget = forms.CheckboxInput()
+        return data
+
+
+class ApplicationForm(DuplicateMixin, PillarRuleMixin, forms.ModelForm):
     letter = DocumentField(label=_("Application letter"))
     #: A field people do not see (hidden by the style sheet, skipped by the keyboard and by
     #: screen readers) and programs filling every field do: an application with it filled in
@@ -57,6 +87,7 @@ class ApplicationForm(PillarRuleMixin, forms.ModelForm):
 
     def __init__(self, *args, letter_required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        self._add_duplicate_field()
         self.fields["letter"].required = letter_required
         for name in ("attests_institutional", "attests_topics", "attests_standing"):
             self.fields[name].required = True
@@ -81,7 +112,7 @@ class ApplicationForm(PillarRuleMixin, forms.ModelForm):
         return data
 
 
-class NominationForm(PillarRuleMixin, forms.ModelForm):
+class NominationForm(DuplicateMixin, PillarRuleMixin, forms.ModelForm):
     class Meta:
         model = Application
         fields = [*NOMINATION_FIELDS]
@@ -90,6 +121,7 @@ class NominationForm(PillarRuleMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._add_duplicate_field()
         self.fields["nomination_reason"].required = True
         self.fields["contact_language"].choices = [
             ("", _("Same as the group")),

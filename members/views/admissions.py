@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from members import duplicates
 from members.forms import (
     DecideForm,
     NominationForm,
@@ -92,6 +93,10 @@ def _application_context(request, application, **forms) -> dict:
     )
     return {
         "application": application,
+        # Probably the same institution as one in the group: said before screening and voting.
+        "duplicate": duplicates.find(application.name, application.short_name)
+        if application.status not in {Application.Status.ACCEPTED, Application.Status.DECLINED}
+        else None,
         "votes": votes,
         "seats": seats,
         "tally": tally,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members import duplicates
 from members.models import (
     Application,
     ApplicationVote,
@@ -175,10 +176,10 @@ def decide(*, application: Application, actor: User, message: str = "") -> Appli
 
 def _admit(application: Application, actor: User, context: dict) -> None:
     group = application.working_group
-    if Institution.objects.filter(name__iexact=application.name).exists():
+    existing = duplicates.same_name(application.name)
+    if existing is not None:
         raise TransitionError(
-            _("An institution named “%(name)s” is already in the group.")
-            % {"name": application.name}
+            _("An institution named “%(name)s” is already in the group.") % {"name": existing.name}
         )
     institution = Institution.objects.create(
         working_group=group,
