@@ -13,6 +13,7 @@ from meetings.minutes_views.common import Kind, _versions_context
 from meetings.models import (
     Guest,
     MinutesSection,
+    MinutesVersion,
 )
 from meetings.services import attribution, leaks, redaction
 from meetings.services import minutes as service
@@ -33,6 +34,7 @@ def _editor_context(request, meeting, minutes, rejected=None) -> dict:
             c.speaker_key = speaker.key
             c.speaker_unreadable = isinstance(speaker, attribution.Unreadable)
             unreadable += c.speaker_unreadable
+    notes = _returned_comments(minutes, sections, opened)
     findings = leaks.scan(minutes)
     by_target: dict[str, list] = {}
     for finding in findings:
@@ -66,6 +68,7 @@ def _editor_context(request, meeting, minutes, rejected=None) -> dict:
         "findings_by_target": by_target,
         "attribution": opened,
         "unreadable_speakers": unreadable,
+        "returned_notes": notes,
         "edit_url": reverse(
             "meetings:minutes_edit", kwargs={"wg": request.working_group.slug, "pk": meeting.pk}
         ),
@@ -74,6 +77,30 @@ def _editor_context(request, meeting, minutes, rejected=None) -> dict:
         **_versions_context(meeting, minutes),
         "readers": service.readers(minutes),
         "preview": redaction.members(minutes) if request.GET.get("preview") == "members" else None,
+    }
+
+
+def _returned_comments(minutes, sections, opened) -> dict:
+    """The Coordination Group's comments on the version it returned, put beside the section or
+    statement each concerns (the parts' keys are their ids); the others, on a part since
+    removed, listed apart."""
+    version = minutes.current_version
+    if (
+        minutes.status != minutes.Status.DRAFT
+        or version is None
+        or version.status != MinutesVersion.Status.RETURNED
+    ):
+        return {"count": 0, "unplaced": []}
+    shown = service.comments(minutes, [version.pk], opened)
+    left = service.by_anchor(shown)
+    for section in sections:
+        section.notes = left.pop(redaction.section_key(section.pk), [])
+        for c in section.contributions.all():
+            c.notes = left.pop(redaction.contribution_key(c.pk), [])
+    return {
+        "count": len(shown),
+        "version": version,
+        "unplaced": [c for group in left.values() for c in group],
     }
 
 
