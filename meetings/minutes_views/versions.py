@@ -188,5 +188,6 @@ def minutes_compare(request: HttpRequest, pk: int) -> HttpResponse:
             "attribution": opened,
             "listed": listed,
             "form": form,
+            "only_changes": request.GET.get("only") == "changes",
         },
     )

@@ -70,6 +70,7 @@ def _rewrite(contribution, text: str, actor) -> None:
         section=contribution.section,
         actor=actor,
         text=text,
+        speaker=service.KEEP,
         contribution=contribution,
         revision=contribution.revision,
     )
@@ -351,6 +352,10 @@ def test_the_seat_sees_what_changed_since_it_returned_and_its_comment_beside_the
     row = body[body.index(f'id="part-c{first.pk}"') :]
     row = row[: row.index('class="diff-row', 1)]
     assert NAMING_COMMENT in row  # beside the statement it concerns
+    assert "Unchanged" in body and "Draft a guidance note." in body
+    changes = client.get(compare_url, {"old": 1, "new": 2, "only": "changes"}).content.decode()
+    assert "every year" in changes and "A remark that will be withdrawn." in changes
+    assert "Draft a guidance note." not in changes  # the decision did not change
     with group_scope(group):
         kinds = set(
             MinutesAccess.objects.filter(user=seats["companies"]).values_list(
