@@ -119,7 +119,7 @@ def _review(
     listed = openable_versions(minutes, access)
     old, _new = default_pair(
         [v for v in listed if v.number <= version.number],
-        returned_by=returned_by(minutes, request.user),
+        returned=returned_by(minutes, request.user),
     )
     old = old if old is not None and old.pk != version.pk else None
     by_pk, opened = contents(minutes, [version, *([old] if old else [])], rendering)

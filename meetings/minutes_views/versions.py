@@ -112,21 +112,20 @@ def minutes_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 def default_pair(
-    listed: list[MinutesVersion], returned_by: set[int] | None = None
+    listed: list[MinutesVersion], returned: set[int] | None = None
 ) -> tuple[MinutesVersion | None, MinutesVersion | None]:
-    """What to compare when nothing is asked: the newest version against the one returned
-    before it (by this seat if it returned one, ``returned_by``), else the one before it."""
+    """What to compare when nothing is asked: the newest version against the one before it;
+    for a seat (``returned``: the versions it returned), against the last one it returned,
+    else the last one returned by any seat (what the Secretariat was asked to change)."""
     if not listed:
         return None, None
     new = listed[-1]
     earlier = [v for v in listed if v.number < new.number]
-    if returned_by:
-        mine = [v for v in earlier if v.pk in returned_by]
-        if mine:
-            return mine[-1], new
-    returned = [v for v in earlier if v.status == MinutesVersion.Status.RETURNED]
-    if returned:
-        return returned[-1], new
+    if returned is not None:
+        mine = [v for v in earlier if v.pk in returned]
+        others = [v for v in earlier if v.status == MinutesVersion.Status.RETURNED]
+        if mine or others:
+            return (mine or others)[-1], new
     return (earlier[-1] if earlier else new), new
 
 
@@ -156,8 +155,8 @@ def minutes_compare(request: HttpRequest, pk: int) -> HttpResponse:
             key=lambda v: v.number,
         )
     else:
-        mine = returned_by(minutes, request.user) if access.comments else set()
-        old, new = default_pair(listed, returned_by=mine)
+        seat = returned_by(minutes, request.user) if request.wg_seats else None
+        old, new = default_pair(listed, returned=seat)
         if new is None:
             raise Http404
     form = CompareForm(initial={"old": old.number, "new": new.number}, numbers=numbers)

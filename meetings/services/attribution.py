@@ -12,11 +12,15 @@ lives outside the database (``vpswg.crypto``). With the data key:
   for each, the speaker as named at freezing time, bound to its place in that version, and the
   attendance list as one value.
 
+* a Coordination seat's comment on a section or statement (``MinutesComment``) is sealed
+  too, bound to its review and statement: it may say who spoke ("it was the embassy, not the
+  company"), which would otherwise pair a statement with a person in clear.
+
 The members' and dissemination versions are built without speakers and need no key. A dump of
 the database, a replica or a backup without the master key pairs no statement with a person.
 
 Destroying the data key (``destroy``; the group's retention period after adoption, run by
-``destroy_expired``) makes the attribution unreadable for good, with any master key and from
+``destroy_expired``) makes the attribution, and the seats' comments, unreadable for good, with any master key and from
 any backup taken afterwards; the statements, the members' and dissemination versions, the
 hashes and the approval history stay.
 

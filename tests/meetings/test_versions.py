@@ -373,6 +373,12 @@ def test_reviewing_with_comments_over_http(client, group, secretariat, seats, sp
     url = _url("minutes_review", group, minutes)
     refused = client.post(url, {"decision": "return", f"note-c{first.pk}": "  "})
     assert refused.status_code == 400
+    # A refused review gives back what the seat typed, under the statement it was typed under.
+    kept = client.post(url, {"decision": "maybe", f"note-c{first.pk}": "Keep me."})
+    assert kept.status_code == 400
+    assert f'name="note-c{first.pk}" form="review-form" rows="3" maxlength="4000">Keep me.' in (
+        kept.content.decode()
+    )
     response = client.post(
         url,
         {
@@ -541,3 +547,19 @@ def test_version_and_compare_pages_cost_the_same_whatever_the_size(
     many = [_count(client, url) for url in urls(large)]
     assert many == few, (few, many)
     assert max(many) <= 20
+
+
+def test_the_default_comparison_is_the_previous_one_or_for_a_seat_the_one_it_returned():
+    from types import SimpleNamespace
+
+    from meetings.minutes_views.versions import default_pair
+
+    def v(pk, status):
+        return SimpleNamespace(pk=pk, number=pk, status=status)
+
+    listed = [v(1, "returned"), v(2, "returned"), v(3, "superseded"), v(4, "submitted")]
+    assert [x.number for x in default_pair(listed)] == [3, 4]  # the Secretariat, a member
+    assert [x.number for x in default_pair(listed, returned={1})] == [1, 4]  # the seat's own
+    assert [x.number for x in default_pair(listed, returned=set())] == [2, 4]  # the last return
+    assert [x.number for x in default_pair(listed[:1])] == [1, 1]
+    assert default_pair([]) == (None, None)
