@@ -107,6 +107,7 @@ def minutes_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             "attribution": opened,
             "listed": listed,
             "previous": earlier[-1] if earlier else None,
+            "following": next((v for v in listed if v.number > version.number), None),
         },
     )
 
@@ -170,6 +171,9 @@ def minutes_compare(request: HttpRequest, pk: int) -> HttpResponse:
         unplaced = service.attach_comments(
             comparison, service.comments(minutes, [old.pk, new.pk], opened)
         )
+    changes_only = request.GET.get("only") == "changes"
+    if changes_only:
+        comparison = service.only_changes(comparison)
     _log(request, minutes, rendering, [old, new])
     return render(
         request,
@@ -187,6 +191,6 @@ def minutes_compare(request: HttpRequest, pk: int) -> HttpResponse:
             "attribution": opened,
             "listed": listed,
             "form": form,
-            "only_changes": request.GET.get("only") == "changes",
+            "only_changes": changes_only,
         },
     )

@@ -563,3 +563,65 @@ def test_the_default_comparison_is_the_previous_one_or_for_a_seat_the_one_it_ret
     assert [x.number for x in default_pair(listed, returned=set())] == [2, 4]  # the last return
     assert [x.number for x in default_pair(listed[:1])] == [1, 1]
     assert default_pair([]) == (None, None)
+
+
+def test_the_review_page_costs_the_same_whatever_the_size(client, group, secretariat, seats):
+    """The seat's review page: the version under review with the comment boxes, what changed
+    since the version it returned, the comments, the versions list."""
+    meeting = make_meeting_in_session(group, ("One",))
+    minutes = make_minutes(meeting)
+
+    def grow(n):
+        for i in range(n):
+            add_contribution(minutes, f"Statement {i}.", speaker=make_representative(group))
+
+    grow(1)
+    with group_scope(group):
+        service.submit(minutes=minutes, actor=secretariat)
+        first = Contribution.objects.filter(section__minutes=minutes).first()
+        service.review(
+            minutes=minutes,
+            actor=seats["companies"],
+            decision="return",
+            comments={f"c{first.pk}": "Shorter."},
+        )
+        _rewrite(first, "Statement, shorter.", secretariat)
+        service.submit(minutes=minutes, actor=secretariat)
+    client.force_login(seats["companies"])
+    client.get(reverse("group:home", kwargs={"wg": group.slug}))  # the session's first checks
+    url = _url("minutes", group, minutes)
+    few = _count(client, url)
+    grow(20)
+    with group_scope(group):
+        service.submit(minutes=minutes, actor=secretariat)
+    body = client.get(url).content.decode()
+    assert "What changed since version 1" in body and "Statements: 20 added" in body
+    assert _count(client, url) == few
+
+
+def test_only_the_changes_keeps_an_unchanged_statement_a_seat_commented_on():
+    from meetings.services.minutes.versions import ShownComment, attach_comments, only_changes
+
+    def version(texts):
+        return {
+            "sections": [
+                {
+                    "key": "s1",
+                    "title": "A",
+                    "contributions": [{"key": k, "text": t} for k, t in texts],
+                },
+                {"key": "s2", "title": "B", "contributions": [{"key": "c9", "text": "Same."}]},
+            ]
+        }
+
+    result = compare(
+        version([("c1", "Same."), ("c2", "Old.")]), version([("c1", "Same."), ("c2", "New.")])
+    )
+    note = ShownComment("c1", "contribution", "Same.", 1, "Companies", "Return", "", "Why?")
+    assert attach_comments(result, [note]) == []
+    shown = only_changes(result)
+    assert [s.key for s in shown.sections] == ["s1"]  # the unchanged section left out
+    assert [(r.key, r.state) for r in shown.sections[0].contributions] == [
+        ("c1", "same"),  # kept: a seat commented on it
+        ("c2", "changed"),
+    ]

@@ -50,6 +50,7 @@ from meetings.services.minutes.versions import (  # noqa: F401
     by_anchor,
     comments,
     compare,
+    only_changes,
     version_anchors,
 )
 from meetings.services.minutes.workflow import (  # noqa: F401

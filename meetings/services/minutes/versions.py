@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -289,6 +289,32 @@ def compare(old: dict, new: dict) -> Comparison:
         sections=sections,
         counts=counts,
     )
+
+
+def only_changes(comparison: Comparison) -> Comparison:
+    """The comparison without the parts the same in both versions, unless a seat commented on
+    them (a comment left unanswered is what the Secretariat and the seat look for)."""
+
+    def kept(rows: list[Row]) -> list[Row]:
+        return [r for r in rows if r.state != SAME or r.comments]
+
+    sections = []
+    for section in comparison.sections:
+        shown = replace(
+            section,
+            contributions=kept(section.contributions),
+            decisions=kept(section.decisions),
+            action_items=kept(section.action_items),
+        )
+        if (
+            section.state != SAME
+            or section.comments
+            or shown.contributions
+            or shown.decisions
+            or shown.action_items
+        ):
+            sections.append(shown)
+    return replace(comparison, sections=sections)
 
 
 # --- Anchors and comments ----------------------------------------------------------------------
