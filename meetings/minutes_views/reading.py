@@ -110,8 +110,9 @@ def _review(
     request, meeting, minutes, access: MeetingAccess, form_errors=None, posted=None
 ) -> HttpResponse:
     """The version under review, with the seats' comments beside its sections and statements
-    and, for a seat yet to review, a comment box under each; what changed since the version
-    this seat returned (else the one returned before, else the previous one)."""
+    (this version's and the one compared with's) and, for a seat yet to review, a comment box
+    under each; what changed since the version this seat returned (else the one returned
+    before, else the previous one)."""
     version = minutes.current_version
     rendering = access.review_rendering
     mine = MinutesReview.objects.filter(version=version, reviewer=request.user).first()
@@ -123,8 +124,9 @@ def _review(
     )
     old = old if old is not None and old.pk != version.pk else None
     by_pk, opened = contents(minutes, [version, *([old] if old else [])], rendering)
+    # This version's comments, and those on the version compared with (each says which).
     content, unplaced = service.annotate(
-        by_pk[version.pk], service.comments(minutes, [version.pk], opened)
+        by_pk[version.pk], service.comments(minutes, list(by_pk), opened)
     )
     if posted:  # a refused review: what the seat typed, back under each part
         for section in content["sections"]:

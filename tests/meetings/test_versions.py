@@ -343,6 +343,10 @@ def test_the_seat_sees_what_changed_since_it_returned_and_its_comment_beside_the
     assert "What changed since version 1" in review
     assert "Statements: 1 added, 1 removed, 1 changed" in review
     assert f'name="note-c{first.pk}"' in review and 'form="review-form"' in review
+    # Its own comment on version 1 is beside the statement, marked as made on version 1.
+    statement = review[review.index(f'id="part-c{first.pk}"') :]
+    assert NAMING_COMMENT in statement[: statement.index("</li>")]
+    assert "on version 1" in statement[: statement.index("</li>")]
     compare_url = _url("minutes_compare", group, minutes)
     body = client.get(compare_url).content.decode()  # the default: the returned one and the new
     assert 'value="1" selected' in body and 'value="2" selected' in body
