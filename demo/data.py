@@ -566,6 +566,18 @@ PERU_COORDINATION = {
 
 #: Minutes of the last two plenaries. The September ones are circulated; the June ones are a
 #: draft in which the text still names a participant (the leak detection shows it).
+#: The September minutes' first version is returned by a seat with a comment on one statement
+#: (the first section's, by its index), amended and approved as version 2: the demo shows two
+#: versions side by side and the comment beside the statement.
+PERU_MINUTES_RETURN = {
+    "minutes": "Conflictos sociales y consulta previa",
+    "seat": "companies",
+    "comment": "Antes de aprobar, conviene precisar el compromiso de las empresas: ver el comentario junto a la intervención.",
+    "statement": 1,
+    "note": "Las empresas se comprometieron a compartir sus planes, no solo dijeron que podían hacerlo; indicar también el plazo acordado.",
+    "amended": "Las empresas se comprometieron a compartir sus planes de relacionamiento comunitario con la oficina de diálogo antes de fin de año.",
+}
+
 PERU_MINUTES = {
     "Conflictos sociales y consulta previa": {
         "summary": "La plenaria trató la prevención de conflictos sociales en zonas de operación minera y la consulta previa.",

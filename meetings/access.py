@@ -4,12 +4,15 @@ One policy (DESIGN.md, Confidentiality), asked by every view, partial, PDF, cale
 listing, task and notice; templates only show what a view was allowed to give them.
 
 * The Secretariat (``manage_meetings``) sees every meeting, the planned ones (its drafts)
-  included, and edits the attributed record.
+  included, and edits the attributed record; it opens every frozen version, attributed.
 * A Coordination seat (``review_minutes``) sees every meeting, the planned ones too (the
   Coordination Group prepares the plenaries), reviews the version submitted to it (attributed
-  or the members', as the group decided), and reads the members' version once circulated.
+  or the members', as the group decided), and reads the members' version once circulated; it
+  opens every frozen version in the rendering it reviews in. The Secretariat and the seats
+  read the seats' comments on sections and statements (they may name who spoke).
 * Members and observers see plenaries and extraordinary meetings once convened, and read the
-  members' and dissemination versions once circulated.
+  members' and dissemination versions once circulated; of the frozen versions, only those
+  approved, up to the one circulated, in the members' rendering.
 * A Coordination Group meeting is closed: only the Secretariat, the seats and people given the
   object permission ``meetings.view_closed`` on it (``grant_closed_access``) see it, its
   agenda or its minutes, or hear of it; its circulated minutes go to the seats only.
@@ -27,7 +30,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from guardian.models import UserObjectPermission
 
-from meetings.models import Meeting, Minutes
+from meetings.models import Meeting, Minutes, MinutesVersion
 from vpswg.models import RoleAssignment, User, WorkingGroup
 from vpswg.roles import Action, Role
 from vpswg.services.roles import confidential_role_holders
@@ -132,6 +135,13 @@ class MeetingAccess:
     review_rendering: str = ""
     #: The circulated minutes may be read (members' and dissemination versions, and PDFs).
     circulated: bool = False
+    #: The rendering in which the reader opens and compares frozen versions: "attributed"
+    #: (the Secretariat; a seat, if the group lets the Coordination Group see attribution),
+    #: "members"; which versions, ``version_rendering`` says.
+    versions: str = ""
+    #: The Coordination Group's comments on sections and statements may be read (the
+    #: Secretariat and the seats: a comment may name who spoke).
+    comments: bool = False
     #: The calendar file may be had.
     ics: bool = False
     #: The reader may answer an invitation to it (with an invitation of their institution).
@@ -174,12 +184,19 @@ def meeting_access(
         else:
             rendering = "members"
         group = reader.group if reader.group is not None else meeting.working_group
+        review_rendering = "attributed" if group.coordination_sees_attribution else "members"
         return MeetingAccess(
             visible=True,
             manage=reader.manages,
             minutes=rendering,
-            review_rendering=("attributed" if group.coordination_sees_attribution else "members"),
+            review_rendering=review_rendering,
             circulated=bool(minutes is not None and minutes.circulated_version_id),
+            versions=(
+                "attributed"
+                if reader.edits_minutes
+                else (review_rendering if reader.reviews else "members")
+            ),
+            comments=reader.edits_minutes or reader.reviews,
             ics=meeting.status != Meeting.Status.PLANNED or reader.manages,
             answer=Action.ANSWER_INVITATION.value in reader.perms
             and meeting.status == Meeting.Status.CONVENED,
@@ -187,6 +204,30 @@ def meeting_access(
     if reader.user.is_authenticated and meeting.pk in reader.guest_of():
         return MeetingAccess(visible=True, guest=True, ics=True)
     return HIDDEN
+
+
+def version_rendering(
+    access: MeetingAccess, version: MinutesVersion, circulated_number: int | None
+) -> str:
+    """The rendering in which this reader may open one frozen version, or "" (404).
+
+    The Secretariat opens every version, attributed. A seat opens every version in the
+    rendering it reviews in, since every version was submitted to the seats. Members (and
+    observers, and those given a closed meeting) open only what was approved for them: a
+    version the Coordination Group approved, up to the one circulated, in the members'
+    rendering; never one under review, returned or superseded.
+    """
+    if not access.versions:
+        return ""
+    if access.versions == "attributed" or access.comments:
+        return access.versions
+    if (
+        circulated_number is not None
+        and version.approved_at is not None
+        and version.number <= circulated_number
+    ):
+        return "members"
+    return ""
 
 
 def visible_meetings(reader: Reader) -> QuerySet[Meeting]:

@@ -11,7 +11,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import AgendaItem, Guest, GuestReply, Invitation, Meeting, MinutesAccess
+from meetings.models import (
+    AgendaItem,
+    Guest,
+    GuestReply,
+    Invitation,
+    Meeting,
+    MinutesAccess,
+    MinutesReview,
+)
 from members.models import Representative
 from vpswg.forms import FilterSelect, https_urls
 from vpswg.models import User
@@ -476,3 +484,56 @@ class FilterForm(forms.Form):
     def __init__(self, *args, years: list[int] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("All years")), *[(y, y) for y in years]]
+
+
+class CompareForm(forms.Form):
+    """Two versions to compare, of those the reader may open (``openable_versions``)."""
+
+    old = forms.TypedChoiceField(label=_("Compare version"), coerce=int, choices=[])
+    new = forms.TypedChoiceField(label=_("with version"), coerce=int, choices=[])
+
+    def __init__(self, *args, numbers: list[int], **kwargs):
+        kwargs.setdefault("auto_id", "compare-%s")
+        super().__init__(*args, **kwargs)
+        choices = [(n, _("Version %(number)s") % {"number": n}) for n in numbers]
+        self.fields["old"].choices = self.fields["new"].choices = choices
+
+
+#: A comment on one part is posted as ``note-<anchor key>`` (``redaction.section_key``...).
+NOTE_PREFIX = "note-"
+#: The most parts one review may comment on (a crafted post is not a thousand fields).
+MAX_NOTES = 300
+
+
+class ReviewForm(forms.Form):
+    """A seat's approval or return: the decision, a general comment, and comments on the
+    version's sections and statements (which parts exist, the service checks against the
+    version under review)."""
+
+    decision = forms.ChoiceField(
+        choices=MinutesReview.Decision.choices,
+        error_messages={
+            "required": _("Approve or return."),
+            "invalid_choice": _("Approve or return."),
+        },
+    )
+    comment = forms.CharField(required=False, max_length=4000)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "review-%s")
+        super().__init__(*args, **kwargs)
+        posted = [
+            name
+            for name in (self.data or {})
+            if name.startswith(NOTE_PREFIX) and name[len(NOTE_PREFIX) :].isascii()
+        ]
+        for name in posted[:MAX_NOTES]:
+            self.fields[name] = forms.CharField(required=False, max_length=4000)
+
+    def notes(self) -> dict[str, str]:
+        """``{anchor key: text}`` of the parts commented on."""
+        return {
+            name[len(NOTE_PREFIX) :]: value
+            for name, value in self.cleaned_data.items()
+            if name.startswith(NOTE_PREFIX) and value.strip()
+        }

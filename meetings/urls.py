@@ -34,6 +34,12 @@ urlpatterns = [
     path("<int:pk>/minutes/review/", minutes_views.minutes_review, name="minutes_review"),
     path("<int:pk>/minutes/adopt/", minutes_views.minutes_adopt, name="minutes_adopt"),
     path("<int:pk>/minutes/access/", minutes_views.minutes_access, name="minutes_access"),
+    path(
+        "<int:pk>/minutes/versions/<int:number>/",
+        minutes_views.minutes_version,
+        name="minutes_version",
+    ),
+    path("<int:pk>/minutes/compare/", minutes_views.minutes_compare, name="minutes_compare"),
     path("<int:pk>/agenda/add/", views.agenda_item, name="agenda_add"),
     path("<int:pk>/agenda/<int:item>/", views.agenda_item, name="agenda_edit"),
     path("<int:pk>/agenda/<int:item>/delete/", views.agenda_item_delete, name="agenda_delete"),

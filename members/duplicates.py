@@ -44,7 +44,37 @@ LEGAL_SUFFIXES = frozenset(
 WORD = re.compile(r"[a-z0-9]+")
 #: Words that say what an institution is, not which: a name made of them alone matches nothing.
 GENERIC = frozenset(
-    ["compania", "minera", "mining", "company", "empresa", "grupo", "group", "ministerio", "ministry", "embajada", "embassy", "gobierno", "government", "universidad", "university", "instituto", "institute", "asociacion", "association", "fundacion", "foundation", "red", "network", "centro", "center", "centre", "nacional", "national", "peru"]
+    [
+        "compania",
+        "minera",
+        "mining",
+        "company",
+        "empresa",
+        "grupo",
+        "group",
+        "ministerio",
+        "ministry",
+        "embajada",
+        "embassy",
+        "gobierno",
+        "government",
+        "universidad",
+        "university",
+        "instituto",
+        "institute",
+        "asociacion",
+        "association",
+        "fundacion",
+        "foundation",
+        "red",
+        "network",
+        "centro",
+        "center",
+        "centre",
+        "nacional",
+        "national",
+        "peru",
+    ]
 )
 #: Words left out of an acronym ("Pontificia Universidad Católica del Perú" is PUCP).
 LINK_WORDS = frozenset(["de", "del", "la", "las", "los", "el", "y", "e", "of", "the", "and", "for"])

@@ -108,8 +108,37 @@ def seed_meetings(group: WorkingGroup) -> None:
     meeting_service.convene(meeting=coordination, actor=secretariat)
 
 
+def _return_and_amend(minutes, version, users, secretariat) -> None:
+    """A seat returns the first version with a comment on one statement; the Secretariat
+    rewrites that statement and submits version 2."""
+    from meetings.models import Contribution
+    from meetings.services import minutes as minutes_service
+
+    spec = data.PERU_MINUTES_RETURN
+    first_section = version.members["sections"][0]
+    key = first_section["contributions"][spec["statement"]]["key"]
+    minutes_service.review(
+        minutes=minutes,
+        actor=users[data.PERU_SEATS[spec["seat"]]],
+        decision="return",
+        comment=spec["comment"],
+        comments={key: spec["note"]},
+    )
+    statement = Contribution.objects.get(pk=int(key.removeprefix("c")))
+    minutes_service.save_contribution(
+        section=statement.section,
+        actor=secretariat,
+        text=spec["amended"],
+        speaker=minutes_service.KEEP,
+        contribution=statement,
+        revision=statement.revision,
+    )
+    minutes_service.submit(minutes=minutes, actor=secretariat)
+
+
 def seed_minutes(group: WorkingGroup) -> None:
-    """Circulated minutes of the last plenary; a draft with a name still in the text."""
+    """Circulated minutes of the last plenary (a first version returned with a comment on a
+    statement, the second approved); a draft with a name still in the text."""
     from meetings.models import Minutes
     from meetings.services import minutes as minutes_service
 
@@ -155,6 +184,8 @@ def seed_minutes(group: WorkingGroup) -> None:
                     due_date=meeting.start.date() + datetime.timedelta(days=days),
                 )
         if spec["summary"]:  # the September minutes go all the way
-            minutes_service.submit(minutes=minutes, actor=secretariat)
+            version = minutes_service.submit(minutes=minutes, actor=secretariat)
+            if title == data.PERU_MINUTES_RETURN["minutes"]:
+                _return_and_amend(minutes, version, users, secretariat)
             for local in data.PERU_SEATS.values():
                 minutes_service.review(minutes=minutes, actor=users[local], decision="approve")

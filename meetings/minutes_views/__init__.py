@@ -19,6 +19,10 @@ from meetings.minutes_views.reading import (  # noqa: F401
     minutes_page,
     minutes_pdf,
 )
+from meetings.minutes_views.versions import (  # noqa: F401
+    minutes_compare,
+    minutes_version,
+)
 from meetings.minutes_views.workflow import (  # noqa: F401
     minutes_access,
     minutes_adopt,

@@ -16,6 +16,7 @@ from meetings.models import (
     Attendance,
     Guest,
     MinutesSection,
+    MinutesVersion,
 )
 from meetings.services import attribution, leaks, redaction
 from meetings.services import minutes as service
@@ -36,6 +37,7 @@ def _editor_context(request, meeting, minutes, rejected=None) -> dict:
             c.speaker_key = speaker.key
             c.speaker_unreadable = isinstance(speaker, attribution.Unreadable)
             unreadable += c.speaker_unreadable
+    notes = _returned_comments(minutes, sections, opened)
     findings = leaks.scan(minutes)
     by_target: dict[str, list] = {}
     for finding in findings:
@@ -62,6 +64,7 @@ def _editor_context(request, meeting, minutes, rejected=None) -> dict:
         "findings_by_target": by_target,
         "attribution": opened,
         "unreadable_speakers": unreadable,
+        "returned_notes": notes,
         "edit_url": reverse(
             "meetings:minutes_edit", kwargs={"wg": request.working_group.slug, "pk": meeting.pk}
         ),
@@ -119,6 +122,30 @@ def _speakers(meeting, sections) -> list[tuple[str, str]]:
         ]
         speakers = list(dict(speakers).items())  # one entry per key
     return speakers
+
+
+def _returned_comments(minutes, sections, opened) -> dict:
+    """The Coordination Group's comments on the version it returned, put beside the section or
+    statement each concerns (the parts' keys are their ids); the others, on a part since
+    removed, listed apart."""
+    version = minutes.current_version
+    if (
+        minutes.status != minutes.Status.DRAFT
+        or version is None
+        or version.status != MinutesVersion.Status.RETURNED
+    ):
+        return {"count": 0, "unplaced": []}
+    shown = service.comments(minutes, [version.pk], opened)
+    left = service.by_anchor(shown)
+    for section in sections:
+        section.notes = left.pop(redaction.section_key(section.pk), [])
+        for c in section.contributions.all():
+            c.notes = left.pop(redaction.contribution_key(c.pk), [])
+    return {
+        "count": len(shown),
+        "version": version,
+        "unplaced": [c for group in left.values() for c in group],
+    }
 
 
 #: What each part's form shows of a post, by the attribute the template reads.

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -21,6 +23,7 @@ from meetings.minutes_views.common import (
 )
 from meetings.minutes_views.editor import _editor
 from meetings.minutes_views.pdf import render_minutes_pdf
+from meetings.minutes_views.versions import contents, default_pair, openable_versions, returned_by
 from meetings.models import (
     Minutes,
     MinutesReview,
@@ -37,7 +40,7 @@ from vpswg.roles import Action
 def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, minutes, access = _meeting(request, pk)
     if request.GET.get("version") == "dissemination":
-        return _reader(request, meeting, minutes, "dissemination")
+        return _reader(request, meeting, minutes, "dissemination", access)
     if access.minutes == "secretariat":
         if (
             minutes is not None
@@ -48,11 +51,13 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
         return _editor(request, meeting, minutes)
     if access.minutes == "review":
         return _review(request, meeting, minutes, access)
-    return _reader(request, meeting, minutes, "members")
+    return _reader(request, meeting, minutes, "members", access)
 
 
-def _reader(request, meeting, minutes, column: str) -> HttpResponse:
+def _reader(request, meeting, minutes, column: str, access: MeetingAccess) -> HttpResponse:
     version_id = minutes.circulated_version_id if minutes else None
+    # The versions the reader may open, for the link to what changed since the last one.
+    listed = openable_versions(minutes, access) if version_id and column == "members" else []
     rendered = _rendered(version_id, column) if version_id else None
     if version_id:
         current = minutes.current_version
@@ -65,7 +70,14 @@ def _reader(request, meeting, minutes, column: str) -> HttpResponse:
     return render(
         request,
         "meetings/minutes/read.html",
-        {"meeting": meeting, "minutes": minutes, "rendered": rendered, "rendering": column},
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "rendered": rendered,
+            "rendering": column,
+            "circulated": next((v for v in listed if v.pk == version_id), None),
+            "earlier": [v for v in listed if v.pk != version_id],
+        },
     )
 
 
@@ -94,15 +106,49 @@ def _attributed_reader(request, meeting, minutes) -> HttpResponse:
     )
 
 
-def _review(request, meeting, minutes, access: MeetingAccess, form_errors=None) -> HttpResponse:
+def _review(
+    request, meeting, minutes, access: MeetingAccess, form_errors=None, posted=None
+) -> HttpResponse:
+    """The version under review, with the seats' comments beside its sections and statements
+    (this version's and the one compared with's) and, for a seat yet to review, a comment box
+    under each; what changed since the version this seat returned (else the one returned
+    before, else the previous one)."""
     version = minutes.current_version
-    attributed = access.review_rendering == "attributed"
-    rendered = _rendered(version, access.review_rendering, minutes)
-    if attributed:
+    rendering = access.review_rendering
+    mine = MinutesReview.objects.filter(version=version, reviewer=request.user).first()
+    commentable = bool(request.wg_seats) and mine is None
+    listed = openable_versions(minutes, access)
+    old, _new = default_pair(
+        [v for v in listed if v.number <= version.number],
+        returned=returned_by(minutes, request.user),
+    )
+    old = old if old is not None and old.pk != version.pk else None
+    by_pk, opened = contents(minutes, [version, *([old] if old else [])], rendering)
+    # This version's comments, and those on the version compared with (each says which).
+    content, unplaced = service.annotate(
+        by_pk[version.pk], service.comments(minutes, list(by_pk), opened)
+    )
+    if posted:  # a refused review: what the seat typed, back under each part
+        for section in content["sections"]:
+            section["note"] = posted.get(section.get("key"), "")
+            for c in section["contributions"]:
+                c["note"] = posted.get(c.get("key"), "")
+    rendered = mark_safe(  # our template's output, every value in it escaped
+        render_to_string(
+            "meetings/minutes/includes_rendering.html",
+            {
+                "content": content,
+                "rendering": rendering,
+                "show_comments": True,
+                "commentable": commentable,
+            },
+            request=request,
+        )
+    )
+    if rendering == "attributed":
         service.log_access(
             minutes=minutes, user=request.user, kind=Kind.ATTRIBUTED, version_number=version.number
         )
-    mine = MinutesReview.objects.filter(version=version, reviewer=request.user).first()
     reviews = list(MinutesReview.objects.filter(version=version).select_related("reviewer"))
     return render(
         request,
@@ -112,11 +158,17 @@ def _review(request, meeting, minutes, access: MeetingAccess, form_errors=None) 
             "minutes": minutes,
             "version": version,
             "rendered": rendered,
-            "rendering": "attributed" if attributed else "members",
+            "rendering": rendering,
             "my_review": mine,
             "reviews": reviews,
             "errors": form_errors or [],
+            "posted_comment": (posted or {}).get("", ""),
             "is_seat": bool(request.wg_seats),
+            "commentable": commentable,
+            "unplaced_comments": unplaced,
+            "since": old,
+            "changes": service.compare(by_pk[old.pk], by_pk[version.pk]) if old else None,
+            **_versions_context(meeting, minutes),
         },
         status=400 if form_errors else 200,
     )

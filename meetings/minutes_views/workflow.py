@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from meetings.forms import AccessFilterForm, AdoptForm
+from meetings.forms import NOTE_PREFIX, AccessFilterForm, AdoptForm, ReviewForm
 from meetings.minutes_views.common import _adopting_plenaries, _back, _meeting_and_minutes
 from meetings.minutes_views.reading import _review
 from meetings.models import (
@@ -67,17 +67,29 @@ def minutes_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def minutes_review(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, minutes, access = _meeting_and_minutes(request, pk)
+    form = ReviewForm(request.POST)
+    posted = {
+        name[len(NOTE_PREFIX) :]: value
+        for name, value in request.POST.items()
+        if name.startswith(NOTE_PREFIX)
+    }
+    posted[""] = request.POST.get("comment", "")
     try:
+        if not form.is_valid():
+            raise ValidationError([m for errors in form.errors.values() for m in errors])
         outcome = service.review(
             minutes=minutes,
             actor=request.user,
-            decision=request.POST.get("decision", ""),
-            comment=request.POST.get("comment", ""),
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+            comments=form.notes(),
         )
     except ValidationError as exc:
         minutes.refresh_from_db()
         if minutes.status == Minutes.Status.SUBMITTED:
-            return _review(request, meeting, minutes, access, form_errors=exc.messages)
+            return _review(
+                request, meeting, minutes, access, form_errors=exc.messages, posted=posted
+            )
         messages.error(request, " ".join(exc.messages))
         return _back(request, meeting)
     if outcome.returned:

@@ -295,6 +295,47 @@ class MinutesReview(TenantModel):
         return str(Pillar(self.pillar).label) if self.pillar in Pillar.values else self.pillar
 
 
+class MinutesComment(TenantModel):
+    """A Coordination seat's comment on one section or one statement of the version it
+    reviewed, made with its approval or return.
+
+    The anchor is the part's key in the frozen versions (``redaction.section_key`` and
+    ``contribution_key``): the same in the next version, so that the Secretariat finds the
+    comment beside the statement it concerns in the editor and in any later version. The text
+    may name people ("it was not the embassy that said this"): it is sealed with the minutes'
+    data key like the attribution (``meetings.services.attribution``), read only by the
+    Secretariat and the seats, and destroyed with the attribution. ``quote`` is the start of
+    the part's text as the seat read it (the minutes' own text, in clear in every version), so
+    that a comment on a statement since removed can still be understood.
+    """
+
+    class Anchor(models.TextChoices):
+        SECTION = "section", _("Section")
+        CONTRIBUTION = "contribution", _("Statement")
+
+    version = models.ForeignKey(MinutesVersion, on_delete=models.PROTECT, related_name="comments")
+    review = models.ForeignKey(MinutesReview, on_delete=models.PROTECT, related_name="comments")
+    anchor_kind = models.CharField(max_length=12, choices=Anchor.choices)
+    anchor_key = models.CharField(max_length=24)
+    quote = models.CharField(max_length=160, blank=True)
+    #: The comment, sealed (``attribution.seal_comment``); empty once the key is destroyed.
+    text_sealed = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "anchor_key"], name="comment_once_per_review_anchor"
+            )
+        ]
+        indexes = [models.Index(fields=["working_group", "version"], name="comment_wg_version")]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.anchor_key}"
+
+
 class MinutesAccess(TenantModel):
     """Who read the minutes, in which rendering and version, on which day, how many times:
     the Secretariat's access log. One row per reader, rendering, version and day (a reader

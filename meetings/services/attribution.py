@@ -12,11 +12,15 @@ lives outside the database (``vpswg.crypto``). With the data key:
   for each, the speaker as named at freezing time, bound to its place in that version, and the
   attendance list as one value.
 
+* a Coordination seat's comment on a section or statement (``MinutesComment``) is sealed
+  too, bound to its review and statement: it may say who spoke ("it was the embassy, not the
+  company"), which would otherwise pair a statement with a person in clear.
+
 The members' and dissemination versions are built without speakers and need no key. A dump of
 the database, a replica or a backup without the master key pairs no statement with a person.
 
 Destroying the data key (``destroy``; the group's retention period after adoption, run by
-``destroy_expired``) makes the attribution unreadable for good, with any master key and from
+``destroy_expired``) makes the attribution, and the seats' comments, unreadable for good, with any master key and from
 any backup taken afterwards; the statements, the members' and dissemination versions, the
 hashes and the approval history stay.
 
@@ -35,7 +39,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from meetings.models import Contribution, Minutes, MinutesKey
+from meetings.models import Contribution, Minutes, MinutesComment, MinutesKey
 from vpswg.crypto import (
     DecryptionError,
     attribution_ring,
@@ -238,6 +242,7 @@ def seal_version(content: dict, *, key: bytes, minutes_id: int, number: int) -> 
             **section,
             "contributions": [
                 {
+                    **_key_of(c),
                     "text": c["text"],
                     "speaker": _seal_json(
                         key,
@@ -269,6 +274,11 @@ def _open_json(opened: DataKey, token: str, aad: str, what: str) -> Any:
         return UNREADABLE
 
 
+def _key_of(contribution: dict) -> dict:
+    """The statement's key across versions (``redaction.contribution_key``), when it has one."""
+    return {"key": contribution["key"]} if "key" in contribution else {}
+
+
 def open_version(stored: dict, *, opened: DataKey, number: int) -> dict:
     """The attributed rendering of a frozen version, for display: every speaker opened, or
     marked unreadable or destroyed."""
@@ -280,6 +290,7 @@ def open_version(stored: dict, *, opened: DataKey, number: int) -> dict:
             **section,
             "contributions": [
                 {
+                    **_key_of(c),
                     "text": c["text"],
                     "speaker": _open_json(
                         opened,
@@ -318,6 +329,44 @@ def took_part(content: dict) -> dict[str, int]:
     return {pillar: len(names) for pillar, names in sorted(by_pillar.items())}
 
 
+# --- Coordination comments ---------------------------------------------------------------------
+
+#: A comment is padded to a multiple of this: its length says little of what it says.
+COMMENT_BLOCK = 256
+
+
+def _comment_aad(minutes_id: int, review_id: int, anchor_key: str) -> str:
+    return f"comment:{minutes_id}:{review_id}:{anchor_key}"
+
+
+def seal_comment(key: bytes, *, minutes_id: int, review_id: int, anchor_key: str, text: str) -> str:
+    """A seat's comment on a statement, sealed like the attribution and bound to its review
+    and statement: it may name who spoke, and goes when the attribution is destroyed."""
+    return seal(
+        key, text.encode(), _comment_aad(minutes_id, review_id, anchor_key), block=COMMENT_BLOCK
+    )
+
+
+def open_comment(opened: DataKey, *, review_id: int, anchor_key: str, sealed: str) -> str | dict:
+    """The comment's text, or ``DESTROYED`` / ``UNREADABLE`` (never an error on the page)."""
+    if opened.destroyed or not sealed:
+        return DESTROYED
+    if opened.key is None:
+        return UNREADABLE
+    try:
+        return open_sealed(
+            opened.key, sealed, _comment_aad(opened.minutes_id, review_id, anchor_key), padded=True
+        ).decode()
+    except (DecryptionError, UnicodeDecodeError):
+        logger.error(
+            "minutes %s: the comment of review %s on %s does not open",
+            opened.minutes_id,
+            review_id,
+            anchor_key,
+        )
+        return UNREADABLE
+
+
 # --- Retention -----------------------------------------------------------------------------------
 
 
@@ -337,6 +386,7 @@ def destroy(*, minutes: Minutes, actor: User | None, reason: str = "retention") 
     # The live speakers are unreadable without the key; they are emptied too, so that the
     # rows say plainly that nothing is there.
     Contribution.objects.filter(section__minutes=minutes).update(speaker_sealed="")
+    MinutesComment.objects.filter(version__minutes=minutes).update(text_sealed="")
     record(
         working_group=minutes.working_group,
         actor=actor,
@@ -405,9 +455,11 @@ __all__ = [
     "data_key",
     "destroy",
     "destroy_expired",
+    "open_comment",
     "open_speaker",
     "open_version",
     "rotate",
+    "seal_comment",
     "seal_speaker",
     "seal_version",
     "set_speaker",

@@ -38,6 +38,18 @@ from vpswg.roles import Pillar
 SCHEMA = 1
 
 
+# A section's and a statement's key in a frozen version: the same in every version frozen from
+# the same record, so that two versions are compared part by part and a Coordination comment
+# stays beside its statement. It is the row's id, which says nothing of who spoke; versions
+# frozen before keys were kept have none, and are compared by position and text instead.
+def section_key(pk: int) -> str:
+    return f"s{pk}"
+
+
+def contribution_key(pk: int) -> str:
+    return f"c{pk}"
+
+
 def _meeting(minutes: Minutes) -> dict:
     meeting = minutes.meeting
     return {
@@ -111,7 +123,9 @@ def attributed(minutes: Minutes) -> dict:
     people = _speaker_names(refs.values())
     contributions: dict[int, list[dict]] = defaultdict(list)
     for pk, section_id, text, _sealed in rows:
-        contributions[section_id].append({"speaker": _speaker(refs[pk], people), "text": text})
+        contributions[section_id].append(
+            {"key": contribution_key(pk), "speaker": _speaker(refs[pk], people), "text": text}
+        )
     decisions, actions = _decisions(ids), _actions(ids)
     present = list(
         Attendance.objects.filter(meeting=minutes.meeting)
@@ -125,6 +139,7 @@ def attributed(minutes: Minutes) -> dict:
         "summary": minutes.summary,
         "sections": [
             {
+                "key": section_key(s["pk"]),
                 "title": s["title"],
                 "main_points": s["main_points"],
                 "contributions": contributions[s["pk"]],
@@ -233,13 +248,13 @@ def members(minutes: Minutes) -> dict:
     """What members read: no speaker is loaded, only the texts."""
     sections = _sections(minutes)
     ids = [s["pk"] for s in sections]
-    texts: dict[int, list[str]] = defaultdict(list)
-    for section_id, text in (
+    texts: dict[int, list[dict]] = defaultdict(list)
+    for pk, section_id, text in (
         Contribution.objects.filter(section_id__in=ids)
         .order_by("position", "id")
-        .values_list("section_id", "text")
+        .values_list("pk", "section_id", "text")
     ):
-        texts[section_id].append(text)
+        texts[section_id].append({"key": contribution_key(pk), "text": text})
     decisions, actions = _decisions(ids), _actions(ids)
     return {
         "schema": SCHEMA,
@@ -248,9 +263,10 @@ def members(minutes: Minutes) -> dict:
         "summary": minutes.summary,
         "sections": [
             {
+                "key": section_key(s["pk"]),
                 "title": s["title"],
                 "main_points": s["main_points"],
-                "contributions": [{"text": t} for t in texts[s["pk"]]],
+                "contributions": texts[s["pk"]],
                 "decisions": decisions[s["pk"]],
                 "action_items": actions[s["pk"]],
             }

@@ -175,8 +175,9 @@ def _schedule_data(group: WorkingGroup) -> dict:
     return {"meeting": make_meeting(group, "planned").pk}
 
 
-def _minutes(status: str):
-    """A held meeting whose minutes are at ``status`` (draft, submitted or circulated)."""
+def _minutes(status: str, **extra):
+    """A held meeting whose minutes are at ``status`` (draft, submitted or circulated);
+    ``extra``: further URL kwargs (a version's number)."""
 
     def factory(group: WorkingGroup, user: User) -> dict:
         from meetings.services import minutes as service
@@ -204,7 +205,7 @@ def _minutes(status: str):
                     for seat in service.seats():
                         service.review(minutes=minutes, actor=seat.user, decision="approve")
                     service.circulate(minutes=minutes)
-        return {"pk": meeting.pk}
+        return {"pk": meeting.pk, **extra}
 
     return factory
 
@@ -461,6 +462,8 @@ REGISTRY: dict[str, Probe] = {
     ),
     "meetings:minutes_adopt": Probe(method="post", ok=302, obj=_minutes("circulated")),
     "meetings:minutes_access": Probe(obj=_minutes("circulated")),
+    "meetings:minutes_version": Probe(obj=_minutes("circulated", number=1)),
+    "meetings:minutes_compare": Probe(obj=_minutes("circulated")),
     # Work plan
     "workplan:list": Probe(),
     "workplan:new": Probe(),

@@ -396,6 +396,8 @@ INPUTS: dict[str, Inputs] = {
     "meetings:minutes_review": Inputs(post=("decision", "comment")),
     "meetings:minutes_adopt": Inputs(post=("meeting",), valid=_later_plenary),
     "meetings:minutes_access": Inputs(),
+    "meetings:minutes_version": Inputs(),
+    "meetings:minutes_compare": Inputs(query=("old", "new", "only")),
     # Work plan
     "workplan:list": Inputs(),
     "workplan:new": Inputs(

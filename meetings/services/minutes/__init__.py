@@ -41,6 +41,18 @@ from meetings.services.minutes.leak_resolution import (  # noqa: F401
     mark_subject,
     replace_words,
 )
+from meetings.services.minutes.versions import (  # noqa: F401
+    Comparison,
+    ShownComment,
+    anchors,
+    annotate,
+    attach_comments,
+    by_anchor,
+    comments,
+    compare,
+    only_changes,
+    version_anchors,
+)
 from meetings.services.minutes.workflow import (  # noqa: F401
     ReviewOutcome,
     adopt,

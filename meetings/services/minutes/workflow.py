@@ -3,6 +3,7 @@ reminders; the access log."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +23,7 @@ from meetings.models import (
 from meetings.services import attribution, leaks, redaction
 from meetings.services.minutes.common import LeaksRemain, MinutesError, Status, minutes_path
 from meetings.services.minutes.drafting import _writable_key
+from meetings.services.minutes.versions import save_comments
 from vpswg.models import RoleAssignment, User, WorkingGroup
 from vpswg.services import notifications
 from vpswg.services.audit import record
@@ -119,9 +121,18 @@ class ReviewOutcome:
 
 
 @transaction.atomic
-def review(*, minutes: Minutes, actor: User, decision: str, comment: str = "") -> ReviewOutcome:
-    """A seat approves or returns the version under review. Serialised on the minutes row, so
-    two seats approving at the same moment record two reviews and circulate once."""
+def review(
+    *,
+    minutes: Minutes,
+    actor: User,
+    decision: str,
+    comment: str = "",
+    comments: Mapping[str, str] | None = None,
+) -> ReviewOutcome:
+    """A seat approves or returns the version under review, with a general comment and
+    comments on its sections and statements (``{anchor key: text}``). Serialised on the
+    minutes row, so two seats approving at the same moment record two reviews and circulate
+    once."""
     minutes = (
         Minutes.objects.select_for_update()
         .select_related("working_group", "meeting")
@@ -134,7 +145,8 @@ def review(*, minutes: Minutes, actor: User, decision: str, comment: str = "") -
         raise MinutesError(_("Only a Coordination Group seat reviews minutes."))
     if decision not in MinutesReview.Decision.values:
         raise MinutesError(_("Approve or return."))
-    if decision == MinutesReview.Decision.RETURN and not comment.strip():
+    anchored = {key: text for key, text in (comments or {}).items() if text and text.strip()}
+    if decision == MinutesReview.Decision.RETURN and not comment.strip() and not anchored:
         raise MinutesError(_("Say what should change: the Secretariat receives your comment."))
     version = minutes.current_version
     try:
@@ -149,12 +161,13 @@ def review(*, minutes: Minutes, actor: User, decision: str, comment: str = "") -
             )
     except IntegrityError as exc:
         raise MinutesError(_("Your seat has already reviewed this version.")) from exc
+    save_comments(minutes=minutes, review=entry, comments=anchored)
     record(
         working_group=minutes.working_group,
         actor=actor,
         verb=f"minutes.review_{decision}",
         obj=minutes,
-        data={"version": version.number, "seat": seat.pillar},
+        data={"version": version.number, "seat": seat.pillar, "comments": len(anchored)},
     )
     group = minutes.working_group
     if decision == MinutesReview.Decision.RETURN:

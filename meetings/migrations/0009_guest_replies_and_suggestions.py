@@ -21,7 +21,7 @@ def carry_taken(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0007_access_one_row_a_day"),
+        ("meetings", "0008_minutes_comments"),
         ("vpswg", "0010_prepare_annual_report_permission"),
     ]
 
