@@ -88,6 +88,25 @@ def _standing_proposal(group: WorkingGroup, user: User) -> dict:
     return {"pk": institution.pk, "proposal": proposal.pk}
 
 
+def _standing_proposal_voted(group: WorkingGroup, user: User) -> dict:
+    """An open proposal the requesting user, as a seat, has voted on: ready to be decided
+    where they are the group's only seat."""
+    from members.models import StandingVote
+
+    ids = _standing_proposal(group, user)
+    from vpswg.scoping import group_scope
+
+    with group_scope(group):
+        StandingVote.objects.create(
+            working_group=group,
+            proposal_id=ids["proposal"],
+            voter=user,
+            pillar="government",
+            vote="approve",
+        )
+    return ids
+
+
 def _application(status: str):
     def factory(group: WorkingGroup, user: User) -> dict:
         from tests.factories import make_application
@@ -208,6 +227,33 @@ def _minutes(status: str, **extra):
         return {"pk": meeting.pk, **extra}
 
     return factory
+
+
+def _guest_meeting(group: WorkingGroup, user: User) -> dict:
+    """A convened plenary at which ``user`` speaks as a guest (if they hold no role there)."""
+    from meetings.models import Guest
+    from tests.factories import make_agenda_item, make_meeting
+    from vpswg.scoping import group_scope
+
+    meeting = make_meeting(group, "convened")
+    with group_scope(group):
+        guest = Guest.objects.create(
+            working_group=group, name=str(user), email=user.email, user=user
+        )
+    make_agenda_item(meeting, topic="A guest's presentation", guests=[guest])
+    return {"pk": meeting.pk}
+
+
+def _plenary_with_suggestions(group: WorkingGroup, user: User) -> dict:
+    """A planned plenary after one held that agreed a topic ("ICoC") for the next."""
+    from meetings.services import participation
+    from tests.factories import make_meeting, make_user
+    from vpswg.scoping import group_scope
+
+    held = make_meeting(group, "held", days=-30)
+    with group_scope(group):
+        participation.record_next(meeting=held, actor=make_user(), topics="ICoC", venue="")
+    return {"pk": make_meeting(group, "planned").pk}
 
 
 def _closed_meeting(group: WorkingGroup, user: User) -> dict:
@@ -378,7 +424,7 @@ REGISTRY: dict[str, Probe] = {
         method="post", ok=302, obj=_standing_proposal, data=lambda g: {"vote": "approve"}
     ),
     "members:standing_record": Probe(
-        method="post", ok=302, obj=_standing_proposal, data=lambda g: {"confirm": "on"}
+        method="post", ok=302, obj=_standing_proposal_voted, data=lambda g: {"confirm": "on"}
     ),
     "members:standing_withdraw": Probe(method="post", ok=302, obj=_standing_proposal),
     "members:nominate": Probe(),
@@ -404,7 +450,9 @@ REGISTRY: dict[str, Probe] = {
     "meetings:topic_interest": Probe(method="post", ok=302, obj=_topic),
     "meetings:topic_schedule": Probe(method="post", ok=302, obj=_topic, data=_schedule_data),
     "meetings:topic_edit": Probe(obj=_own_topic),
-    "meetings:topic_withdraw": Probe(method="post", ok=302, obj=_own_topic),
+    "meetings:topic_withdraw": Probe(
+        method="post", ok=302, obj=_own_topic, data=lambda g: {"confirm": "on"}
+    ),
     "meetings:detail": Probe(obj=_meeting("convened")),
     "meetings:calendar": Probe(obj=_meeting("convened")),
     "meetings:edit": Probe(obj=_meeting("planned")),
@@ -415,17 +463,20 @@ REGISTRY: dict[str, Probe] = {
     "meetings:answer": Probe(
         method="post", ok=302, obj=_meeting("convened"), data=lambda g: {"answer": "yes"}
     ),
-    # Only a guest speaker of the meeting answers there: to anyone with a role it is not there
-    # (a guest holds no role; tests/meetings/test_attendance.py has the guest's own case).
+    # Only a guest speaker of the meeting answers there, who holds no role in the group (the
+    # "no role" account is made the meeting's guest): to anyone with a role it is not there.
     "meetings:guest_reply": Probe(
         method="post",
-        ok=404,
-        obj=_meeting("convened"),
+        ok=302,
+        obj=_guest_meeting,
         data=lambda g: {"answer": "yes"},
         statuses={
-            role.value: 404
-            for role, actions in ROLE_ACTIONS.items()
-            if Action.VIEW_MEETINGS in actions
+            "no_role": 302,
+            **{
+                role.value: 404
+                for role, actions in ROLE_ACTIONS.items()
+                if Action.VIEW_MEETINGS in actions
+            },
         },
     ),
     "meetings:attendance": Probe(method="post", ok=302, obj=_meeting("convened", days=-0.05)),
@@ -437,7 +488,7 @@ REGISTRY: dict[str, Probe] = {
     ),
     # Nothing agreed is waiting for the probe's meeting: refused with a message, and back.
     "meetings:suggestion": Probe(
-        method="post", ok=302, obj=_meeting("planned"), data=lambda g: {"topic": "ICoC"}
+        method="post", ok=302, obj=_plenary_with_suggestions, data=lambda g: {"topic": "ICoC"}
     ),
     "meetings:closed_grant": Probe(
         method="post", ok=302, obj=_closed_meeting, data=_closed_grant_data

@@ -162,6 +162,9 @@ class Inputs:
     paginated: bool = False
     #: Which of the form's fields to spoil (None: all), where some are made by one loop.
     spoil: Callable[[str], bool] | None = None
+    #: Who uses the page, where it is not the first role holding its action: a seat votes,
+    #: a guest speaker (no role) answers for themselves.
+    actor: str | None = None
 
     @property
     def posts(self) -> bool:
@@ -338,6 +341,11 @@ INPUTS: dict[str, Inputs] = {
     ),
     "members:representative_end": Inputs(),
     "members:standing": Inputs(form=lambda c: members_forms.StandingForm()),
+    "members:standing_vote": Inputs(
+        form=lambda c: members_forms.StandingVoteForm(), actor=Role.COORDINATION
+    ),
+    "members:standing_record": Inputs(post=("confirm",), actor=Role.COORDINATION),
+    "members:standing_withdraw": Inputs(),
     "members:nominate": Inputs(
         form=lambda c: members_forms.NominationForm(),
         valid=lambda c: {"pillar": "companies", "participation": "member"},
@@ -365,6 +373,8 @@ INPUTS: dict[str, Inputs] = {
     "meetings:guests": Inputs(form=lambda c: meetings_forms.GuestForm()),
     "meetings:topics": Inputs(form=lambda c: meetings_forms.TopicForm()),
     "meetings:topic_interest": Inputs(),
+    "meetings:topic_edit": Inputs(form=lambda c: meetings_forms.TopicForm()),
+    "meetings:topic_withdraw": Inputs(post=("confirm",)),
     "meetings:topic_schedule": Inputs(
         form=lambda c: meetings_forms.ScheduleForm(meetings=Meeting.objects.all())
     ),
@@ -382,6 +392,10 @@ INPUTS: dict[str, Inputs] = {
         form=lambda c: meetings_forms.AttendanceForm(meeting=c.get(Meeting))
     ),
     "meetings:next": Inputs(form=lambda c: meetings_forms.NextMeetingForm()),
+    "meetings:guest_reply": Inputs(form=lambda c: meetings_forms.GuestReplyForm(), actor="no_role"),
+    "meetings:suggestion": Inputs(
+        form=lambda c: meetings_forms.SuggestionForm(meeting=c.get(Meeting))
+    ),
     "meetings:closed_grant": Inputs(
         form=lambda c: meetings_forms.ClosedAccessForm(meeting=c.get(Meeting))
     ),
@@ -718,6 +732,8 @@ class Walk:
 
 def actor_of(name: str) -> str:
     """Signed out for a public page; otherwise the first role that has the view's action."""
+    if INPUTS[name].actor is not None:
+        return INPUTS[name].actor
     access = own_patterns()[name].callback.vpswg_access
     if access.requirement == PUBLIC:
         return "anonymous"
