@@ -70,8 +70,12 @@ def test_a_whole_quarter(live_server, browser: Browser, eager_tasks, smtp_server
     group = make_group("andes", name="Andes Working Group", timezone="America/Lima")
     secretariat = make_secretariat(group, full_name="Sofía Secretaria")
     seats = [
-        make_coordination(group, pillar, full_name=f"Seat {pillar}")
-        for pillar in ("companies", "government", "civil_society")
+        make_coordination(group, pillar, full_name=name)
+        for pillar, name in (
+            ("companies", "Jorge Benavides"),
+            ("government", "Irene Salcedo"),
+            ("civil_society", "Tomás Huerta"),
+        )
     ]
     company = make_institution(group, name="Minera Andina", pillar=Pillar.COMPANIES)
     announced = make_representative(group, make_user(full_name="Ana Announced"), company)
@@ -173,11 +177,35 @@ def test_a_whole_quarter(live_server, browser: Browser, eager_tasks, smtp_server
     page.get_by_role("button", name="Submit to the Coordination Group").click()
     expect(page.get_by_text("is with the Coordination Group")).to_be_visible()
 
-    # 7. (The return with a comment on a statement, and the diff, are added with that work.)
+    # 7. The companies' seat returns them with a comment on that statement; the Secretariat
+    # sees it beside the statement, amends it and submits again; the seat sees what changed.
+    seat_page = sign_in(browser, console, base, seats[0], minutes_path)
+    note = seat_page.locator("details.note-field").filter(has_text="Comment on this statement")
+    note.first.locator("summary").click()
+    note.first.locator("textarea").fill("Which guards: the companies' or the police?")
+    seat_page.get_by_role("button", name="Return to the Secretariat").click()
+    expect(seat_page.locator(".messages")).to_be_visible()
+    with group_scope(group):
+        assert Minutes.objects.get(meeting=meeting).status == "draft"
+    page.goto(f"{base}{minutes_path}")
+    expect(page.get_by_text("Which guards: the companies' or the police?")).to_be_visible()
+    statement = page.locator(".contribution-form.autosave textarea").first
+    statement.fill(
+        "A participant explained that the companies' guards need training in the use of force."
+    )
+    expect(page.locator(".contribution-form.autosave .save-status").first).to_contain_text("Saved")
+    page.get_by_role("button", name="Submit to the Coordination Group").click()
+    expect(page.get_by_text("is with the Coordination Group")).to_be_visible()
+    seat_page.goto(f"{base}{minutes_path}")
+    seat_page.get_by_role("link", name="What changed since version 1").first.click()
+    expect(seat_page.locator("ins").first).to_be_visible()
+    assert "companies" in " ".join(seat_page.locator("ins").all_inner_texts())
+    seat_page.goto(f"{base}{minutes_path}")
 
     # 8. The three pillars approve; the minutes are circulated.
     for seat in seats:
-        seat_page = sign_in(browser, console, base, seat, minutes_path)
+        if seat is not seats[0]:  # the companies' seat is signed in already (step 7)
+            seat_page = sign_in(browser, console, base, seat, minutes_path)
         expect(seat_page.get_by_text("Sara Quispe Huamán").first).to_be_visible()
         seat_page.get_by_role("button", name="Approve").click()
         expect(seat_page.locator(".messages")).to_be_visible()
