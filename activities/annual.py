@@ -14,13 +14,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from activities import reports
-from activities.models import Activity, ReportJob
+from activities.models import ReportJob
 from meetings.access import Reader, visible_meetings
 from meetings.models import Attendance, Meeting
-from members.queries import composition
+from members.history import composition_on, year_end
 from vpswg import pdf
 from vpswg.models import User, WorkingGroup
-from workplan.models import PlannedActivity, WorkPlan
+from workplan.models import WorkPlan
 
 logger = logging.getLogger(__name__)
 
@@ -64,67 +64,68 @@ def _progress(job: ReportJob, value: int, status: str = ReportJob.Status.RUNNING
     ReportJob.objects.filter(pk=job.pk).update(progress=value, status=status)
 
 
+def contents(group: WorkingGroup, year: int, reader: User, *, progress=None) -> dict:
+    """What the report of ``year`` says, for ``reader``: the PDF and the job's page show the
+    same. Built in the language and time zone it is read in (the sectors' and constituencies'
+    names are taken here). A constant number of queries, whatever the year holds.
+
+    The composition is the group's at the end of the year (``members.history``: membership
+    dates and the standing history), not today's: a report on 2015 does not count an
+    institution admitted in 2016, and shows one then suspended as suspended."""
+    step = progress or (lambda value: None)
+    # The meetings the person who asked for the report may see (a Coordination Group
+    # meeting is not every member's business: meetings.access).
+    meetings = list(
+        visible_meetings(Reader.for_user(reader, group))
+        .filter(working_group=group, status=Meeting.Status.HELD, start__year=year)
+        .order_by("start")
+    )
+    present = {
+        row["meeting_id"]: row["n"]
+        for row in Attendance.objects.filter(meeting__in=meetings)
+        .values("meeting_id")
+        .annotate(n=Count("institution_id", distinct=True))
+        .order_by()
+    }
+    for meeting in meetings:
+        meeting.institutions_present = present.get(meeting.pk, 0)
+    step(25)
+    totals = reports.totals(group, year, year)
+    activities = list(
+        reports.confirmed(group, year, year)
+        .annotate(people=Sum("participants__total"))
+        .prefetch_related("organisers")
+        .order_by("start_date")
+    )
+    step(50)
+    plans = list(
+        WorkPlan.objects.filter(
+            working_group=group, start_date__year__lte=year, end_date__year__gte=year
+        ).prefetch_related("objectives__activities")
+    )
+    step(70)
+    return {
+        "group": group,
+        "year": year,
+        "composition": composition_on(group, year_end(year)),
+        "meetings": meetings,
+        "totals": totals,
+        "activities": activities,
+        "plans": plans,
+    }
+
+
 def build(job: ReportJob) -> None:
     """Assemble and render the report of ``job.year``; progress is saved step by step."""
     group = job.working_group
-    year = job.year
     try:
         _progress(job, 5)
-        # The meetings the person who asked for the report may see (a Coordination Group
-        # meeting is not every member's business: meetings.access).
-        meetings = list(
-            visible_meetings(Reader.for_user(job.requested_by, group))
-            .filter(working_group=group, status=Meeting.Status.HELD, start__year=year)
-            .order_by("start")
-        )
-        present = {
-            row["meeting_id"]: row["n"]
-            for row in Attendance.objects.filter(meeting__in=meetings)
-            .values("meeting_id")
-            .annotate(n=Count("institution_id", distinct=True))
-            .order_by()
-        }
-        _progress(job, 25)
-        totals = reports.totals(group, year, year)
-        activities = list(
-            reports.confirmed(group, year, year)
-            .annotate(people=Sum("participants__total"))
-            .prefetch_related("organisers")
-            .order_by("start_date")
-        )
-        _progress(job, 50)
-        plans = list(
-            WorkPlan.objects.filter(
-                working_group=group, start_date__year__lte=year, end_date__year__gte=year
-            ).prefetch_related("objectives__activities")
-        )
-        progress = {
-            plan.pk: dict(
-                PlannedActivity.objects.filter(objective__plan=plan)
-                .values_list("status")
-                .annotate(n=Count("id"))
-                .order_by()
-            )
-            for plan in plans
-        }
-        _progress(job, 70)
         with translation.override(group.default_language), timezone.override(group.zone):
+            context = contents(
+                group, job.year, job.requested_by, progress=lambda v: _progress(job, v)
+            )
             html = render_to_string(
-                "activities/annual_report_pdf.html",
-                {
-                    "group": group,
-                    "year": year,
-                    "composition": composition(group),
-                    "meetings": meetings,
-                    "present": present,
-                    "totals": totals,
-                    "activities": activities,
-                    "plans": plans,
-                    "progress": progress,
-                    "statuses": PlannedActivity.Status.choices,
-                    "kinds": dict(Activity.Kind.choices),
-                    "generated": timezone.now(),
-                },
+                "activities/annual_report_pdf.html", {**context, "generated": timezone.now()}
             )
         body = pdf.render(html, stylesheets=("css/minutes-pdf.css",))
         _progress(job, 95)

@@ -60,7 +60,7 @@ def figures(group, start: int | None, end: int | None) -> SafeString:
     def draw() -> str:
         # From the primary (as every kept value: vpswg.groupcache), drawn once per change.
         totals = reports.totals(group, start, end)
-        attendance = reports.attendance_by_pillar(group, start, end)
+        attendance = reports.attendance_by_constituency(group, start, end)
         return render_to_string(
             "reports/includes/figures.html",
             {"totals": totals, "charts": reports.chart_set(totals, attendance)},
@@ -128,10 +128,20 @@ def _job(request: HttpRequest, pk: int) -> ReportJob:
 @never_cache
 @require_GET
 def job(request: HttpRequest, pk: int) -> HttpResponse:
-    """The job's page; with htmx, only its progress (polled until it is done)."""
+    """The job's page; with htmx, only its progress (polled until it is done). Once it is
+    done, the page shows what the PDF says (``annual.contents``), in the reader's language."""
     job = _job(request, pk)
-    template = "reports/job.html#progress" if request.htmx else "reports/job.html"
-    response = render(request, template, {"job": job})
+    done = job.status == ReportJob.Status.DONE
+    if request.htmx:
+        response = render(request, "reports/job.html#progress", {"job": job})
+        if done:  # the page is drawn again, now with the report on it
+            response["HX-Refresh"] = "true"
+    else:
+        report = None
+        if done:
+            with reporting():
+                report = annual_service.contents(request.working_group, job.year, request.user)
+        response = render(request, "reports/job.html", {"job": job, "report": report})
     response["Vary"] = "HX-Request"
     return response
 

@@ -8,16 +8,18 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Sum
 from django.db.models.functions import ExtractYear
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from activities.models import Activity, ParticipantCount, Sector
 from meetings.models import Attendance, Invitation, Meeting, MinutesVersion
+from members.constituency import Constituency, constituency_expression
 from members.models import Institution
 from vpswg import charts
 from vpswg.exports import csv_bytes
 from vpswg.groupcache import GroupCache
 from vpswg.models import WorkingGroup
-from vpswg.roles import Pillar
 
 #: The seed's "training and dissemination activities (events, workshops, courses, seminars and
 #: panel discussions)": studies, site visits and others are counted apart.
@@ -118,14 +120,30 @@ class Totals:
         )
         if self.start and self.end:
             period = f"{self.start}-{self.end}" if self.start != self.end else str(self.start)
-        return _(
+        return ngettext(
+            "During the period %(period)s, the group conducted %(activities)s training and "
+            "dissemination activity. The total number of participants in it was %(participants)s.",
             "During the period %(period)s, the group conducted %(activities)s training and dissemination "
-            "activities. The total number of participants in these activities was %(participants)s."
+            "activities. The total number of participants in these activities was %(participants)s.",
+            self.training_activities,
         ) % {
             "period": period,
-            "activities": self.training_activities,
-            "participants": self.training_participants,
+            "activities": _figure(self.training_activities),
+            "participants": _figure(self.training_participants),
         }
+
+    def all_kinds_sentence(self) -> str:
+        """The count of every kind together, under the seed's sentence."""
+        return ngettext(
+            "All kinds together: %(activities)s activity, %(participants)s participants.",
+            "All kinds together: %(activities)s activities, %(participants)s participants.",
+            self.activities,
+        ) % {"activities": _figure(self.activities), "participants": _figure(self.participants)}
+
+
+def _figure(n: int) -> str:
+    """A count in a sentence, grouped as the reader writes it (``vpswg_tags.figure``)."""
+    return formats.number_format(n, force_grouping=True)
 
 
 def totals(working_group: WorkingGroup, start: int | None = None, end: int | None = None) -> Totals:
@@ -140,7 +158,7 @@ def totals(working_group: WorkingGroup, start: int | None = None, end: int | Non
     ):
         result.activities_by_year_kind[(row["year"], row["kind"])] = row["n"]
     sectors: dict[str, dict] = {
-        s.value: {"sector": s.value, "label": str(s.label), "total": 0, "women": 0, "men": 0}
+        s.value: {"sector": s.value, "label": str(s.label), "total": 0, "women": None, "men": None}
         for s in Sector
     }
     by_year_kind = result.participants_by_year_kind
@@ -156,8 +174,11 @@ def totals(working_group: WorkingGroup, start: int | None = None, end: int | Non
         by_year_kind[(year, kind)] = by_year_kind.get((year, kind), 0) + total
         entry = sectors[sector]
         entry["total"] += total
-        entry["women"] += women or 0
-        entry["men"] += men or 0
+        # Unknown (None) until a count with the figure comes: an unknown is not a zero.
+        if women is not None:
+            entry["women"] = (entry["women"] or 0) + women
+        if men is not None:
+            entry["men"] = (entry["men"] or 0) + men
     result.sectors = [s for s in sectors.values() if s["total"]]
     found = {y for y, _ in result.activities_by_year_kind}
     if found:
@@ -165,10 +186,12 @@ def totals(working_group: WorkingGroup, start: int | None = None, end: int | Non
     return result
 
 
-def attendance_by_pillar(
+def attendance_by_constituency(
     working_group: WorkingGroup, start: int | None, end: int | None
 ) -> dict[int, dict[str, int]]:
-    """Institutions present at plenaries, by year and pillar (one row per meeting and institution)."""
+    """Institutions present at plenaries, by year and constituency (``members.constituency``:
+    the host state's bodies apart from the embassies and international organisations), one row
+    per meeting and institution."""
     # The group repeated on the joined tables lets PostgreSQL read them through their
     # working_group indexes instead of scanning every group's meetings and institutions.
     qs = Attendance.objects.filter(
@@ -183,14 +206,17 @@ def attendance_by_pillar(
         qs = qs.filter(meeting__start__year__lte=end)
     # Distinct institutions per meeting, summed over the year's meetings.
     per_meeting = (
-        qs.annotate(year=ExtractYear("meeting__start"))
-        .values("year", "institution__pillar", "meeting_id")
+        qs.annotate(
+            year=ExtractYear("meeting__start"),
+            constituency=constituency_expression("institution__"),
+        )
+        .values("year", "constituency", "meeting_id")
         .annotate(n=Count("institution_id", distinct=True))
         .order_by()
     )
     result: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in per_meeting:
-        result[row["year"]][row["institution__pillar"] or "observers"] += row["n"]
+        result[row["year"]][row["constituency"]] += row["n"]
     return {y: dict(v) for y, v in sorted(result.items())}
 
 
@@ -200,6 +226,7 @@ class ChartSet:
     kinds: charts.Chart
     attendance: charts.Chart
     attendance_rows: list[dict]
+    attendance_labels: list[str] = field(default_factory=list)
 
 
 def chart_set(t: Totals, attendance: dict[int, dict[str, int]]) -> ChartSet:
@@ -215,21 +242,40 @@ def chart_set(t: Totals, attendance: dict[int, dict[str, int]]) -> ChartSet:
         years,
         [
             (
-                f"series-{i % 8}",
+                charts.series_class(Activity.Kind.values.index(k)),
                 str(labels[k]),
                 [t.activities_by_year_kind.get((y, k), 0) for y in t.years],
             )
-            for i, k in enumerate(kinds)
+            for k in kinds
         ],
     )
     att_years = sorted(attendance)
-    pillars = [(p.value, str(p.label)) for p in Pillar] + [("observers", _("Observers"))]
+    columns = attendance_columns(attendance)
     attendance_chart = charts.stacked_columns(
         [str(y) for y in att_years],
-        [(f"seg-{p}", label, [attendance[y].get(p, 0) for y in att_years]) for p, label in pillars],
+        [(f"seg-{c}", label, [attendance[y].get(c, 0) for y in att_years]) for c, label in columns],
     )
-    rows = [{"year": y, "cells": [attendance[y].get(p, 0) for p, _ in pillars]} for y in att_years]
-    return ChartSet(sector_chart, kind_chart, attendance_chart, rows)
+    rows = [{"year": y, "cells": [attendance[y].get(c, 0) for c, _ in columns]} for y in att_years]
+    return ChartSet(
+        sector_chart, kind_chart, attendance_chart, rows, [label for _, label in columns]
+    )
+
+
+#: Always shown, even at zero: the pillars, and the host state (seed step 10).
+ALWAYS_SHOWN = frozenset(
+    {
+        Constituency.COMPANIES,
+        Constituency.HOST_STATE,
+        Constituency.FOREIGN_GOVERNMENTS,
+        Constituency.CIVIL_SOCIETY,
+    }
+)
+
+
+def attendance_columns(counts: dict[object, dict[str, int]]) -> list[tuple[str, str]]:
+    """The constituencies to show, in order: those always shown, and any other with a count."""
+    present = {c for per in counts.values() for c, n in per.items() if n}
+    return [(c.value, str(c.label)) for c in Constituency if c in ALWAYS_SHOWN or c in present]
 
 
 def csv_export(
@@ -273,12 +319,18 @@ def csv_export(
                 a.partners,
                 a.funders,
                 sum(p.total for p in counts.values()),
-                sum(p.women or 0 for p in counts.values()),
-                sum(p.men or 0 for p in counts.values()),
+                _known_sum(p.women for p in counts.values()),
+                _known_sum(p.men for p in counts.values()),
                 *[counts[s.value].total if s.value in counts else 0 for s in sectors],
             ]
         )
     return csv_bytes(header, rows, language=language)
+
+
+def _known_sum(values) -> int | str:
+    """The sum of the figures known; an empty cell when none is (an unknown is not a zero)."""
+    known = [v for v in values if v is not None]
+    return sum(known) if known else ""
 
 
 # --- Kept figures --------------------------------------------------------------------------------
@@ -311,12 +363,16 @@ class PlenaryParticipation:
 def participation(
     working_group: WorkingGroup, *, full: bool, limit: int = 24
 ) -> list[PlenaryParticipation]:
-    """For each recent plenary held, by pillar: institutions invited, present, and that took part
-    in the discussion (counted from the attributed minutes when they were last submitted).
+    """For each recent plenary held, by constituency (the host state's bodies apart from the
+    embassies and the international organisations, ``members.constituency``): institutions
+    invited (from the invitation records), present, and that took part in the discussion
+    (counted from the attributed minutes when they were last submitted). Four queries.
 
     ``full`` (the Secretariat and the Coordination Group) shows every count. Members see
-    attendance, and "took part" only for a pillar of which at least three institutions were
-    present: with fewer, a count would point at who spoke.
+    attendance, and "took part" only for a constituency of which at least ``SMALL``
+    institutions were present: with fewer, a count would point at who spoke. Minutes frozen
+    before the counts by constituency were kept have them by pillar only: the government
+    pillar's cannot be split, and show as unknown.
     """
     meetings = list(
         Meeting.objects.filter(
@@ -324,53 +380,67 @@ def participation(
         ).order_by("-start")[:limit]
     )
     ids = [m.pk for m in meetings]
-    invited = _count(
-        Invitation.objects.filter(meeting_id__in=ids),
-        "meeting_id",
-        "institution__pillar",
-        "institution_id",
-    )
-    present = _count(
-        Attendance.objects.filter(meeting_id__in=ids),
-        "meeting_id",
-        "institution__pillar",
-        "institution_id",
-    )
-    # Who spoke is sealed (meetings.services.attribution): the counts by pillar were taken
-    # when the minutes were frozen, from their latest version.
+    invited = _count(Invitation.objects.filter(working_group=working_group, meeting_id__in=ids))
+    present = _count(Attendance.objects.filter(working_group=working_group, meeting_id__in=ids))
+    # Who spoke is sealed (meetings.services.attribution): the counts were taken when the
+    # minutes were frozen, from their latest version.
     spoke = {
-        (meeting_id, pillar): n
+        meeting_id: _took_part(counts or {})
         for meeting_id, counts in MinutesVersion.objects.filter(
             minutes__meeting_id__in=ids, minutes__current_version=F("pk")
         ).values_list("minutes__meeting_id", "took_part")
-        for pillar, n in (counts or {}).items()
     }
+    columns = attendance_columns(
+        {key: {key[1]: n} for key, n in (*invited.items(), *present.items())}
+    )
     result = []
     for meeting in meetings:
         rows = []
-        for pillar in Pillar:
-            here = present.get((meeting.pk, pillar.value), 0)
-            took_part = spoke.get((meeting.pk, pillar.value), 0)
+        for value, label in columns:
+            here = present.get((meeting.pk, value), 0)
+            took_part = spoke.get(meeting.pk, {}).get(value, 0)
+            shown = full or here >= SMALL
             rows.append(
                 {
-                    "pillar": pillar.value,
-                    "label": str(pillar.label),
-                    "invited": invited.get((meeting.pk, pillar.value), 0) if full else None,
+                    "constituency": value,
+                    "label": label,
+                    "invited": invited.get((meeting.pk, value), 0) if full else None,
                     "present": here,
-                    "took_part": took_part if (full or here >= SMALL) else None,
-                    "suppressed": not full and here < SMALL,
+                    "took_part": took_part if shown else None,
+                    "suppressed": not shown,
                 }
             )
         result.append(PlenaryParticipation(meeting, rows))
     return result
 
 
-def _count(
-    qs, meeting_field: str, pillar_field: str, institution_field: str
-) -> dict[tuple[int, str], int]:
+#: A frozen count by pillar that is also one by constituency (nobody else shares the pillar).
+_PILLAR_IS_CONSTITUENCY = {
+    "companies": Constituency.COMPANIES,
+    "civil_society": Constituency.CIVIL_SOCIETY,
+}
+
+
+def _took_part(counts: dict) -> dict[str, int | None]:
+    """The frozen counts of who spoke, by constituency; ``None`` where unknown."""
+    if "constituencies" in counts:
+        return dict(counts["constituencies"])
+    result: dict[str, int | None] = {
+        constituency: counts.get(pillar, 0)
+        for pillar, constituency in _PILLAR_IS_CONSTITUENCY.items()
+    }
+    government = counts.get("government", 0)
+    for c in (Constituency.HOST_STATE, Constituency.FOREIGN_GOVERNMENTS):
+        result[c] = None if government else 0
+    return result
+
+
+def _count(qs) -> dict[tuple[int, str], int]:
+    """Institutions by meeting and constituency: one query."""
     return {
-        (row[meeting_field], row[pillar_field]): row["n"]
-        for row in qs.values(meeting_field, pillar_field)
-        .annotate(n=Count(institution_field, distinct=True))
+        (row["meeting_id"], row["constituency"]): row["n"]
+        for row in qs.annotate(constituency=constituency_expression("institution__"))
+        .values("meeting_id", "constituency")
+        .annotate(n=Count("institution_id", distinct=True))
         .order_by()
     }

@@ -477,6 +477,23 @@ PERU_PLENARIES = [
     ("2026-09-03 09:00", "Conflictos sociales y consulta previa", {"glencore", "eu", "colombia"}),
 ]
 
+#: When the institutions joined (seed step 2: the group was set up late in 2010, after the
+#: scoping study): the founders on the constituent meeting, the others (by e-mail local part)
+#: admitted later. Fictional dates: the seed names the members as of August 2016 only. The
+#: annual reports of past years count those who were members then.
+PERU_FOUNDED = "2010-11-25"
+PERU_ADMITTED_LATER = {
+    "unlirec": "2012-12-06",
+    "eu": "2013-09-05",
+    "glencore": "2014-03-06",
+    "lasbambas": "2016-03-03",
+    "colombia": "2016-06-02",
+}
+
+#: How the institutions answered the invitation to each plenary held: those present said yes;
+#: of the absent, these (by e-mail local part) said no, the others never answered.
+PERU_DECLINED = {"glencore", "eu"}
+
 #: Institutions (by e-mail local part) that have sent their report on 2025.
 PERU_REPORTS_2025 = [
     "antamina",

@@ -14,6 +14,18 @@ from html import escape
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+#: How many series colours the stylesheet defines (``.series-0`` to ``.series-10`` in
+#: ``static/css/vpswg.css``): Paul Tol's "muted" scheme, nine colours told apart with any
+#: colour vision, his pale grey, and a dark grey. Eleven: one per kind of activity, so that a
+#: kind keeps its colour from one period to the next and no two series of a chart share one.
+PALETTE_SIZE = 11
+
+
+def series_class(index: int) -> str:
+    """The colour class of the ``index``-th series. A chart of more series than colours would
+    repeat one: the tests keep every chart the reports draw within the palette."""
+    return f"series-{index % PALETTE_SIZE}"
+
 
 @dataclass
 class Bar:
@@ -57,7 +69,7 @@ def horizontal(
                 y=y,
                 width=round(value / top * span, 1),
                 height=bar,
-                css=f"series-{index % 8}",
+                css=series_class(index),
             )
         )
         chart.labels.append(Bar(label, value, x=label_width - 6, y=y + bar - 5))

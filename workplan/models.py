@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vpswg.scoping import TenantModel
 
@@ -13,8 +14,9 @@ from vpswg.scoping import TenantModel
 class WorkPlan(TenantModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        ADOPTED = "adopted", _("Adopted")
-        CLOSED = "closed", _("Closed")
+        # A plan is masculine in Spanish ("adoptado"), minutes feminine ("adoptada").
+        ADOPTED = "adopted", pgettext_lazy("work plan", "Adopted")
+        CLOSED = "closed", pgettext_lazy("work plan", "Closed")
 
     title = models.CharField(_("title"), max_length=200)
     start_date = models.DateField(_("from"))

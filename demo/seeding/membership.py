@@ -10,8 +10,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from demo import data
 from demo.documents import simple_pdf
 from demo.seeding.people import demo_email
-from meetings.models import Attendance, Meeting
-from members.models import AnnualReport, Application, Institution, Representative
+from meetings.models import Attendance, Invitation, Meeting
+from members.models import (
+    AnnualReport,
+    Application,
+    Institution,
+    Representative,
+    StandingDecision,
+)
 from members.services import applications as application_service
 from members.services.compliance import submit_annual_report
 from vpswg.models import User, WorkingGroup
@@ -69,7 +75,9 @@ def seed_membership_in_motion(group: WorkingGroup) -> None:
                 if local not in absent and user.pk in reps
             ]
         )
+    _invitations_to_past_plenaries(group, by_local, reps)
     Institution.objects.update(created_at=datetime.datetime(2016, 8, 1, tzinfo=group.zone))
+    _admissions(group, by_local, reps)
     for local in data.PERU_REPORTS_2025:
         rep = reps[by_local[local].pk]
         if not AnnualReport.objects.filter(institution=rep.institution, year=2025).exists():
@@ -80,3 +88,63 @@ def seed_membership_in_motion(group: WorkingGroup) -> None:
                 text="Capacitación en Principios Voluntarios para el personal de seguridad; "
                 "diálogo con comunidades del área de influencia.",
             )
+
+
+def _invitations_to_past_plenaries(group: WorkingGroup, by_local: dict, reps: dict) -> None:
+    """Every institution was invited to each plenary held (the state report counts the
+    invitations): present ones answered yes, absent ones no or not at all."""
+    for _when, title, absent in data.PERU_PLENARIES:
+        meeting = Meeting.objects.get(title=title)
+        if Invitation.objects.filter(meeting=meeting).exists():
+            continue
+        invitations = []
+        for local, user in by_local.items():
+            answer = Invitation.Answer.YES if local not in absent else Invitation.Answer.PENDING
+            if local in absent and local in data.PERU_DECLINED:
+                answer = Invitation.Answer.NO
+            answered = answer != Invitation.Answer.PENDING
+            invitations.append(
+                Invitation(
+                    working_group=group,
+                    meeting=meeting,
+                    institution=reps[user.pk].institution,
+                    answer=answer,
+                    answered_by=user if answered else None,
+                    answered_at=meeting.start - datetime.timedelta(days=7) if answered else None,
+                )
+            )
+        Invitation.objects.bulk_create(invitations)
+
+
+def _admissions(group: WorkingGroup, by_local: dict, reps: dict) -> None:
+    """The membership history: each institution's admission, on the day it joined (the
+    founders at the constituent meeting), so that a past year's report counts those who were
+    members then (``members.history``)."""
+    admitted = set(
+        StandingDecision.objects.filter(decision=StandingDecision.Decision.ADMISSION).values_list(
+            "institution_id", flat=True
+        )
+    )
+    founded = datetime.date.fromisoformat(data.PERU_FOUNDED)
+    decisions = []
+    for local, user in by_local.items():
+        institution = reps[user.pk].institution
+        if institution.pk in admitted:
+            continue
+        later = data.PERU_ADMITTED_LATER.get(local)
+        decisions.append(
+            StandingDecision(
+                working_group=group,
+                institution=institution,
+                decision=StandingDecision.Decision.ADMISSION,
+                from_standing=Institution.Standing.ACTIVE,
+                to_standing=Institution.Standing.ACTIVE,
+                reason=(
+                    "Admitida por el Grupo de Coordinación."
+                    if later
+                    else "Miembro fundador del Grupo de Trabajo."
+                ),
+                effective_date=datetime.date.fromisoformat(later) if later else founded,
+            )
+        )
+    StandingDecision.objects.bulk_create(decisions)

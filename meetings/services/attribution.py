@@ -40,6 +40,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from meetings.models import Contribution, Minutes, MinutesComment, MinutesKey
+from members.constituency import constituency
+from members.models import Institution
 from vpswg.crypto import (
     DecryptionError,
     attribution_ring,
@@ -318,15 +320,52 @@ def open_version(stored: dict, *, opened: DataKey, number: int) -> dict:
     return content
 
 
-def took_part(content: dict) -> dict[str, int]:
-    """By pillar, how many institutions spoke (the state participation report): counts only."""
+def took_part(content: dict, constituencies: dict[str, str] | None = None) -> dict:
+    """By pillar, how many institutions spoke (the state participation report): counts only.
+
+    With ``constituencies`` (each speaking institution's name to its ``members.constituency``,
+    from ``speaker_constituencies``), the counts by constituency too, under "constituencies":
+    the report tells the host state's bodies from the embassies, which share a pillar."""
     by_pillar: dict[str, set[str]] = {}
     for section in content["sections"]:
         for c in section["contributions"]:
             speaker = c["speaker"]
             if speaker and speaker.get("type") == "representative" and speaker.get("pillar"):
                 by_pillar.setdefault(speaker["pillar"], set()).add(speaker["institution"])
-    return {pillar: len(names) for pillar, names in sorted(by_pillar.items())}
+    counts: dict = {pillar: len(names) for pillar, names in sorted(by_pillar.items())}
+    if constituencies is not None:
+        by_constituency: dict[str, set[str]] = {}
+        for section in content["sections"]:
+            for c in section["contributions"]:
+                speaker = c["speaker"]
+                if speaker and speaker.get("type") == "representative":
+                    name = speaker.get("institution", "")
+                    if name in constituencies:
+                        by_constituency.setdefault(constituencies[name], set()).add(name)
+        counts["constituencies"] = {
+            key: len(names) for key, names in sorted(by_constituency.items())
+        }
+    return counts
+
+
+def speaker_constituencies(working_group: WorkingGroup, content: dict) -> dict[str, str]:
+    """The constituency of each institution that speaks in ``content``, by its name (unique in
+    the group): one query."""
+    names = {
+        c["speaker"].get("institution", "")
+        for section in content["sections"]
+        for c in section["contributions"]
+        if c["speaker"] and c["speaker"].get("type") == "representative"
+    }
+    names.discard("")
+    if not names:
+        return {}
+    return {
+        name: constituency(pillar, kind)
+        for name, pillar, kind in Institution.objects.filter(
+            working_group=working_group, name__in=names
+        ).values_list("name", "pillar", "kind")
+    }
 
 
 # --- Coordination comments ---------------------------------------------------------------------

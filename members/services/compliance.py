@@ -3,7 +3,10 @@ and human rights efforts") and where each institution stands against them.
 
 Attendance: at least ``attendance_required`` of the last ``attendance_window`` plenaries held,
 counted per institution (any of its representatives), over the plenaries held since it joined.
-Annual report: the report on year Y is due on the group's day of year Y+1.
+Annual report: the report on year Y is due on the group's day of year Y+1, from the
+institutions that were members at the end of Y (``members.history``: an institution admitted
+on 1 December 2026 owes nothing on 2025). The plenaries counted are those held since its
+admission, by the same definition.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.attendance import attendance_record
+from members.history import admission_dates, admitted_on
 from members.models import AnnualReport, Institution, Representative
 from vpswg.models import User, WorkingGroup
 from vpswg.services import notifications
@@ -34,6 +38,9 @@ class Standing:
     report_due: date
     today: date
     report_required: bool
+    #: Whether the institution was a member at the end of ``report_year``: only years of
+    #: membership are owed.
+    member_in_year: bool = True
 
     @property
     def attendance_ok(self) -> bool | None:
@@ -43,11 +50,14 @@ class Standing:
 
     @property
     def report_state(self) -> str:
-        """'submitted', 'due' (not yet late), 'overdue', or 'not_required'."""
+        """'submitted', 'due' (not yet late), 'overdue', 'not_required', or 'not_a_member'
+        (admitted after the year reported on; a report sent anyway still shows)."""
         if not self.report_required:
             return "not_required"
         if self.report is not None:
             return "submitted"
+        if not self.member_in_year:
+            return "not_a_member"
         return "overdue" if self.today > self.report_due else "due"
 
     @property
@@ -61,7 +71,7 @@ def report_year(today: date) -> int:
 
 
 def standings(working_group: WorkingGroup, today: date | None = None) -> list[Standing]:
-    """Every active institution against every requirement: four queries, whatever the size."""
+    """Every active institution against every requirement: five queries, whatever the size."""
     today = today or timezone.localdate()
     year = report_year(today)
     institutions = list(
@@ -77,9 +87,16 @@ def standings(working_group: WorkingGroup, today: date | None = None) -> list[St
         for r in AnnualReport.objects.filter(working_group=working_group, year=year)
     }
     due = working_group.report_due_date(year)
+    admissions = admission_dates(working_group)
     result = []
     for institution in institutions:
-        counted = sum(1 for _, start in plenaries if start >= institution.created_at)
+        institution.working_group = working_group  # its zone, without a query
+        joined = admitted_on(institution, admissions)
+        counted = sum(
+            1
+            for _, start in plenaries
+            if timezone.localtime(start, working_group.zone).date() >= joined
+        )
         result.append(
             Standing(
                 institution=institution,
@@ -91,6 +108,7 @@ def standings(working_group: WorkingGroup, today: date | None = None) -> list[St
                 report_due=due,
                 today=today,
                 report_required=working_group.annual_report_required,
+                member_in_year=joined <= date(year, 12, 31),
             )
         )
     return result
@@ -119,7 +137,8 @@ def send_report_reminders(working_group: WorkingGroup, today: date | None = None
     missing = [
         s.institution
         for s in standings(working_group, today)
-        if s.report is None and s.institution.participation == Institution.Participation.MEMBER
+        if s.report_state == "due"
+        and s.institution.participation == Institution.Participation.MEMBER
     ]
     reps = Representative.objects.filter(
         institution__in=missing, end_date__isnull=True

@@ -89,6 +89,8 @@ def test_a_new_institution_is_held_only_to_plenaries_since_it_joined(group):
 
 def test_report_states(group):
     on_time, late = make_representative(group), make_representative(group)
+    for r in (on_time, late):
+        backdate(group, r.institution, 800)  # members in 2025
     today = date(2026, 2, 1)
     with group_scope(group):
         submit_annual_report(
@@ -102,6 +104,8 @@ def test_report_states(group):
 
 def test_reminders_go_once_per_threshold_to_those_missing(group):
     done, missing = make_representative(group), make_representative(group)
+    for r in (done, missing):
+        backdate(group, r.institution, 800)  # members in 2025
     with group_scope(group):
         submit_annual_report(institution=done.institution, actor=done.user, year=2025, text="Done.")
         due = group.report_due_date(2025)
@@ -216,3 +220,36 @@ def test_group_settings_by_the_secretariat(client, group):
         3,
         "04-30",
     )
+
+
+def test_only_years_of_membership_are_owed_a_report(client, group):
+    """A member admitted on 1 December 2026 owes no report on 2025 (issue 15); one admitted
+    during 2025 does; one entered by the Secretariat without an admission decision counts from
+    the day it was entered."""
+    from members.models import StandingDecision
+
+    newcomer, old_member, entered = (make_representative(group) for _ in range(3))
+    backdate(group, newcomer.institution, 800)  # entered long ago, but admitted only now:
+    backdate(group, old_member.institution, 800)
+    with group_scope(group):
+        for rep, day in ((newcomer, date(2026, 12, 1)), (old_member, date(2025, 6, 1))):
+            StandingDecision.objects.create(
+                working_group=group,
+                institution=rep.institution,
+                decision=StandingDecision.Decision.ADMISSION,
+                from_standing="active",
+                to_standing="active",
+                reason="Application accepted.",
+                effective_date=day,
+            )
+        states = {s.institution.pk: s.report_state for s in standings(group, date(2026, 12, 1))}
+        reminded = send_report_reminders(group, group.report_due_date(2025) - timedelta(days=7))
+    assert states[newcomer.institution_id] == "not_a_member"
+    assert states[old_member.institution_id] == "overdue"
+    assert states[entered.institution_id] == "not_a_member"  # entered today
+    assert reminded == 1  # of the 2025 report: only the member of 2025 is reminded
+    # The page, on today's date: a member admitted today is not late with last year's report.
+    sign_in(client, make_coordination(group))
+    body = client.get(reverse("members:compliance", kwargs={"wg": group.slug})).content.decode()
+    row = body[body.index(entered.institution.name) :].split("</tr>")[0]
+    assert "Overdue" not in row and f"Not a member in {timezone.localdate().year - 1}" in row

@@ -70,7 +70,9 @@ def submit(*, minutes: Minutes, actor: User) -> MinutesVersion:
         attributed=stored,
         members=redaction.members(minutes),
         dissemination=redaction.dissemination(minutes),
-        took_part=attribution.took_part(content),
+        took_part=attribution.took_part(
+            content, attribution.speaker_constituencies(minutes.working_group, content)
+        ),
         content_hash=redaction.content_hash(stored),
         created_by=actor,
     )
