@@ -62,13 +62,18 @@ def _meeting(minutes: Minutes) -> dict:
 
 def _next(minutes: Minutes) -> dict:
     """What the meeting agreed for the next one (seed step 5): its topics, venue and guests.
-    Guests are named: they will be on the next agenda, which members read anyway."""
+    Guests are named: they will be on the next agenda, which members read anyway. Read once
+    for the renderings frozen together (``submit`` makes both from the same object)."""
+    kept = getattr(minutes, "_next_agreed", None)
+    if kept is not None:
+        return kept
     meeting = minutes.meeting
-    return {
+    minutes._next_agreed = {
         "topics": [t for t in meeting.next_topics.splitlines() if t.strip()],
         "venue": meeting.next_venue,
         "guests": [str(g) for g in meeting.next_guests.order_by("name")],
     }
+    return minutes._next_agreed
 
 
 def _decisions(section_ids) -> dict[int, list[str]]:
