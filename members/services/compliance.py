@@ -21,6 +21,7 @@ from django.utils import timezone
 from members.attendance import attendance_record
 from members.history import admission_dates, admitted_on
 from members.models import AnnualReport, Institution, Representative
+from members.queries import active_institutions
 from vpswg.models import User, WorkingGroup
 from vpswg.services import notifications
 from vpswg.services.audit import record
@@ -74,11 +75,7 @@ def standings(working_group: WorkingGroup, today: date | None = None) -> list[St
     """Every active institution against every requirement: five queries, whatever the size."""
     today = today or timezone.localdate()
     year = report_year(today)
-    institutions = list(
-        Institution.objects.filter(
-            working_group=working_group, standing=Institution.Standing.ACTIVE
-        ).order_by("name")
-    )
+    institutions = list(active_institutions().filter(working_group=working_group).order_by("name"))
     record = attendance_record()
     plenaries = record.recent_plenaries(working_group, working_group.attendance_window)
     attended = record.institutions_present(working_group, [p[0] for p in plenaries])
