@@ -224,6 +224,7 @@ def version_rendering(
     if (
         circulated_number is not None
         and version.approved_at is not None
+        and version.status == MinutesVersion.Status.APPROVED  # not withdrawn before circulation
         and version.number <= circulated_number
     ):
         return "members"

@@ -16,13 +16,18 @@ class MeetingsConfig(AppConfig):
 
         register_rotator("attribution", "VPSWG_ATTRIBUTION_KEYS", rotate)
         # Invitations follow an institution's standing (members sends, meetings invites).
-        from meetings.services.meetings import follow_standing
-        from members.signals import standing_changed
+        from meetings.services.meetings import follow_representative, follow_standing
+        from members.signals import representative_added, standing_changed
 
         standing_changed.connect(
             lambda sender, institution, **kwargs: follow_standing(institution),
             weak=False,
             dispatch_uid="meetings-follow-standing",
+        )
+        representative_added.connect(
+            lambda sender, representative, **kwargs: follow_representative(representative),
+            weak=False,
+            dispatch_uid="meetings-follow-representative",
         )
         # Compliance (members) counts attendance through this, not by importing meetings.
         provide(PlenaryAttendance())

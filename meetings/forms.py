@@ -176,6 +176,7 @@ class AttendeeOption:
 
 @dataclass
 class InstitutionAttendance:
+    pk: int
     name: str
     answer: str  # the invitation's answer code
     answer_label: str
@@ -299,7 +300,11 @@ class AttendanceForm(forms.Form):
                 for r in by_institution.get(institution.pk, [])
             ]
             row = InstitutionAttendance(
-                institution.name, invitation.answer, invitation.get_answer_display(), people
+                institution.pk,
+                institution.name,
+                invitation.answer,
+                invitation.get_answer_display(),
+                people,
             )
             groups.get(institution.pillar, observers).institutions.append(row)
         return [g for g in [*groups.values(), observers] if g.institutions]

@@ -97,13 +97,17 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in WORD.findall(_fold(name)) if w not in LINK_WORDS)
 
 
-def find(name: str, short_name: str = "") -> Institution | None:
-    """An institution of the current group that is probably the same (two queries at most)."""
+def find(name: str, short_name: str = "", *, active_only: bool = False) -> Institution | None:
+    """An institution of the current group that is probably the same (one query).
+    ``active_only``: among those taking part now (what the public form may hint at)."""
     wanted = key(name)
     acronyms = {a for a in (key(short_name).replace(" ", ""), wanted.replace(" ", "")) if a}
     if not wanted:
         return None
-    for institution in Institution.objects.only("pk", "name", "short_name", "standing"):
+    candidates = Institution.objects.only("pk", "name", "short_name", "standing")
+    if active_only:
+        candidates = candidates.filter(standing=Institution.Standing.ACTIVE)
+    for institution in candidates:
         theirs_key = key(institution.name)
         if theirs_key == wanted:
             return institution

@@ -44,11 +44,17 @@ class DuplicateMixin:
             widget=forms.HiddenInput,
         )
 
+    #: Whether the warning names the institution found. Not on the public form: anyone could
+    #: learn, name by name, who is (or was) in the group, which only members may see.
+    names_the_match = True
+
     def clean(self):
         data = super().clean()
         if data.get("name") and not data.get("different_institution"):
-            existing = duplicates.find(data["name"], data.get("short_name") or "")
-            if existing is not None:
+            existing = duplicates.find(
+                data["name"], data.get("short_name") or "", active_only=not self.names_the_match
+            )
+            if existing is not None and self.names_the_match:
                 self.add_error(
                     "name",
                     _(
@@ -58,11 +64,22 @@ class DuplicateMixin:
                     )
                     % {"name": existing.name},
                 )
+            elif existing is not None:
+                self.add_error(
+                    "name",
+                    _(
+                        "An institution with a similar name already takes part in the group. "
+                        "If it is yours, ask the Secretariat; if yours is a different one, tick "
+                        "the box below and send again."
+                    ),
+                )
+            if existing is not None:
                 self.fields["different_institution"].widget = forms.CheckboxInput()
         return data
 
 
 class ApplicationForm(DuplicateMixin, PillarRuleMixin, forms.ModelForm):
+    names_the_match = False  # the public form (see DuplicateMixin)
     letter = DocumentField(label=_("Application letter"))
     #: A field people do not see (hidden by the style sheet, skipped by the keyboard and by
     #: screen readers) and programs filling every field do: an application with it filled in

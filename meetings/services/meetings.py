@@ -199,7 +199,17 @@ def _audience(meeting: Meeting) -> tuple[list[User], set[int]]:
     return told, guest_only
 
 
-def _send(meeting: Meeting, *, kind: str, key: str, cancel: bool = False, **context) -> list[int]:
+def _send(
+    meeting: Meeting,
+    *,
+    kind: str,
+    key: str,
+    cancel: bool = False,
+    only: set[int] | None = None,
+    **context,
+) -> list[int]:
+    """The notice ``kind`` with the meeting's calendar file, to its audience (``only``: those
+    of them with these user ids, the representatives of one institution invited late)."""
     path = meeting_path(meeting)
     url = notifications.absolute_url(path)
     ics = meeting_ics_factory(meeting, url=url, cancel=cancel)
@@ -216,6 +226,8 @@ def _send(meeting: Meeting, *, kind: str, key: str, cancel: bool = False, **cont
     # Guest speakers answer for no institution: their notice says what their page holds for
     # them (the rows' keys are per recipient, so the two calls make one event).
     everyone, guests = _audience(meeting)
+    if only is not None:
+        everyone = [u for u in everyone if u.pk in only]
     sent = []
     for people, as_guest in (
         ([u for u in everyone if u.pk not in guests], False),
@@ -274,26 +286,87 @@ def convene(*, meeting: Meeting, actor: User | None = None) -> Meeting:
     return meeting
 
 
+def _upcoming(group: WorkingGroup):
+    return Meeting.objects.filter(
+        working_group=group, status=Status.CONVENED, start__gt=timezone.now()
+    )
+
+
+def _current_reps(institution: Institution) -> set[int]:
+    return set(
+        Representative.objects.filter(
+            institution=institution, end_date__isnull=True, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+
+
 def follow_standing(institution: Institution) -> None:
     """An institution newly active (admitted, added, reinstated) while plenaries are convened
-    is invited to those still to come, with the convening notice and calendar file everyone
-    had (the notices' keys make it reach only its representatives); a suspended, expelled or
-    withdrawn one loses its invitations to meetings still to come, and the counts follow."""
-    upcoming = Meeting.objects.filter(
-        working_group=institution.working_group, status=Status.CONVENED, start__gt=timezone.now()
-    )
+    is invited to those still to come, and its representatives get the convening notice and
+    calendar file everyone had (keyed by the invitation: a reinstated institution's people are
+    told again). A suspended, expelled or withdrawn one loses its invitations to meetings still
+    to come, and its people are told, with a calendar update that removes them."""
+    upcoming = _upcoming(institution.working_group)
     if institution.standing != Institution.Standing.ACTIVE:
-        Invitation.objects.filter(institution=institution, meeting__in=upcoming).delete()
+        people = list(User.objects.filter(pk__in=_current_reps(institution)).order_by("pk"))
+        for invitation in Invitation.objects.filter(
+            institution=institution, meeting__in=upcoming
+        ).select_related("meeting"):
+            _withdrawn(invitation, people)
+            invitation.delete()
         return
     for meeting in upcoming.order_by("start"):
         if Invitation.objects.filter(meeting=meeting, institution=institution).exists():
             continue
         if institution.pk not in {i.pk for i in _invited_institutions(meeting)}:
             continue  # a closed meeting, say: only the seats' institutions
-        Invitation.objects.create(
+        invitation = Invitation.objects.create(
             working_group=meeting.working_group, meeting=meeting, institution=institution
         )
-        _send(meeting, kind="meeting_convened", key="convened")
+        _send(
+            meeting,
+            kind="meeting_convened",
+            key=f"convened:{invitation.pk}",
+            only=_current_reps(institution),
+        )
+
+
+def follow_representative(representative: Representative) -> None:
+    """A representative added to an institution already invited to meetings still to come is
+    sent their convening notices (the others had theirs at the convening)."""
+    for invitation in Invitation.objects.filter(
+        institution_id=representative.institution_id,
+        meeting__in=_upcoming(representative.working_group),
+    ).select_related("meeting"):
+        _send(
+            invitation.meeting,
+            kind="meeting_convened",
+            key=f"convened:{invitation.pk}",
+            only={representative.user_id},
+        )
+
+
+def _withdrawn(invitation: Invitation, people: list[User]) -> None:
+    meeting = invitation.meeting
+    if not people:
+        return
+    url = notifications.absolute_url(meeting_path(meeting))
+    ics = meeting_ics_factory(meeting, url=url, cancel=True)
+    notifications.notify(
+        working_group=meeting.working_group,
+        recipients=people,
+        kind="invitation_withdrawn",
+        key=f"{meeting.pk}:withdrawn:{invitation.pk}",
+        context={"meeting": meeting, "zone": meeting.working_group.zone},
+        link="",
+        attachments=lambda recipient, language: [
+            {
+                "filename": "invite.ics",
+                "mimetype": "text/calendar; method=CANCEL",
+                "content": ics(recipient.email, language),
+            }
+        ],
+    )
 
 
 @transaction.atomic

@@ -124,6 +124,11 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic(pk)
     if topic.proposed_by_id != request.user.pk:
         raise Http404  # another person's proposal: nothing to edit here
+    if topic.status != DiscussionTopic.Status.PROPOSED:
+        messages.error(
+            request, _("The topic is on an agenda already: ask the Secretariat to change it there.")
+        )
+        return redirect("meetings:topics", wg=request.working_group.slug)
     form = TopicForm(
         request.POST or None, initial={"title": topic.title, "description": topic.description}
     )

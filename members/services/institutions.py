@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Institution, Representative, StandingDecision
-from members.signals import standing_changed
+from members.signals import representative_added, standing_changed
 from vpswg.models import RoleAssignment, User, WorkingGroup
 from vpswg.roles import Role
 from vpswg.services import notifications
@@ -125,6 +125,7 @@ def add_representative(
         grant_role(
             working_group=group, user=user, role=role_for(institution), actor=actor, notify=notify
         )
+        representative_added.send(sender=Representative, representative=representative)
     return representative
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Institution, StandingProposal, StandingVote
-from members.services.applications.common import Tally, outcome, tally
+from members.services.applications.common import Rule, Tally, outcome, tally
 from members.services.institutions import DECISIONS, VOTED, decide_standing
 from vpswg.models import User
 from vpswg.services import notifications
@@ -110,6 +110,8 @@ def vote(
     seat = seat_of(actor)
     if seat is None:
         raise StandingError(_("Only a Coordination Group seat votes on a member's standing."))
+    if actor.pk in _conflicted(proposal):
+        raise StandingError(_("A seat does not vote on the standing of its own institution."))
     if choice not in StandingVote.Vote.values:
         raise StandingError(_("Choose approve, decline or abstain."))
     ballot, _created = StandingVote.objects.update_or_create(
@@ -133,8 +135,30 @@ def vote(
     return ballot
 
 
+def _conflicted(proposal: StandingProposal) -> set[int]:
+    """Seat holders who represent the institution concerned: they do not vote on it."""
+    return set(
+        proposal.institution.representatives.filter(end_date__isnull=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def eligible_seats(proposal: StandingProposal) -> list:
+    conflicted = _conflicted(proposal)
+    return [s for s in seats() if s.user_id not in conflicted]
+
+
 def count(proposal: StandingProposal) -> Tally:
-    return tally(proposal, list(proposal.votes.all()), len(seats()))
+    return tally(proposal, list(proposal.votes.all()), len(eligible_seats(proposal)))
+
+
+def _rule(group) -> str:
+    """The group's decision rule, without the applications' pillar clause: that clause lets
+    the applicant's own pillar agree to an admission; here it would let the institution's own
+    pillar keep it from being suspended, however the others voted. Unanimity stays unanimity."""
+    rule = group.application_rule
+    return rule if rule == Rule.UNANIMITY else Rule.MAJORITY
 
 
 @transaction.atomic
@@ -152,7 +176,7 @@ def decide(*, proposal: StandingProposal, actor: User, confirmed: bool) -> Stand
             % {"voted": t.voted, "seats": t.seats}
         )
     group = proposal.working_group
-    adopted = outcome(group.application_rule, proposal, t)
+    adopted = outcome(_rule(group), proposal, t)
     entry = None
     if adopted:
         entry = decide_standing(

@@ -64,7 +64,8 @@ def held_plenary(group, reps_present, title: str, speakers=()) -> Meeting:
     minutes (with ``speakers`` speaking) are submitted, so who spoke is counted."""
     secretariat = make_secretariat(group)
     meeting = make_meeting(group, "convened", days=5, title=title, actor=secretariat)
-    make_coordination(group, "civil_society")  # a seat to review the minutes (not invited)
+    # A seat to review the minutes; its institution, admitted after the convening, is invited.
+    make_coordination(group, "civil_society")
     with group_scope(group):
         Meeting.objects.filter(pk=meeting.pk).update(start=timezone.now() - timedelta(hours=3))
         meeting.refresh_from_db()
@@ -118,7 +119,8 @@ def test_the_state_report_tells_the_host_state_from_embassies_and_counts_invitat
     # Invited (the invitation records), present, took part: the state's bodies on their own.
     assert rows["Host state"] == ["2", "2", "1"]
     assert rows["Foreign governments"] == ["4", "4", "2"]
-    assert rows["Companies"][:2] == ["4", "3"]  # the Secretariat's company too, absent
+    # The Secretariat's and the seat's companies too, absent.
+    assert rows["Companies"][:2] == ["5", "3"]
     assert rows["International organisations"] == ["1", "1", "0"]
     assert "Government" not in rows
     client.logout()

@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from meetings.models import Attendance, GuestReply, Meeting, Minutes
 from tests.factories import (
     PASSWORD,
+    browser_totp,
     make_coordination,
     make_group,
     make_guest,
@@ -27,7 +28,6 @@ from tests.factories import (
     make_representative,
     make_secretariat,
     make_user,
-    totp_code,
 )
 from vpswg.roles import Pillar
 from vpswg.scoping import group_scope
@@ -58,8 +58,7 @@ def sign_in(browser: Browser, console: Console, base: str, user, next_path: str)
     page.fill("#id_password", PASSWORD)
     page.locator("form.form button[type=submit]").click()
     if getattr(user, "totp_secret", None):
-        page.fill("#id_code", totp_code(user.totp_secret))
-        page.get_by_role("button", name=re.compile("^Sign In$", re.I)).last.click()
+        browser_totp(page, user.totp_secret)
     expect(page).to_have_url(f"{base}{next_path}")
     return page
 

@@ -3,6 +3,7 @@ with substitutes and walk-ins; guest speakers say themselves whether they will c
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -75,8 +76,11 @@ def table(group):
 
 
 def _checked(body: str, user) -> bool:
-    tag = body.split(f'id="attendance-present-{user.pk}"', 1)[0].rsplit("<input", 1)[1]
-    return " checked" in tag + body.split(f'id="attendance-present-{user.pk}"', 1)[1][:10]
+    tag = re.search(
+        rf'<input[^>]*value="{user.pk}" id="attendance-present-\d+-{user.pk}"[^>]*>', body
+    )
+    assert tag is not None, user
+    return " checked" in tag.group(0)
 
 
 def test_the_form_is_by_pillar_and_starts_from_the_answers(client, group, table):

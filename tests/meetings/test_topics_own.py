@@ -101,6 +101,8 @@ def test_a_scheduled_topic_is_the_secretariats(client, group):
         url(group, "topic_edit", pk=topic.pk)
         not in client.get(url(group, "topics")).content.decode()
     )
+    opened = client.get(url(group, "topic_edit", pk=topic.pk), follow=True)
+    assert "on an agenda already" in opened.content.decode()  # no form that cannot be saved
     response = client.post(url(group, "topic_edit", pk=topic.pk), {"title": "Other"}, follow=True)
     assert "on an agenda already" in response.content.decode()
     with group_scope(group):

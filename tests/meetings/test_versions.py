@@ -341,7 +341,7 @@ def test_the_seat_sees_what_changed_since_it_returned_and_its_comment_beside_the
     client.force_login(seats["companies"])
     review = client.get(_url("minutes", group, minutes)).content.decode()
     assert "What changed since version 1" in review
-    assert "Statements: 1 added, 1 removed, 1 changed" in review
+    assert "Statements — added: 1, removed: 1, changed: 1" in review
     assert f'name="note-c{first.pk}"' in review and 'form="review-form"' in review
     # Its own comment on version 1 is beside the statement, marked as made on version 1.
     statement = review[review.index(f'id="part-c{first.pk}"') :]
@@ -599,7 +599,7 @@ def test_the_review_page_costs_the_same_whatever_the_size(client, group, secreta
     with group_scope(group):
         service.submit(minutes=minutes, actor=secretariat)
     body = client.get(url).content.decode()
-    assert "What changed since version 1" in body and "Statements: 20 added" in body
+    assert "What changed since version 1" in body and "Statements — added: 20" in body
     assert _count(client, url) == few
 
 
@@ -629,3 +629,30 @@ def test_only_the_changes_keeps_an_unchanged_statement_a_seat_commented_on():
         ("c1", "same"),  # kept: a seat commented on it
         ("c2", "changed"),
     ]
+
+
+def test_a_version_approved_then_withdrawn_before_circulation_is_never_the_members(
+    client, group, secretariat, seats, member
+):
+    """Approved by the three seats, then edited before the circulation ran (a name spotted in
+    the members' text): that version was never sent, and members must not open it later."""
+    meeting = make_meeting_in_session(group, ("Security",), title="Plenary")
+    minutes = make_minutes(meeting)
+    slip = add_contribution(minutes, "As Quispe said, the guards need training.")
+    with group_scope(group):
+        service.submit(minutes=minutes, actor=secretariat)
+        for seat in seats.values():
+            service.review(minutes=minutes, actor=seat, decision="approve")
+        minutes.refresh_from_db()
+        assert minutes.status == "approved"  # the circulation task has not run yet
+        _rewrite(slip, "A participant said the guards need training.", secretariat)
+        v1 = MinutesVersion.objects.get(minutes=minutes, number=1)
+        assert v1.status == "superseded"
+        service.submit(minutes=minutes, actor=secretariat)
+    minutes = _circulate(group, minutes, seats)
+    assert minutes.circulated_version.number == 2
+    client.force_login(member)
+    assert client.get(_url("minutes_version", group, minutes, number=2)).status_code == 200
+    assert client.get(_url("minutes_version", group, minutes, number=1)).status_code == 404
+    response = client.get(_url("minutes_compare", group, minutes), {"old": 1, "new": 2})
+    assert response.status_code == 404 and b"Quispe" not in response.content

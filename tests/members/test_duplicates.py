@@ -72,7 +72,9 @@ def test_the_apply_form_warns_with_the_existing_name(client, group, other_group)
     response = client.post(url, {**data, "letter": letter})
     body = response.content.decode()
     assert response.status_code == 200
-    assert "“Compañía Minera Antamina S.A.” is already in the group" in body
+    # The public form does not say which: anyone could learn the members name by name.
+    assert "An institution with a similar name already takes part in the group" in body
+    assert "Compañía Minera Antamina S.A." not in body
     assert 'name="different_institution"' in body and 'type="checkbox"' in body
     assert 'value="valeria@antamina.example"' in body  # nothing typed is lost
     letter = SimpleUploadedFile("carta.pdf", MINIMAL_PDF, content_type="application/pdf")
@@ -96,3 +98,28 @@ def test_screening_shows_the_likely_duplicate(client, group):
     body = page.content.decode()
     assert "This looks like “Compañía Minera Antamina S.A.”, already in the group." in body
     assert reverse("members:institution", kwargs={"wg": group.slug, "pk": existing.pk}) in body
+
+
+def test_the_nomination_names_the_match_for_a_member(client, group):
+    from tests.factories import make_member
+
+    make_institution(group, name="Compañía Minera Antamina S.A.")
+    client.force_login(make_member(group))
+    response = client.post(
+        reverse("members:nominate", kwargs={"wg": group.slug}),
+        {"name": "Antamina", "participation": "member", "pillar": "companies", "kind": "company"},
+    )
+    assert "“Compañía Minera Antamina S.A.” is already in the group" in response.content.decode()
+
+
+def test_an_expelled_institution_is_not_hinted_at_publicly(group):
+    from members.services.institutions import decide_standing
+    from tests.factories import make_coordination
+
+    gone = make_institution(group, name="Minera Expulsada")
+    with group_scope(group):
+        decide_standing(
+            institution=gone, actor=make_coordination(group), decision="expulsion", reason="r"
+        )
+        assert duplicates.find("Minera Expulsada", active_only=True) is None
+        assert duplicates.find("Minera Expulsada") == gone

@@ -99,8 +99,43 @@ def test_a_proposal_changes_nothing_until_the_seats_decide(client, group, seats,
     assert "submit the missing annual report" in notice.body
 
 
-def test_the_pillars_seat_must_agree_under_the_default_rule(group, seats, company):
-    """The same rule as for applications: a majority, and the institution's own pillar."""
+def test_a_majority_decides_without_the_pillars_veto(group, seats, company):
+    """The group's rule without the applications' pillar clause: the companies' seat cannot
+    keep a company from being suspended when the other two approve."""
+    with group_scope(group):
+        proposal = standing.propose(
+            institution=company.institution,
+            actor=seats["government"],
+            decision="suspension",
+            reason="No annual report.",
+            criterion="annual_report",
+        )
+        standing.vote(proposal=proposal, actor=seats["government"], choice="approve")
+        standing.vote(proposal=proposal, actor=seats["civil_society"], choice="approve")
+        standing.vote(proposal=proposal, actor=seats["companies"], choice="decline")
+        standing.decide(proposal=proposal, actor=seats["government"], confirmed=True)
+        proposal.refresh_from_db()
+        assert proposal.status == "adopted"
+    assert _standing(group, company.institution) == "suspended"
+
+
+def test_a_seat_does_not_vote_on_its_own_institution(group, seats):
+    with group_scope(group):
+        own = seats["companies"].representations.get().institution
+        proposal = standing.propose(
+            institution=own,
+            actor=seats["government"],
+            decision="suspension",
+            reason="No annual report.",
+            criterion="annual_report",
+        )
+        with pytest.raises(StandingError):
+            standing.vote(proposal=proposal, actor=seats["companies"], choice="decline")
+        assert standing.count(proposal).seats == 2  # the two others decide it
+
+
+def test_a_decline_by_the_majority_rejects(group, seats, company):
+    """Two of three against: not adopted, nothing changes."""
     with group_scope(group):
         proposal = standing.propose(
             institution=company.institution,
@@ -110,7 +145,7 @@ def test_the_pillars_seat_must_agree_under_the_default_rule(group, seats, compan
             criterion="conduct",
         )
         standing.vote(proposal=proposal, actor=seats["government"], choice="approve")
-        standing.vote(proposal=proposal, actor=seats["civil_society"], choice="approve")
+        standing.vote(proposal=proposal, actor=seats["civil_society"], choice="decline")
         standing.vote(proposal=proposal, actor=seats["companies"], choice="decline")
         standing.decide(proposal=proposal, actor=seats["government"], confirmed=True)
         proposal.refresh_from_db()

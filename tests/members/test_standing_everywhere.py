@@ -115,3 +115,52 @@ def test_the_work_plan_flags_a_suspended_institutions_tasks(client, group, seats
     companies = commitment.split("Companies", 1)[1].split("</div>", 1)[0]
     assert "No institution of this pillar has a task" in companies
     assert "Suspended: reassign" in body
+
+
+def test_a_representative_added_later_gets_the_convening_notice(group):
+    from members.services.institutions import add_representative, create_institution
+    from tests.factories import make_user
+
+    plenary = make_meeting(group, "convened", title="Plenary of December")
+    secretariat = make_secretariat(group)
+    with group_scope(group):
+        embassy = create_institution(
+            working_group=group,
+            actor=secretariat,
+            name="Embajada de Noruega",
+            pillar="government",
+            kind="foreign_government",
+        )
+        assert Invitation.objects.filter(meeting=plenary, institution=embassy).exists()
+        delegate = make_user(full_name="Ingrid Haugen")
+        add_representative(institution=embassy, user=delegate, actor=secretariat)
+        (notice,) = Notification.objects.filter(kind="meeting_convened", recipient=delegate)
+        assert notice.link == meeting_path(plenary)
+        assert notice.attachments[0]["filename"] == "invite.ics"
+
+
+def test_suspended_then_reinstated_people_are_told_each_time(group, seats):
+    rep = make_representative(group)
+    plenary = make_meeting(group, "convened")
+
+    def decided(decision, criterion):
+        proposal = standing.propose(
+            institution=rep.institution,
+            actor=seats["government"],
+            decision=decision,
+            reason="As the minutes say.",
+            criterion=criterion,
+        )
+        for seat in seats.values():
+            standing.vote(proposal=proposal, actor=seat, choice="approve")
+        standing.decide(proposal=proposal, actor=seats["companies"], confirmed=True)
+
+    with group_scope(group):
+        decided("suspension", "annual_report")
+        (withdrawn,) = Notification.objects.filter(kind="invitation_withdrawn", recipient=rep.user)
+        assert "CANCEL" in withdrawn.attachments[0]["mimetype"]
+        assert plenary.title in withdrawn.subject
+        decided("reinstatement", "remedied")
+        convened = Notification.objects.filter(kind="meeting_convened", recipient=rep.user)
+        assert convened.count() == 2  # at the convening, and again once reinstated
+        assert Invitation.objects.filter(meeting=plenary, institution=rep.institution).exists()

@@ -78,7 +78,9 @@ def _reopen(minutes: Minutes, actor: User) -> None:
         raise MinutesError(_("Adopted minutes are the group's record: they cannot be changed."))
     if minutes.status == Status.DRAFT:
         return
-    if minutes.status == Status.SUBMITTED and minutes.current_version_id:
+    if minutes.status in {Status.SUBMITTED, Status.APPROVED} and minutes.current_version_id:
+        # Approved but not yet circulated (the circulation task still to run) is withdrawn
+        # as well: members never received it, and must not open it as a version later.
         MinutesVersion.objects.filter(pk=minutes.current_version_id).update(
             status=MinutesVersion.Status.SUPERSEDED
         )
