@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from activities import importing
 from activities.models import Activity, OutreachEntry, Sector
 from activities.services import ACTIVITY_FIELDS, Count
 from meetings.models import Guest
 from members.models import Institution
 from vpswg.forms import https_urls
-from vpswg.uploads import DocumentField
+from vpswg.uploads import MAX_SPREADSHEET_BYTES, MESSAGES, DocumentField
 from workplan.models import PlannedActivity
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -182,3 +184,76 @@ class AnnualReportForm(forms.Form):
                 params={"first": FIRST_YEAR, "last": this_year},
             )
         return year
+
+
+class ImportUploadForm(forms.Form):
+    """The spreadsheet to import; its content is judged by ``vpswg.uploads.validate_spreadsheet``
+    (through ``activities.importing.upload``), its size first by the browser
+    (``static/js/uploads.js``)."""
+
+    file = forms.FileField(
+        label=_("Spreadsheet (XLSX or CSV)"),
+        error_messages={"required": _("Choose the spreadsheet to import.")},
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv",
+                "data-max-bytes": str(MAX_SPREADSHEET_BYTES),
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "At most %(rows)s rows and %(size)s. The first row holds the column headers of the template."
+        ) % {"rows": importing.MAX_ROWS, "size": filesizeformat(MAX_SPREADSHEET_BYTES)}
+        self.fields["file"].widget.attrs["data-max-message"] = str(
+            MESSAGES["too_large_spreadsheet"]
+        ) % {
+            "size": "%(size)s",
+            "limit": filesizeformat(MAX_SPREADSHEET_BYTES),
+        }
+
+
+class ImportRowForm(forms.Form):
+    """One row of the preview, as typed (every cell is text: the checks are the import's own,
+    ``importing.check``, so that the row shows the same errors the import would meet)."""
+
+    def __init__(self, *args, cells: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for column in importing.COLUMNS:
+            value = cells.get(column.key, "")
+            if column.key == "kind":
+                field = forms.CharField(
+                    label=column.label,
+                    required=False,
+                    max_length=importing.MAX_CELL,
+                    widget=forms.TextInput(attrs={"list": "import-kinds"}),
+                )
+            elif column.key in {"organisers", "description"}:
+                field = forms.CharField(
+                    label=column.label,
+                    required=False,
+                    max_length=importing.MAX_CELL,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text=_("Names or short names, separated by semicolons.")
+                    if column.key == "organisers"
+                    else "",
+                )
+            else:
+                field = forms.CharField(
+                    label=column.label, required=False, max_length=importing.MAX_CELL
+                )
+            field.initial = value
+            self.fields[column.key] = field
+
+    @property
+    def main_fields(self):
+        return [self[c.key] for c in importing.COLUMNS[:8]]
+
+    @property
+    def sector_rows(self):
+        return [
+            (s, self[f"{s.value}_total"], self[f"{s.value}_women"], self[f"{s.value}_men"])
+            for s in Sector
+        ]
