@@ -13,19 +13,30 @@ from activities.services import ACTIVITY_FIELDS, Count
 from meetings.models import Guest
 from members.models import Institution
 from vpswg.forms import https_urls
+from vpswg.models import User
+from vpswg.roles import Pillar
 from vpswg.uploads import MAX_SPREADSHEET_BYTES, MESSAGES, DocumentField
 from workplan.models import PlannedActivity
 
+#: The lists of member institutions an activity names.
+PICKERS = ("organisers", "partner_institutions", "funder_institutions")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 #: More people of one sector than any activity has: also below what the database column holds.
 MAX_PARTICIPANTS = 1_000_000
 
 
 class ActivityForm(forms.ModelForm):
+    """``proposer``: a member proposing an activity, whose own institutions are offered as its
+    organisers; the three lists of institutions are drawn grouped by pillar (``pickers``)."""
+
     organisers = forms.ModelMultipleChoiceField(
         label=_("Organising member institutions"),
         queryset=Institution.objects.none(),
-        required=False,
+        error_messages={
+            "required": _(
+                "Choose at least one organising member institution: the reports count each activity for the institutions that organised it."
+            )
+        },
         widget=forms.CheckboxSelectMultiple,
     )
     partner_institutions = forms.ModelMultipleChoiceField(
@@ -58,11 +69,18 @@ class ActivityForm(forms.ModelForm):
             "funders": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, proposer: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         members = Institution.objects.filter(standing=Institution.Standing.ACTIVE).order_by("name")
-        for name in ("organisers", "partner_institutions", "funder_institutions"):
+        for name in PICKERS:
             self.fields[name].queryset = members
+        if proposer is not None and not self.instance.pk and not self.is_bound:
+            self.initial["organisers"] = list(
+                members.filter(
+                    representatives__user=proposer, representatives__end_date__isnull=True
+                ).values_list("pk", flat=True)
+            )
+        self._members = members
         self.fields["planned_activity"].queryset = PlannedActivity.objects.select_related(
             "objective__plan"
         ).order_by("-due_date")
@@ -104,6 +122,21 @@ class ActivityForm(forms.ModelForm):
                     _("Women and men add up to more than the participants."),
                 )
         return data
+
+    def pickers(self) -> dict[str, list[tuple[str, list]]]:
+        """For each list of institutions, its checkboxes by pillar (observers without one
+        last): three lists of some thirty institutions each, drawn side by side and filtered as
+        one types (``static/js/picker.js``), rather than ninety checkboxes one under another."""
+        pillar_of = dict(self._members.values_list("pk", "pillar"))
+        labels = {**dict(Pillar.choices), "": _("Other institutions")}
+        result = {}
+        for name in PICKERS:
+            groups: dict[str, list] = {key: [] for key in labels}
+            for option in self[name].subwidgets:
+                value = option.data["value"]
+                groups[pillar_of.get(getattr(value, "value", value), "")].append(option)
+            result[name] = [(labels[key], items) for key, items in groups.items() if items]
+        return result
 
     @property
     def counts(self) -> list[Count]:
