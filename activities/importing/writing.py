@@ -67,7 +67,8 @@ def commit(*, imported: ActivityImport, actor: User) -> int:
             confirmed_at=now,
             **row.activity,
         )
-        activity.clean_fields()
+        # Checked already (``check``: lengths, kind, dates); ``clean_fields()`` would also look
+        # up each row's three foreign keys, three queries a row for what is known.
         activities.append(activity)
     Activity.objects.bulk_create(activities)
     through = Activity.organisers.through

@@ -383,3 +383,27 @@ def test_a_member_is_refused_and_an_outsider_finds_nothing(
     sign_in(client, make_secretariat(group))
     kwargs = {"wg": group.slug, "pk": preview.imported.pk}
     assert client.get(reverse("activities:import_preview", kwargs=kwargs)).status_code == 404
+
+
+def test_the_preview_and_the_import_cost_the_same_queries_for_3_and_30_rows(
+    client, group, institutions, secretariat
+):
+    from django.test.utils import CaptureQueriesContext
+
+    def costs(n: int) -> tuple[int, int]:
+        rows = [[*HEADER, *SECTOR]]
+        rows += [
+            [f"Taller {n}-{i}", "Workshop", f"2015-01-{i % 28 + 1:02d}", "", "", "MAS; CEDAL", 9, 4]
+            for i in range(n)
+        ]
+        preview = preview_of(group, upload(client, group, f"{n}.csv", csv_bytes(rows)))
+        url = reverse(
+            "activities:import_preview", kwargs={"wg": group.slug, "pk": preview.imported.pk}
+        )
+        with CaptureQueriesContext(connection) as shown:
+            assert client.get(url).status_code == 200
+        with group_scope(group), CaptureQueriesContext(connection) as written:
+            assert importing.commit(imported=preview.imported, actor=secretariat) == n
+        return len(shown), len(written)
+
+    assert costs(3) == costs(30)
