@@ -316,6 +316,21 @@ def _bomb() -> bytes:
         ),
         ("actividades.xlsx", _bomb, "compressed more than 200 times"),
         (
+            "actividades.xlsx",
+            lambda: _xlsx_with(
+                {
+                    "xl/worksheets/sheet2.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a '
+                    b'"aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]><x>&b;</x>'
+                }
+            ),
+            "document type declaration",
+        ),
+        (
+            "actividades.xlsx",
+            lambda: _xlsx_with({"xl/connections.xml": b"<connections/>"}),
+            "fetches content from elsewhere",
+        ),
+        (
             "actividades.csv",
             lambda: csv_bytes([HEADER] + [["T", "Workshop", "2014-01-01", "", "", "MAS"]] * 10_000),
             "more than 2000 rows",
@@ -335,6 +350,8 @@ def _bomb() -> bytes:
         "macro",
         "external-link",
         "zip-bomb",
+        "xml-entities",
+        "data-connection",
         "10000-rows",
         "docx",
         "xls",
