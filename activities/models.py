@@ -264,3 +264,42 @@ class ReportJob(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.year} ({self.status})"
+
+
+class ActivityImport(TenantModel):
+    """A spreadsheet of activities being imported: its rows as parsed, between the preview and
+    the import (``activities.importing``).
+
+    The parsed cells are kept here rather than in the session: the session is shared by every
+    group a person works in and is capped by Redis' memory, while a row here is the group's
+    (scoped, another group's id answers 404), bounded (at most ``importing.MAX_ROWS`` rows of
+    short texts), survives a session that expires while the Secretariat fixes rows, and is
+    imported once (locked, then marked imported). The file itself is never kept. A preview left
+    for ``importing.KEEP_PREVIEW`` is deleted at the next upload of the group.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Being checked")
+        IMPORTED = "imported", _("Imported")
+
+    file_name = models.CharField(max_length=200)
+    #: ``[{"line": n, "cells": {column: text}, "skip": bool}, ...]``: the cells as text, as the
+    #: Secretariat last saw or fixed them.
+    rows = models.JSONField(default=list)
+    #: Header cells that name no column of the template (shown, and ignored).
+    ignored_columns = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    imported = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["working_group", "created_by"], name="activityimport_wg_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name

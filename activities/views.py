@@ -156,7 +156,9 @@ def _save(request, form, activity=None) -> Activity:
 @requires(Action.PROPOSE_ACTIVITY)
 @require_http_methods(["GET", "POST"])
 def activity_new(request: HttpRequest) -> HttpResponse:
-    form = ActivityForm(request.POST or None, request.FILES or None)
+    # A member proposes what their institution organised: it is offered as the organiser.
+    proposer = None if can(request, Action.MANAGE_ACTIVITIES) else request.user
+    form = ActivityForm(request.POST or None, request.FILES or None, proposer=proposer)
     if request.method == "POST" and form.is_valid():
         try:
             activity = _save(request, form)

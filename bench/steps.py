@@ -268,10 +268,137 @@ def convene() -> dict:
     return {"groups": groups, "expected": recipients, "started": began}
 
 
+IMPORT_ROWS = 300
+#: The bad rows of the spreadsheet, one of each error the preview names, at these positions.
+IMPORT_BAD = {
+    17: ("organisers", "Institución que no existe"),
+    63: ("start_date", "31/02/2024"),
+    140: ("women", 99),
+    201: ("kind", "Excursión"),
+    288: ("title", ""),
+}
+
+
+def _import_workbook(names: list[str]) -> bytes:
+    """A 300-row XLSX as a Secretariat fills the template: date cells, one to three organisers
+    by name or short name, counts in two sectors; five rows wrong, one way each."""
+    import io
+    from datetime import date, timedelta
+
+    from openpyxl import Workbook
+
+    from activities import importing
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([str(c.label) for c in importing.COLUMNS])
+    keys = importing.KEYS
+    kinds = ["Workshop", "Course", "Seminar", "Forum", "Panel", "Training"]
+    for n in range(IMPORT_ROWS):
+        row = {
+            "title": f"Imported activity {n + 1:03d}",
+            "kind": kinds[n % len(kinds)],
+            "start_date": date(2023, 1, 2) + timedelta(days=3 * n),
+            "place": "Cusco",
+            "region": "Cusco",
+            "organisers": "; ".join(names[(n + k) % len(names)] for k in range(1 + n % 3)),
+            "police_military_total": 30 + n % 20,
+            "police_military_women": 5,
+            "police_military_men": 20,
+            "community_total": 10,
+        }
+        if n in IMPORT_BAD:
+            column, value = IMPORT_BAD[n]
+            row["police_military_women" if column == "women" else column] = value
+        sheet.append([row.get(key) for key in keys])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def import_spreadsheet() -> dict:
+    """The Secretariat's import of a 300-row spreadsheet with five bad rows, through the pages
+    (upload, preview, import) on the production settings: the preview must show the five
+    errors and the import register the 295 others. Times are wall-clock, queries counted."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+
+    from activities.models import Activity
+    from demo.management.commands.seed_scale import PASSWORD
+    from members.models import Institution
+    from vpswg.models import RoleAssignment, WorkingGroup
+    from vpswg.scoping import group_scope
+
+    group = WorkingGroup.objects.get(slug=GROUP)
+    with group_scope(group):
+        secretariat = RoleAssignment.objects.select_related("user").get(role="secretariat").user
+        institutions = list(Institution.objects.filter(standing="active").order_by("pk"))
+        names = [i.short_name or i.name if n % 2 else i.name for n, i in enumerate(institutions)]
+        before = Activity.objects.count()
+    body = _import_workbook(names)
+    client = _sign_in(secretariat, _totp(secretariat), PASSWORD)
+    queries = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    def timed(call):
+        nonlocal queries
+        queries = 0
+        began = time.perf_counter()
+        with connection.execute_wrapper(count):
+            response = call()
+        return response, time.perf_counter() - began, queries
+
+    base = f"/{GROUP}/activities/import/"
+    uploaded, upload_s, upload_q = timed(
+        lambda: client.post(
+            base, {"file": SimpleUploadedFile("actividades.xlsx", body)}, secure=True
+        )
+    )
+    if uploaded.status_code != 302:
+        raise SystemExit(f"the upload answered {uploaded.status_code}")
+    preview_url = uploaded["Location"]
+    preview, preview_s, preview_q = timed(lambda: client.get(preview_url, secure=True))
+    page = preview.content.decode()
+    errors = page.count('class="import-error-row"')
+    if (
+        errors != len(IMPORT_BAD)
+        or f"Import {IMPORT_ROWS - len(IMPORT_BAD)} activities" not in page
+    ):
+        raise SystemExit(f"the preview shows {errors} rows with errors, not {len(IMPORT_BAD)}")
+    done, import_s, import_q = timed(lambda: client.post(f"{preview_url}import/", secure=True))
+    with group_scope(group):
+        imported = Activity.objects.count() - before
+    if done.status_code != 302 or imported != IMPORT_ROWS - len(IMPORT_BAD):
+        raise SystemExit(f"the import registered {imported} activities ({done.status_code})")
+    return {
+        "rows": IMPORT_ROWS,
+        "bad_rows": len(IMPORT_BAD),
+        "errors_shown": errors,
+        "imported": imported,
+        "file_kb": round(len(body) / 1024, 1),
+        "upload_s": round(upload_s, 3),
+        "preview_s": round(preview_s, 3),
+        "import_s": round(import_s, 3),
+        "total_s": round(upload_s + preview_s + import_s, 3),
+        "upload_queries": upload_q,
+        "preview_queries": preview_q,
+        "import_queries": import_q,
+    }
+
+
 def main() -> None:
     step = sys.argv[1]
     _setup()
-    result = {"prepare": prepare, "pdf": pdf, "convene": convene}[step]()
+    result = {
+        "prepare": prepare,
+        "pdf": pdf,
+        "convene": convene,
+        "import": import_spreadsheet,
+    }[step]()
     print(json.dumps(result))
 
 

@@ -54,7 +54,12 @@ def csv_bytes(header: Sequence, rows: Iterable[Sequence], *, language: str) -> b
 
 
 def csv_response(body: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    return download_response(body, filename, "text/csv; charset=utf-8")
+
+
+def download_response(body: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A file made for the reader (an export, a template): a download, never sniffed or kept."""
+    response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

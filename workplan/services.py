@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +49,20 @@ def check_period(start: date, end: date) -> None:
         )
 
 
+def check_within_plan(plan: WorkPlan, *, start_date: date | None, due_date: date | None) -> None:
+    """A planned activity falls within its plan's dates: the plan is what a plenary adopted
+    for those years, and its progress is reported for them (a 2029 activity in a 2026-2027
+    plan is a typing mistake, or belongs to the next plan)."""
+    errors = {}
+    for name, value in (("start_date", start_date), ("due_date", due_date)):
+        if value and not plan.start_date <= value <= plan.end_date:
+            errors[name] = _(
+                "The plan runs from %(start)s to %(end)s: choose a date within it, or put the activity in another plan."
+            ) % {"start": plan.start_date.isoformat(), "end": plan.end_date.isoformat()}
+    if errors:
+        raise ValidationError(errors)
+
+
 def _open(plan: WorkPlan) -> WorkPlan:
     plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status == Status.CLOSED:
@@ -84,6 +98,24 @@ def update_plan(
 ) -> WorkPlan:
     plan = _open(plan)
     check_period(start_date, end_date)
+    outside = (
+        PlannedActivity.objects.filter(objective__plan=plan)
+        .filter(
+            Q(start_date__lt=start_date)
+            | Q(start_date__gt=end_date)
+            | Q(due_date__lt=start_date)
+            | Q(due_date__gt=end_date)
+        )
+        .order_by("due_date", "pk")
+        .values_list("title", flat=True)[:3]
+    )
+    if outside:
+        raise ValidationError(
+            _(
+                "Planned activities would fall outside the plan's new dates (%(titles)s): change their dates first."
+            )
+            % {"titles": "; ".join(outside)}
+        )
     plan.title, plan.start_date, plan.end_date = title.strip(), start_date, end_date
     plan.save(update_fields=["title", "start_date", "end_date"])
     record(working_group=plan.working_group, actor=actor, verb="workplan.changed", obj=plan)
@@ -123,9 +155,10 @@ def save_activity(
     status: str = PlannedActivity.Status.PLANNED,
     source_action_item: ActionItem | None = None,
 ) -> PlannedActivity:
-    _open(objective.plan)
+    plan = _open(objective.plan)
     if start_date and due_date and due_date < start_date:
         raise ValidationError({"due_date": _("The target date comes before the start.")})
+    check_within_plan(plan, start_date=start_date, due_date=due_date)
     activity = activity or PlannedActivity(
         working_group=objective.working_group, objective=objective
     )

@@ -40,11 +40,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_members_proposal_waits_for_the_secretariat(client, group):
-    member = make_member(group)
-    sign_in(client, member)
+    representative = make_representative(group)
+    sign_in(client, representative.user)
     response = client.post(
         reverse("activities:new", kwargs={"wg": group.slug}),
         {
+            "organisers": [representative.institution_id],
             "title": "Taller en Cusco",
             "kind": "workshop",
             "start_date": "2026-05-10",

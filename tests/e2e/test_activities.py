@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from activities.models import Activity
 from tests.e2e.test_meeting import sign_in
-from tests.factories import make_activity, make_group, make_secretariat
+from tests.factories import make_activity, make_group, make_institution, make_secretariat
 from vpswg.scoping import group_scope
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -20,6 +20,7 @@ def test_an_activity_recorded_in_the_browser_moves_the_report(live_server, brows
     base = live_server.url
     group = make_group("andes", name="Andes Working Group", timezone="America/Lima")
     secretariat = make_secretariat(group)
+    make_institution(group, name="Minera Ándina del Sur")
     make_activity(
         group,
         title="Workshop on the VPs in Cusco",
@@ -52,6 +53,12 @@ def test_an_activity_recorded_in_the_browser_moves_the_report(live_server, brows
     page.select_option("#id_kind", "seminar")
     page.fill("#id_start_date", "2025-09-18")
     page.fill("#id_place", "Arequipa")
+    # The organisers: found by typing part of the name, accents aside.
+    organisers = page.locator("[data-picker]").first
+    organisers.get_by_placeholder("Type to filter by name").fill("andina")
+    expect(organisers.locator(".picker-option:visible")).to_have_count(1)
+    organisers.get_by_label("Minera Ándina del Sur").check()
+    expect(organisers.locator("[data-picker-count]")).to_have_text("1 chosen")
     page.fill("#id_count_civil_servants", "25")
     page.fill("#id_women_civil_servants", "12")
     page.fill("#id_count_ngos", "5")
@@ -61,6 +68,7 @@ def test_an_activity_recorded_in_the_browser_moves_the_report(live_server, brows
     )
     with group_scope(group):
         recorded = Activity.objects.get(title__startswith="Seminar on security")
+        assert [o.name for o in recorded.organisers.all()] == ["Minera Ándina del Sur"]
         assert (
             recorded.status == Activity.Status.CONFIRMED
         )  # the Secretariat's own entry counts at once

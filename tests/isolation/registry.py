@@ -362,6 +362,33 @@ def _evidence(group: WorkingGroup, user: User) -> dict:
     return {"pk": activity.pk, "evidence": evidence.pk}
 
 
+def _activity_import(group: WorkingGroup, user: User) -> dict:
+    """A preview of one good row, the prober's own (a preview is its author's)."""
+    from activities.models import ActivityImport
+    from tests.factories import make_institution
+    from vpswg.scoping import group_scope
+
+    institution = make_institution(group)
+    cells = {
+        "title": f"Taller {uuid.uuid4().hex[:6]}",
+        "kind": "workshop",
+        "start_date": "2014-05-02",
+        "organisers": institution.name,
+    }
+    with group_scope(group):
+        imported = ActivityImport.objects.create(
+            working_group=group,
+            created_by=user,
+            file_name="actividades.csv",
+            rows=[{"line": 2, "cells": cells, "skip": False}],
+        )
+    return {"pk": imported.pk}
+
+
+def _activity_import_row(group: WorkingGroup, user: User) -> dict:
+    return {**_activity_import(group, user), "row": 0}
+
+
 def _job(done: bool):
     def factory(group: WorkingGroup, user: User) -> dict:
         from django.core.files.base import ContentFile
@@ -538,6 +565,12 @@ REGISTRY: dict[str, Probe] = {
     "activities:edit": Probe(obj=_activity()),
     "activities:confirm": Probe(method="post", ok=302, obj=_activity(confirmed=False)),
     "activities:evidence": Probe(obj=_evidence),
+    "activities:import": Probe(),
+    "activities:import_template_csv": Probe(),
+    "activities:import_template_xlsx": Probe(),
+    "activities:import_preview": Probe(obj=_activity_import),
+    "activities:import_row": Probe(obj=_activity_import_row),
+    "activities:import_commit": Probe(method="post", ok=302, obj=_activity_import),
     "reports:index": Probe(),
     "reports:csv": Probe(),
     "reports:state": Probe(),

@@ -461,6 +461,21 @@ INPUTS: dict[str, Inputs] = {
     ),
     "activities:confirm": Inputs(post=("decision",)),
     "activities:evidence": Inputs(),
+    "activities:import": Inputs(
+        form=lambda c: activities_forms.ImportUploadForm(),
+        valid=lambda c: {
+            "file": Upload(
+                "actividades.csv", b"Title,Kind,Date,Organisers\r\nTaller,Workshop,2014-05-02,X\r\n"
+            )
+        },
+    ),
+    "activities:import_template_csv": Inputs(),
+    "activities:import_template_xlsx": Inputs(),
+    "activities:import_preview": Inputs(),
+    "activities:import_row": Inputs(
+        form=lambda c: activities_forms.ImportRowForm(cells={}), post=("action",)
+    ),
+    "activities:import_commit": Inputs(),
     "reports:index": Inputs(query=("start", "end")),
     "reports:csv": Inputs(query=("start", "end")),
     "reports:state": Inputs(),

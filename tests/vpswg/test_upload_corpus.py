@@ -953,12 +953,18 @@ def upload_field(request, client, group, _private_media) -> Field:
             lambda: _count(group, AnnualReport),
             _private_media,
         )
-    sign_in(client, make_member(group))
+    representative = make_representative(group)
+    sign_in(client, representative.user)
     return Field(
         "evidence",
         reverse("activities:new", kwargs={"wg": group.slug}),
         "evidence",
-        {"title": "Taller en Cusco", "kind": "workshop", "start_date": "2026-05-10"},
+        {
+            "title": "Taller en Cusco",
+            "kind": "workshop",
+            "start_date": "2026-05-10",
+            "organisers": representative.institution_id,
+        },
         client,
         lambda: _count(group, Activity) + _count(group, Evidence),
         _private_media,

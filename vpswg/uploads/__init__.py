@@ -46,6 +46,12 @@ Decisions, and why:
   within the first KB of a ZIP (PDF readers look for it there), data after a PDF's ``%%EOF`` or
   after a ZIP's end record.
 
+- Spreadsheets of records to import (XLSX, CSV: ``validate_spreadsheet``) pass the same checks
+  as a DOCX (an XLSX is a ZIP judged from its central directory before anything is inflated) and
+  more: no macros (nor an ``.xlsm`` name), embedded objects, links to other workbooks or data
+  connections, or XML entities; at most ``MAX_SPREADSHEET_BYTES``. They are read, with bounds,
+  by ``read_table`` (``vpswg.uploads.spreadsheet``) and never stored.
+
 Files are stored through Django storage under random names (the name the person gave is kept
 only as text, for display) and are served only by views that check permission, as attachments.
 """
@@ -66,12 +72,16 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from vpswg.uploads.common import (
+    CSV,
     DOCX,
     MAX_DOCUMENT_BYTES,
+    MAX_SPREADSHEET_BYTES,
     MESSAGES,
     OLE_MAGIC,
     PDF,
+    SPREADSHEET_TYPES,
     TYPES,
+    XLSX,
     DocumentType,
     _limit_message,
     _ordinary_name,
@@ -80,20 +90,27 @@ from vpswg.uploads.common import (
 )
 from vpswg.uploads.docx import _check_docx
 from vpswg.uploads.pdf import _check_pdf
+from vpswg.uploads.spreadsheet import check_spreadsheet, read_table
 
 __all__ = [
+    "CSV",
     "DOCX",
     "MAX_DOCUMENT_BYTES",
+    "MAX_SPREADSHEET_BYTES",
     "MESSAGES",
     "PDF",
+    "SPREADSHEET_TYPES",
     "TYPES",
+    "XLSX",
     "DocumentField",
     "DocumentType",
     "as_given",
     "attachment_response",
     "display_name",
     "random_name",
+    "read_table",
     "validate_document",
+    "validate_spreadsheet",
 ]
 
 # --- The entry point ---------------------------------------------------------------------------
@@ -105,26 +122,60 @@ def validate_document(upload: UploadedFile) -> DocumentType:
     Also sets ``upload.content_type`` to the type the content proved: the browser's claim is
     never trusted, and never stored.
     """
+    name, data = _read(upload, MAX_DOCUMENT_BYTES)
+    found = _check_content(data)
+    return _agreed(upload, name, found, TYPES, "bad_extension")
+
+
+def validate_spreadsheet(upload: UploadedFile) -> tuple[DocumentType, bytes]:
+    """A spreadsheet of records to import (XLSX or CSV): its type and its bytes, read once, or
+    ValidationError. The same rules as ``validate_document``: the type by content, an ordinary
+    name that agrees with it, a size cap; an ``.xlsm`` name is refused for what it says."""
+    name, data = _read(upload, MAX_SPREADSHEET_BYTES, "too_large_spreadsheet")
+    if _extension_of(name) in {".xlsm", ".xltm", ".xlam"}:
+        _refuse("xlsm")
+    try:
+        found = check_spreadsheet(data)
+    except (struct.error, IndexError, ValueError, OverflowError, zlib.error, UnicodeError):
+        logger.warning("upload refused: the spreadsheet could not be parsed", exc_info=True)
+        _refuse("bad_spreadsheet")
+    return _agreed(upload, name, found, SPREADSHEET_TYPES, "bad_spreadsheet_extension"), data
+
+
+def _read(upload: UploadedFile, limit: int, too_large: str = "too_large") -> tuple[str, bytes]:
+    """The upload's name and bytes, read once and never more than ``limit``; refused when empty,
+    too large, or oddly named."""
     name = unicodedata.normalize("NFC", upload.name or "")
     size = upload.size or 0
     if size == 0:
         _refuse("empty")
-    if size > MAX_DOCUMENT_BYTES:
-        _too_large(size)
+    if size > limit:
+        _too_large(size, limit, too_large)
     if not _ordinary_name(name):
         _refuse("bad_name")
     upload.seek(0)
-    data = upload.read(MAX_DOCUMENT_BYTES + 1)
+    data = upload.read(limit + 1)
     upload.seek(0)
     if not data:
         _refuse("empty")
-    if len(data) > MAX_DOCUMENT_BYTES:
-        _too_large(len(data))
-    found = _check_content(data)
-    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if extension not in TYPES:
-        _refuse("bad_extension")
-    if TYPES[extension] != found:
+    if len(data) > limit:
+        _too_large(len(data), limit, too_large)
+    return name, data
+
+
+def _extension_of(name: str) -> str:
+    return ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+
+
+def _agreed(
+    upload: UploadedFile, name: str, found: DocumentType, types: dict, refusal: str
+) -> DocumentType:
+    """The name's extension is one of ``types`` and agrees with the content; the type the
+    content proved replaces the browser's claim."""
+    extension = _extension_of(name)
+    if extension not in types:
+        _refuse(refusal)
+    if types[extension] != found:
         _refuse("mismatch", name=name, actual=found.label)
     upload.content_type = found.content_type
     upload.charset = None
@@ -149,8 +200,8 @@ def _check_content(data: bytes) -> DocumentType:
     _refuse("bad_content")
 
 
-def _too_large(size: int) -> NoReturn:
-    _refuse("too_large", size=filesizeformat(size), limit=filesizeformat(MAX_DOCUMENT_BYTES))
+def _too_large(size: int, limit: int = MAX_DOCUMENT_BYTES, code: str = "too_large") -> NoReturn:
+    _refuse(code, size=filesizeformat(size), limit=filesizeformat(limit))
 
 
 def _too_large_template() -> str:

@@ -21,6 +21,11 @@ KiB = 1024
 MiB = 1024 * KiB
 
 MAX_DOCUMENT_BYTES = 10 * MiB
+#: A spreadsheet of records to import: 2,000 rows of some 40 short cells are a few hundred KB,
+#: as CSV or XLSX.
+MAX_SPREADSHEET_BYTES = 2 * MiB
+#: An XLSX's parts, decompressed, in all: the XML of 2,000 rows is a few MB.
+MAX_XLSX_TOTAL_BYTES = 32 * MiB
 
 #: Where other formats are looked for at the start of a file: PDF readers accept ``%PDF-``
 #: anywhere in the first KB, browsers sniff markup there.
@@ -81,6 +86,12 @@ DOCX = DocumentType(
     "DOCX",
 )
 TYPES = {t.extension: t for t in (PDF, DOCX)}
+XLSX = DocumentType(
+    ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"
+)
+CSV = DocumentType(".csv", "text/csv", "CSV")
+#: Spreadsheets of records to import (``validate_spreadsheet``): never stored, only read.
+SPREADSHEET_TYPES = {t.extension: t for t in (XLSX, CSV)}
 
 # After Django's own clean-up of upload names (no path, no control characters), a name must
 # still look like an ordinary file name: no leading dot, no reserved characters.
@@ -142,6 +153,37 @@ MESSAGES = {
     ),
     "docx_polyglot": _(
         "The Word document also contains %(what)s, so it could be opened as something other than a Word document. Open it in Word and save it again, or save it as PDF, then upload that."
+    ),
+    "too_large_spreadsheet": _(
+        "The file is %(size)s; the limit is %(limit)s. Split it into several files and import them one after the other."
+    ),
+    "bad_spreadsheet_extension": _("The file name must end in .xlsx or .csv."),
+    "xlsm": _(
+        "The workbook is macro-enabled (.xlsm). Save it as Excel Workbook (.xlsx) or CSV, then upload that."
+    ),
+    "bad_spreadsheet": _(
+        "This file is neither an Excel workbook (.xlsx) nor a CSV file. Save the sheet as Excel Workbook (.xlsx) or CSV, then upload that."
+    ),
+    "old_excel": _(
+        "This is an old Excel workbook (.xls) or a password-protected one. Save it as Excel Workbook (.xlsx) without a password, or as CSV, then upload that."
+    ),
+    "xlsx_binary": _(
+        "This is an Excel binary workbook (.xlsb). Save it as Excel Workbook (.xlsx) or CSV, then upload that."
+    ),
+    "xlsx_unusual": _(
+        "The workbook is built in an unusual way (%(what)s) and cannot be checked safely. Save the sheet as CSV, then upload that."
+    ),
+    "xlsx_macros": _(
+        "The workbook contains macros. Save it as Excel Workbook (.xlsx), which has none, or as CSV, then upload that."
+    ),
+    "xlsx_embedded": _(
+        "The workbook contains embedded objects or controls (%(what)s). Save the sheet as CSV, then upload that."
+    ),
+    "xlsx_external": _(
+        "The workbook fetches content from elsewhere when it is opened (%(what)s). Save the sheet as CSV, then upload that."
+    ),
+    "xlsx_polyglot": _(
+        "The workbook also contains %(what)s, so it could be opened as something other than a workbook. Save the sheet as CSV, then upload that."
     ),
 }
 

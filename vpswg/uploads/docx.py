@@ -8,7 +8,7 @@ import re
 import struct
 import unicodedata
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -341,6 +341,59 @@ def _judged_xml(name: str) -> bool:
     return folded == "[content_types].xml" or folded.endswith(".rels")
 
 
+def _check_part_names(entries: list[_Entry]) -> None:
+    """What every OOXML package's part names tell, before anything is inflated: no archive or
+    program inside, and the parts read whole (types, relationships) of a bounded size."""
+    for entry in entries:
+        folded = entry.name.casefold()
+        if _extension(folded) in _NESTED_EXTENSIONS:
+            _refuse("docx_unusual", what=_("an archive inside it"))
+        if _extension(folded) in _PROGRAM_EXTENSIONS:
+            _refuse("docx_embedded", what=entry.name.rsplit("/", 1)[-1])
+        if _judged_xml(entry.name) and entry.size > MAX_XML_PART_BYTES:
+            _refuse(
+                "docx_unusual",
+                what=_limit_message(
+                    _("a table of parts larger than %(limit)s"), limit=MAX_XML_PART_BYTES
+                ),
+            )
+    if sum(e.size for e in entries if _judged_xml(e.name)) > MAX_XML_TOTAL_BYTES:
+        _refuse(
+            "docx_unusual",
+            what=_limit_message(
+                _("tables of parts larger than %(limit)s"), limit=MAX_XML_TOTAL_BYTES
+            ),
+        )
+
+
+def _inflated_parts(
+    data: bytes, entries: list[_Entry], scan: Callable[[_Entry, bytes], None] | None = None
+) -> Iterator[tuple[_Entry, str | None]]:
+    """Every entry inflated once (bounded, CRC checked), each chunk shown to ``scan``; its
+    first bytes tell what it really is (an archive, an OLE object or a program is refused);
+    the parts that list types and relationships are yielded with their text, to be read."""
+    for entry in entries:
+        folded = entry.name.casefold()
+        keep = _judged_xml(entry.name)
+        kept: list[bytes] = []
+        head = b""
+        for chunk in _inflate(data, entry):
+            if len(head) < 8:
+                head += chunk[: 8 - len(head)]
+            if scan is not None:
+                scan(entry, chunk)
+            if keep:
+                kept.append(chunk)
+        if head.startswith(_ARCHIVE_MAGIC):
+            _refuse("docx_unusual", what=_("an archive inside it"))
+        # An embedded font's first bytes are scrambled (obfuscated): two of them can be "MZ".
+        if head.startswith(OLE_MAGIC) or (
+            head.startswith(_PROGRAM_MAGIC) and not folded.endswith(".odttf")
+        ):
+            _refuse("docx_embedded", what=entry.name.rsplit("/", 1)[-1])
+        yield entry, (_xml_text(b"".join(kept)) if keep else None)
+
+
 def _check_docx(data: bytes) -> None:
     if b"%PDF" in data[:SNIFF_BYTES]:
         _refuse("docx_polyglot", what=_("the start of a PDF"))
@@ -357,50 +410,15 @@ def _check_docx(data: bytes) -> None:
             _refuse("docx_macros")
         if folded.startswith("word/embeddings/") or "activex" in folded or "oleobject" in folded:
             _refuse("docx_embedded", what=entry.name.rsplit("/", 1)[-1])
-        if _extension(folded) in _NESTED_EXTENSIONS:
-            _refuse("docx_unusual", what=_("an archive inside it"))
-        if _extension(folded) in _PROGRAM_EXTENSIONS:
-            _refuse("docx_embedded", what=entry.name.rsplit("/", 1)[-1])
-        if _judged_xml(entry.name) and entry.size > MAX_XML_PART_BYTES:
-            _refuse(
-                "docx_unusual",
-                what=_limit_message(
-                    _("a table of parts larger than %(limit)s"), limit=MAX_XML_PART_BYTES
-                ),
-            )
-    # Every entry inflated once (bounded, CRC checked); its first bytes tell what it really is,
-    # and the parts that list types and relationships are kept to be read.
-    if sum(e.size for e in entries if _judged_xml(e.name)) > MAX_XML_TOTAL_BYTES:
-        _refuse(
-            "docx_unusual",
-            what=_limit_message(
-                _("tables of parts larger than %(limit)s"), limit=MAX_XML_TOTAL_BYTES
-            ),
-        )
-    for entry in entries:
-        folded = entry.name.casefold()
-        keep = _judged_xml(entry.name)
-        kept: list[bytes] = []
-        head = b""
-        for chunk in _inflate(data, entry):
-            if len(head) < 8:
-                head += chunk[: 8 - len(head)]
-            if keep:
-                kept.append(chunk)
-        if head.startswith(_ARCHIVE_MAGIC):
-            _refuse("docx_unusual", what=_("an archive inside it"))
-        # An embedded font's first bytes are scrambled (obfuscated): two of them can be "MZ".
-        if head.startswith(OLE_MAGIC) or (
-            head.startswith(_PROGRAM_MAGIC) and not folded.endswith(".odttf")
-        ):
-            _refuse("docx_embedded", what=entry.name.rsplit("/", 1)[-1])
-        if keep:
-            text = _xml_text(b"".join(kept))
-            if folded == "[content_types].xml":
-                # Embedded objects are found by their parts and relationships: a type listed
-                # here for a part that is gone would refuse a clean document.
-                lowered = text.casefold()
-                if "macroenabled" in lowered or "vbaproject" in lowered:
-                    _refuse("docx_macros")
-            else:
-                _check_relationships(text)
+    _check_part_names(entries)
+    for entry, text in _inflated_parts(data, entries):
+        if text is None:
+            continue
+        if entry.name.casefold() == "[content_types].xml":
+            # Embedded objects are found by their parts and relationships: a type listed
+            # here for a part that is gone would refuse a clean document.
+            lowered = text.casefold()
+            if "macroenabled" in lowered or "vbaproject" in lowered:
+                _refuse("docx_macros")
+        else:
+            _check_relationships(text)
