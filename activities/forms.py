@@ -12,6 +12,7 @@ from activities.models import Activity, OutreachEntry, Sector
 from activities.services import ACTIVITY_FIELDS, Count
 from meetings.models import Guest
 from members.models import Institution
+from members.queries import active_institutions
 from vpswg.forms import https_urls
 from vpswg.models import User
 from vpswg.roles import Pillar
@@ -71,7 +72,7 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, proposer: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        members = Institution.objects.filter(standing=Institution.Standing.ACTIVE).order_by("name")
+        members = active_institutions().order_by("name")
         for name in PICKERS:
             self.fields[name].queryset = members
         if proposer is not None and not self.instance.pk and not self.is_bound:
