@@ -34,8 +34,8 @@ def test_an_activity_recorded_in_the_browser_moves_the_report(live_server, brows
     page.get_by_role("button", name="Show the period").click()
     expect(page).to_have_url(f"{base}/andes/reports/?start=2025&end=2025")
     headline = page.locator(".headline .lead")
-    expect(headline).to_contain_text("conducted 1 training and dissemination activities")
-    expect(headline).to_contain_text("participants in these activities was 40")
+    expect(headline).to_contain_text("conducted 1 training and dissemination activity.")
+    expect(headline).to_contain_text("participants in it was 40")
     sectors = page.locator(
         "section.card", has=page.get_by_role("heading", name="Participants by sector")
     )

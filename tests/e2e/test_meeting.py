@@ -13,11 +13,11 @@ from playwright.sync_api import Browser, Page, expect
 from meetings.models import Attendance, Invitation, Meeting
 from tests.factories import (
     PASSWORD,
+    browser_totp,
     make_group,
     make_guest,
     make_representative,
     make_secretariat,
-    totp_code,
 )
 from vpswg.scoping import group_scope
 
@@ -32,8 +32,7 @@ def sign_in(browser: Browser, base: str, user, next_path: str) -> Page:
     page.fill("#id_password", PASSWORD)
     page.locator("form.form button[type=submit]").click()
     if getattr(user, "totp_secret", None):
-        page.fill("#id_code", totp_code(user.totp_secret))
-        page.get_by_role("button", name=re.compile("^Sign In$", re.I)).last.click()
+        browser_totp(page, user.totp_secret)
     expect(page).to_have_url(f"{base}{next_path}")
     return page
 

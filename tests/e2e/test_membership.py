@@ -12,10 +12,10 @@ from playwright.sync_api import Browser, Page, expect
 from tests.factories import (
     MINIMAL_PDF,
     PASSWORD,
+    browser_totp,
     make_coordination,
     make_group,
     make_secretariat,
-    totp_code,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -27,8 +27,7 @@ def sign_in(browser: Browser, base: str, user, next_path: str) -> Page:
     page.fill("#id_login", user.email)
     page.fill("#id_password", PASSWORD)
     page.locator("form.form button[type=submit]").click()
-    page.fill("#id_code", totp_code(user.totp_secret))
-    page.get_by_role("button", name=re.compile("^Sign In$", re.I)).last.click()
+    browser_totp(page, user.totp_secret)
     expect(page).to_have_url(f"{base}{next_path}")
     return page
 
