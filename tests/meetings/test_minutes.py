@@ -619,3 +619,40 @@ def test_editor_and_reader_query_counts_do_not_grow_with_the_record(
             service.review(minutes=minutes, actor=seat, decision="approve")
     sign_in(client, reader.user)
     assert _queries(client, url) <= 15
+
+
+def test_saving_what_is_there_already_does_not_reopen_submitted_minutes(group, held, seats):
+    """The editor's autosave on leaving a field can arrive after "Submit" with the same
+    text: the version just submitted stays under review."""
+    minutes = make_minutes(held)
+    c = add_contribution(minutes, "What was said.")
+    secretariat = make_secretariat(group)
+    with group_scope(group):
+        c.refresh_from_db()
+        v1 = service.submit(minutes=minutes, actor=secretariat)
+        service.save_contribution(
+            section=c.section,
+            actor=secretariat,
+            text="What was said.",
+            speaker=service.KEEP,
+            contribution=c,
+            revision=c.revision,
+        )
+        service.save_summary(
+            minutes=minutes, actor=secretariat, summary=minutes.summary, revision=minutes.revision
+        )
+        minutes.refresh_from_db()
+        assert minutes.status == "submitted"
+        assert MinutesVersion.objects.get(pk=v1.pk).status == "submitted"
+        # A real change still reopens them.
+        c.refresh_from_db()
+        service.save_contribution(
+            section=c.section,
+            actor=secretariat,
+            text="What was said, amended.",
+            speaker=service.KEEP,
+            contribution=c,
+            revision=c.revision,
+        )
+        minutes.refresh_from_db()
+        assert minutes.status == "draft"

@@ -87,6 +87,16 @@ def _reopen(minutes: Minutes, actor: User) -> None:
     transition(minutes, to=Status.DRAFT, verb="minutes.reopened", actor=actor)
 
 
+def _as_stored(model, obj, same=None, **fields):
+    """The row as stored when it already holds these values, else None. A save that changes
+    nothing must not reopen submitted minutes: the editor's autosave on leaving a field (after
+    a click on "Submit", say) sends the text once more, and reopening would withdraw the
+    version just submitted."""
+    fresh = model.objects.get(pk=obj.pk)
+    check = same or (lambda row: all(getattr(row, k) == v for k, v in fields.items()))
+    return fresh if check(fresh) else None
+
+
 def _update(model, obj, revision: int | None, actor: User, *, unchanged=None, **fields):
     """Save ``fields`` only if nobody saved since ``revision``; return the fresh row.
 
@@ -112,6 +122,8 @@ def _update(model, obj, revision: int | None, actor: User, *, unchanged=None, **
 
 @transaction.atomic
 def save_summary(*, minutes: Minutes, actor: User, summary: str, revision: int | None) -> Minutes:
+    if revision is not None and (same := _as_stored(Minutes, minutes, summary=summary.strip())):
+        return same
     _reopen(minutes, actor)
     return _update(Minutes, minutes, revision, actor, summary=summary.strip())
 
@@ -132,15 +144,11 @@ def add_section(*, minutes: Minutes, actor: User, title: str) -> MinutesSection:
 def save_section(
     *, section: MinutesSection, actor: User, title: str, main_points: str, revision: int | None
 ) -> MinutesSection:
+    fields = {"title": title.strip()[:300], "main_points": main_points.strip()}
+    if revision is not None and (same := _as_stored(MinutesSection, section, **fields)):
+        return same
     _reopen(section.minutes, actor)
-    return _update(
-        MinutesSection,
-        section,
-        revision,
-        actor,
-        title=title.strip()[:300],
-        main_points=main_points.strip(),
-    )
+    return _update(MinutesSection, section, revision, actor, **fields)
 
 
 def parse_speaker(value: str) -> SpeakerRef:
@@ -198,6 +206,23 @@ def save_contribution(
     ref = speaker if isinstance(speaker, SpeakerRef) else parse_speaker(speaker)
     minutes = section.minutes
     key = _writable_key(minutes)
+    if contribution is not None and revision is not None:
+        same = _as_stored(
+            Contribution,
+            contribution,
+            lambda row: (
+                row.text == text.strip()
+                and (
+                    ref is KEEP_SPEAKER
+                    or attribution.open_speaker(
+                        attribution.data_key(minutes), row.pk, row.speaker_sealed
+                    )
+                    == ref
+                )
+            ),
+        )
+        if same is not None:
+            return same
     _reopen(minutes, actor)
     if contribution is None:
         last = section.contributions.aggregate(m=Max("position"))["m"] or 0
@@ -242,6 +267,12 @@ def save_decision(
 ) -> Decision:
     if not text.strip():
         raise MinutesError(_("Write the decision."))
+    if (
+        decision is not None
+        and revision is not None
+        and (same := _as_stored(Decision, decision, text=text.strip()))
+    ):
+        return same
     _reopen(section.minutes, actor)
     if decision is None:
         last = section.decisions.aggregate(m=Max("position"))["m"] or 0
@@ -267,8 +298,14 @@ def save_action_item(
 ) -> ActionItem:
     if not what.strip():
         raise MinutesError(_("Say what is to be done."))
-    _reopen(section.minutes, actor)
     fields = {"what": what.strip(), "institution": institution, "due_date": due_date}
+    if (
+        item is not None
+        and revision is not None
+        and (same := _as_stored(ActionItem, item, **fields))
+    ):
+        return same
+    _reopen(section.minutes, actor)
     if item is None:
         last = section.action_items.aggregate(m=Max("position"))["m"] or 0
         return ActionItem.objects.create(
