@@ -110,6 +110,24 @@ def browser_totp(page, secret: str) -> None:
         send()
 
 
+def browser_sign_in(browser, base: str, user: User, next_path: str):
+    """A new browser context signed in as ``user`` through allauth's forms (and the second
+    factor if the account has one), on ``next_path``; it accepts the "are you sure?" dialogs
+    of data-confirm and downloads."""
+    from playwright.sync_api import expect
+
+    page = browser.new_context(accept_downloads=True).new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(f"{base}/accounts/login/?next={next_path}")
+    page.fill("#id_login", user.email)
+    page.fill("#id_password", PASSWORD)
+    page.locator("form.form button[type=submit]").click()
+    if getattr(user, "totp_secret", None):
+        browser_totp(page, user.totp_secret)
+    expect(page).to_have_url(f"{base}{next_path}")
+    return page
+
+
 def make_member(group: WorkingGroup, **user_fields) -> User:
     user = make_user(**user_fields)
     make_representative(group, user=user)

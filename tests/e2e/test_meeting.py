@@ -8,12 +8,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from meetings.models import Attendance, Invitation, Meeting
 from tests.factories import (
-    PASSWORD,
-    browser_totp,
+    browser_sign_in as sign_in,
+)
+from tests.factories import (
     make_group,
     make_guest,
     make_representative,
@@ -22,19 +23,6 @@ from tests.factories import (
 from vpswg.scoping import group_scope
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(browser: Browser, base: str, user, next_path: str) -> Page:
-    page = browser.new_context().new_page()
-    page.on("dialog", lambda dialog: dialog.accept())  # the "are you sure?" of data-confirm
-    page.goto(f"{base}/accounts/login/?next={next_path}")
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form.form button[type=submit]").click()
-    if getattr(user, "totp_secret", None):
-        browser_totp(page, user.totp_secret)
-    expect(page).to_have_url(f"{base}{next_path}")
-    return page
 
 
 def test_plan_convene_answer_and_record(live_server, browser: Browser, eager_tasks, smtp_server):

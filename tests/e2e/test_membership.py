@@ -7,29 +7,19 @@ import re
 import time
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from tests.factories import (
     MINIMAL_PDF,
-    PASSWORD,
-    browser_totp,
     make_coordination,
     make_group,
     make_secretariat,
 )
+from tests.factories import (
+    browser_sign_in as sign_in,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(browser: Browser, base: str, user, next_path: str) -> Page:
-    page = browser.new_context().new_page()
-    page.goto(f"{base}/accounts/login/?next={next_path}")
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form.form button[type=submit]").click()
-    browser_totp(page, user.totp_secret)
-    expect(page).to_have_url(f"{base}{next_path}")
-    return page
 
 
 def test_apply_screen_approve_invite_and_sign_in(

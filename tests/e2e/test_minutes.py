@@ -8,12 +8,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from meetings.models import Meeting, Minutes
 from tests.factories import (
-    PASSWORD,
-    browser_totp,
+    browser_sign_in as sign_in,
+)
+from tests.factories import (
     make_agenda_item,
     make_coordination,
     make_group,
@@ -24,19 +25,6 @@ from tests.factories import (
 from vpswg.scoping import group_scope
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(browser: Browser, base: str, user, next_path: str) -> Page:
-    page = browser.new_context(accept_downloads=True).new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    page.goto(f"{base}/accounts/login/?next={next_path}")
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form.form button[type=submit]").click()
-    if getattr(user, "totp_secret", None):
-        browser_totp(page, user.totp_secret)
-    expect(page).to_have_url(f"{base}{next_path}")
-    return page
 
 
 def test_minutes_from_draft_to_a_members_pdf(

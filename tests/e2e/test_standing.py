@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from members.models import AnnualReport, Institution
 from tests.factories import (
-    PASSWORD,
-    browser_totp,
+    browser_sign_in as sign_in,
+)
+from tests.factories import (
     make_coordination,
     make_group,
     make_institution,
@@ -22,18 +23,6 @@ from tests.factories import (
 from vpswg.scoping import group_scope
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(browser: Browser, base: str, user, next_path: str) -> Page:
-    page = browser.new_context().new_page()
-    page.goto(f"{base}/accounts/login/?next={next_path}")
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form.form button[type=submit]").click()
-    if getattr(user, "totp_secret", None):
-        browser_totp(page, user.totp_secret)
-    expect(page).to_have_url(f"{base}{next_path}")
-    return page
 
 
 def test_suspended_by_the_seats_then_told_and_reporting(live_server, browser: Browser, eager_tasks):
