@@ -60,8 +60,8 @@ bench: install-dev services
 
 ## make messages: refresh the catalogues after changing user-facing strings
 messages: install-dev
-	$(BIN)/python manage.py makemessages --locale es --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
-	$(BIN)/python manage.py compilemessages --locale es --ignore '.venv/*'
+	$(BIN)/python manage.py makemessages --locale es --locale fr --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
+	$(BIN)/python manage.py compilemessages --locale es --locale fr --ignore '.venv/*'
 
 lint: install-dev
 	$(BIN)/ruff check .

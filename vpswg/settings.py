@@ -279,7 +279,7 @@ GUARDIAN_RAISE_403 = False
 # --- Internationalisation -------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "vpswg" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
