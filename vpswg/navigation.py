@@ -1,4 +1,10 @@
-"""The group navigation, by role: an entry shows when the user may take its action."""
+"""The group navigation, by role: a page shows when the user may take its action.
+
+Eleven pages in one row wrapped onto two on a laptop and filled a phone's first screen, so
+the pages are grouped in sections: the header lists the sections (at most six for any role),
+and a section of more than one page lists its pages under the header while one of them is
+open. A section the role can open only one page of is a plain link to that page.
+"""
 
 from __future__ import annotations
 
@@ -22,47 +28,94 @@ class NavEntry:
         return view_name == self.url_name or view_name.startswith(self.also or ("\0",))
 
 
-GROUP_NAV: tuple[NavEntry, ...] = (
-    NavEntry("group:home", _("Overview"), None),
-    NavEntry("meetings:list", _("Meetings"), Action.VIEW_MEETINGS, also=("meetings:",)),
-    NavEntry(
-        "members:directory",
+@dataclass(frozen=True)
+class NavSection:
+    label: str
+    entries: tuple[NavEntry, ...]
+
+
+GROUP_NAV: tuple[NavSection, ...] = (
+    NavSection(_("Overview"), (NavEntry("group:home", _("Overview"), None),)),
+    NavSection(
+        _("Meetings"),
+        (NavEntry("meetings:list", _("Meetings"), Action.VIEW_MEETINGS, also=("meetings:",)),),
+    ),
+    NavSection(
         _("Members"),
-        Action.VIEW_DIRECTORY,
-        also=(
-            "members:institution",
-            "members:representative",
-            "members:standing",
-            "members:nominate",
+        (
+            NavEntry(
+                "members:directory",
+                _("Directory"),
+                Action.VIEW_DIRECTORY,
+                also=(
+                    "members:institution",
+                    "members:representative",
+                    "members:standing",
+                    "members:nominate",
+                ),
+            ),
+            NavEntry(
+                "members:applications",
+                _("Applications"),
+                Action.REVIEW_APPLICATIONS,
+                also=("members:application",),
+            ),
+            NavEntry("members:compliance", _("Compliance"), Action.VIEW_COMPLIANCE),
+            NavEntry("members:report", _("Annual report"), Action.REPORT_COMPLIANCE),
         ),
     ),
-    NavEntry(
-        "members:applications",
-        _("Applications"),
-        Action.REVIEW_APPLICATIONS,
-        also=("members:application",),
+    NavSection(
+        _("Activities"),
+        (
+            NavEntry("workplan:list", _("Work plans"), Action.VIEW_WORKPLAN, also=("workplan:",)),
+            NavEntry(
+                "activities:list",
+                _("Activity register"),
+                Action.VIEW_ACTIVITIES,
+                also=("activities:",),
+            ),
+        ),
     ),
-    NavEntry("workplan:list", _("Work plan"), Action.VIEW_WORKPLAN, also=("workplan:",)),
-    NavEntry("activities:list", _("Activities"), Action.VIEW_ACTIVITIES, also=("activities:",)),
-    NavEntry("reports:index", _("Reports"), Action.VIEW_REPORTS, also=("reports:",)),
-    NavEntry("members:compliance", _("Compliance"), Action.VIEW_COMPLIANCE),
-    NavEntry("members:report", _("Annual report"), Action.REPORT_COMPLIANCE),
-    NavEntry("group:audit", _("Audit log"), Action.VIEW_AUDIT_LOG),
-    NavEntry("group:settings", _("Settings"), Action.MANAGE_GROUP),
+    NavSection(
+        _("Reports"),
+        (NavEntry("reports:index", _("Reports"), Action.VIEW_REPORTS, also=("reports:",)),),
+    ),
+    NavSection(
+        _("Administration"),
+        (
+            NavEntry("group:settings", _("Settings"), Action.MANAGE_GROUP),
+            NavEntry("group:audit", _("Audit log"), Action.VIEW_AUDIT_LOG),
+        ),
+    ),
 )
 
 
 def group_nav(request) -> list[dict]:
+    """The sections the user may open, each with its pages and whether it holds the page
+    being shown; ``pages`` is empty for a section of one page (its link is the section's)."""
     group = request.working_group
     if group is None or not request.wg_roles:
         return []
     current = request.url_match.view_name if getattr(request, "url_match", None) else ""
-    return [
-        {
-            "label": entry.label,
-            "url": reverse(entry.url_name, kwargs={"wg": group.slug}),
-            "active": entry.is_current(current),
-        }
-        for entry in GROUP_NAV
-        if entry.action is None or entry.action.value in request.wg_perms
-    ]
+    sections = []
+    for section in GROUP_NAV:
+        pages = [
+            {
+                "label": entry.label,
+                "url": reverse(entry.url_name, kwargs={"wg": group.slug}),
+                "active": entry.is_current(current),
+            }
+            for entry in section.entries
+            if entry.action is None or entry.action.value in request.wg_perms
+        ]
+        if not pages:
+            continue
+        sections.append(
+            {
+                "label": section.label if len(pages) > 1 else pages[0]["label"],
+                "url": pages[0]["url"],
+                "active": any(page["active"] for page in pages),
+                "pages": pages if len(pages) > 1 else [],
+            }
+        )
+    return sections

@@ -15,6 +15,37 @@
     if (event.key === "Escape") { closeMenus(null); }
   });
 
+  // On a phone the header's tools and the group's sections fold behind one "Menu" button.
+  // Without this file the button stays hidden and everything is shown, stacked.
+  var toggle = document.querySelector(".nav-toggle");
+  if (toggle) {
+    var header = toggle.closest(".site-header");
+    toggle.hidden = false;
+    header.classList.add("has-toggle");
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      header.classList.toggle("is-open", open);
+    });
+  }
+
+  // A table that scrolls inside its wrapper and holds nothing focusable: the wrapper takes
+  // the focus, so the arrow keys scroll it (WCAG 2.1.1).
+  function focusableScrollers() {
+    document.querySelectorAll(".table-scroll, .table-fit, .table-wrap").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      var hasFocusable = box.querySelector("a[href], button, input, select, textarea, [tabindex]");
+      if (scrolls && !hasFocusable) {
+        box.setAttribute("tabindex", "0");
+        var caption = box.querySelector("caption");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : document.title);
+      }
+    });
+  }
+  focusableScrollers();
+  window.addEventListener("resize", focusableScrollers);
+
   // Buttons and forms marked data-confirm ask before they act.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");
