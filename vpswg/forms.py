@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db import models
+from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -105,3 +106,24 @@ class FilterSelect(forms.Select):
         return mark_safe(
             f'<select name="{escape(name)}"{flatatt(widget["attrs"])}>{options}</select>'
         )
+
+
+class DescribedBoundField(forms.BoundField):
+    """Django ties a field's help text and errors to its input with ``aria-describedby``, but
+    not for the fields it expects in a ``<fieldset>`` (radio buttons, lists of checkboxes):
+    vpswg's templates render those without one, so each input of the group carries the
+    reference itself, or a screen reader announces the error nowhere near the choice."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.use_fieldset and not attrs.get("aria-describedby"):
+            if described_by := self.aria_describedby:
+                attrs["aria-describedby"] = described_by
+        return attrs
+
+
+class FormRenderer(DjangoTemplates):
+    """The project's form renderer (settings.FORM_RENDERER): Django's, with the bound field
+    above for every form."""
+
+    bound_field_class = DescribedBoundField

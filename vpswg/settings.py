@@ -119,6 +119,9 @@ TEMPLATES = [
     }
 ]
 
+# Every form's fields name their help text and errors in aria-describedby (vpswg.forms).
+FORM_RENDERER = "vpswg.forms.FormRenderer"
+
 # --- Keys kept outside the database (vpswg.crypto) -----------------------------------------
 # Who said what (envelope encryption of the minutes' attribution) and the second factors'
 # secrets are encrypted with keys from the environment: a dump of the database alone reads
