@@ -116,9 +116,9 @@ class DescribedBoundField(forms.BoundField):
 
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
-        if self.use_fieldset and not attrs.get("aria-describedby"):
-            if described_by := self.aria_describedby:
-                attrs["aria-describedby"] = described_by
+        described_by = self.aria_describedby if self.use_fieldset else None
+        if described_by and not attrs.get("aria-describedby"):
+            attrs["aria-describedby"] = described_by
         return attrs
 
 
