@@ -46,6 +46,14 @@
   focusableScrollers();
   window.addEventListener("resize", focusableScrollers);
 
+  // A form sent back with errors: the focus goes to their summary, which links to each field.
+  function focusErrors(root) {
+    var summary = root.querySelector(".form-errors[data-autofocus]");
+    if (summary) { summary.focus(); }
+  }
+  focusErrors(document);
+  document.addEventListener("htmx:afterSwap", function (event) { focusErrors(event.target); });
+
   // Buttons and forms marked data-confirm ask before they act.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");
