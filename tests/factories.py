@@ -128,6 +128,27 @@ def browser_sign_in(browser, base: str, user: User, next_path: str):
     return page
 
 
+def browser_context(browser, base: str, user: User | None = None, **options):
+    """A new browser context (``options``: viewport, is_mobile...) signed in as ``user`` by a
+    session cookie, for tests that open many pages as several people: typing the forms and a
+    TOTP code for each would be most of their time (``browser_sign_in`` is how a person signs
+    in, and the sign-in tests test it). Signed out if ``user`` is None.
+
+    The app asks privileged roles for an enrolled second factor (``MFARequiredMiddleware``),
+    not for one typed in this session: a forced login of an enrolled user reaches the pages
+    that a sign-in through both forms reaches."""
+    from django.conf import settings
+    from django.test import Client
+
+    context = browser.new_context(**options)
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base}])
+    return context
+
+
 def make_member(group: WorkingGroup, **user_fields) -> User:
     user = make_user(**user_fields)
     make_representative(group, user=user)
