@@ -27,7 +27,8 @@ LAYOUTS = {
 
 # Every <details> (menus, folded sections) is opened first: axe skips hidden content, and what
 # a menu holds is on the page as much as what it shows closed. The run is left running in the
-# page (``window.__axeRun``, a promise) so that the test can load the next page meanwhile.
+# page (``window.__axeRun``, a promise) so that the test can load the next page meanwhile. A
+# contrast failure names its colours and ratio beside the element's selector.
 _AXE_START = """(tags) => {
   document.querySelectorAll('details:not([open])').forEach((d) => { d.open = true; });
   window.__axeRun = axe.run(document, {
@@ -37,8 +38,15 @@ _AXE_START = """(tags) => {
     id: v.id,
     impact: v.impact,
     help: v.help,
-    nodes: v.nodes.map((n) => n.target.map((t) => Array.isArray(t) ? t.join(' >>> ') : t).join(' ')),
+    nodes: v.nodes.map((n) => n.target.map((t) => Array.isArray(t) ? t.join(' >>> ') : t).join(' ')
+      + contrast(n)),
   })));
+  function contrast(node) {
+    const d = node.any && node.any[0] && node.any[0].data;
+    return d && d.contrastRatio
+      ? ` (${d.fgColor} on ${d.bgColor}: ${d.contrastRatio}:1, needs ${d.expectedContrastRatio})`
+      : '';
+  }
 }"""
 
 
