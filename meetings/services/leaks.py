@@ -10,7 +10,7 @@ submitted, every text is scanned against the group's roster:
   acronym of up to four capitals is matched in capitals only ("SER" the institution, not "ser"
   the verb); a guest's organisation likewise;
 * an embassy member's country: its names and every demonym ("la embajada canadiense",
-  "the British government"; ``meetings.services.demonyms``);
+  "the British government", "le délégué suisse"; ``meetings.services.demonyms``);
 * e-mail addresses and telephone numbers, whoever they belong to.
 
 Matching ignores case and accents ("Quispe Huaman" finds "Quispe Huamán"). Each hit must be

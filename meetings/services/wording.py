@@ -140,7 +140,7 @@ INDEFINITE_AFTER_FR = wordset(
 #: Words that lose their vowel before one: "de une" → "d'une", "que une" → "qu'une".
 ELIDING_FR = wordset("de que jusque lorsque puisque")
 ELIDED_FR = wordset("d qu jusqu lorsqu puisqu")
-#: Titles before a name, in either language (folded, without the full stop).
+#: Titles before a name, in any of the languages (folded, without the full stop).
 TITLES = wordset(
     "senor senora senorita sr sra srta don dona doctor doctora dr dra ingeniero ingeniera ing "
     "licenciado licenciada lic magister mg mag profesor profesora prof embajador embajadora "
