@@ -29,10 +29,12 @@ class Word:
     end: int
     word: str  # as in the text searched (folded when it was)
     dotted: bool = False  # followed by a full stop: an abbreviation, or a sentence's end
+    elided: bool = False  # joined to the next word by an apostrophe: French "l'", "d'", "qu'"
 
 
 _BEFORE = re.compile(r"(\w+)(\.?)\s+$")
 _AFTER = re.compile(r"\s+(\w+)")
+_ELIDED = re.compile(r"(?<!\w)(\w{1,6})['’]$")
 
 
 def word_before(text: str, pos: int) -> Word | None:
@@ -42,6 +44,16 @@ def word_before(text: str, pos: int) -> Word | None:
     if match is None:
         return None
     return Word(match.start(1), match.end(1), match.group(1), bool(match.group(2)))
+
+
+def word_or_elision_before(text: str, pos: int) -> Word | None:
+    """The word before ``pos``, or the one elided onto it ("l'ambassade", "d'Italie",
+    "qu'une"): French writes its articles and "de" without a space, and they belong to the
+    phrase as much as a spaced "la" or "de" does."""
+    match = _ELIDED.search(text, max(0, pos - 7), pos)
+    if match is not None:
+        return Word(match.start(1), match.end(1), match.group(1), elided=True)
+    return word_before(text, pos)
 
 
 def word_after(text: str, pos: int) -> Word | None:

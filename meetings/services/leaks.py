@@ -10,7 +10,7 @@ submitted, every text is scanned against the group's roster:
   acronym of up to four capitals is matched in capitals only ("SER" the institution, not "ser"
   the verb); a guest's organisation likewise;
 * an embassy member's country: its names and every demonym ("la embajada canadiense",
-  "the British government"; ``meetings.services.demonyms``);
+  "the British government", "le délégué suisse"; ``meetings.services.demonyms``);
 * e-mail addresses and telephone numbers, whoever they belong to.
 
 Matching ignores case and accents ("Quispe Huaman" finds "Quispe Huamán"). Each hit must be
@@ -35,7 +35,7 @@ from meetings.models import (
     MinutesSection,
 )
 from meetings.services import demonyms, names, wording
-from meetings.services.folding import fold, word_after, word_before
+from meetings.services.folding import fold, word_after, word_or_elision_before
 from members.models import Institution, Representative
 
 # The local part is bounded (64 characters, as in RFC 5321): unbounded, every position of a
@@ -54,13 +54,16 @@ class Term:
     exact_case: bool = False  # matched against the text as written, not its folded form
     first: str = ""  # its first word as matched (folded unless exact_case): the index key
     sector: str = ""  # an institution's kind (Institution.Kind), for the neutral words
-    form: demonyms.Form | None = None  # a demonym: its gender, number and where it counts
-    name_form: demonyms.Form | None = None  # the same word capitalised: the country's name
+    #: A country's word: its names and demonyms of that spelling, in every language (gender,
+    #: number, where it counts).
+    forms: tuple[demonyms.Form, ...] = ()
 
-    def form_of(self, matched: str) -> demonyms.Form | None:
-        if self.name_form is not None and matched[:1].isupper():
-            return self.name_form
-        return self.form
+    def forms_of(self, matched: str) -> tuple[demonyms.Form, ...]:
+        """ "Suiza" is the country, "suiza" its adjective: capitalised, the names come first;
+        in lower case only the adjectives count, when there are any."""
+        if matched[:1].isupper():
+            return tuple(sorted(self.forms, key=lambda f: not f.name))
+        return tuple(f for f in self.forms if not f.name) or self.forms
 
 
 @dataclass(frozen=True)
@@ -72,11 +75,15 @@ class Hit:
     label: str
     kind: str
     sector: str = ""
-    form: demonyms.Form | None = None
+    forms: tuple[demonyms.Form, ...] = ()
 
     @property
     def term(self) -> str:
         return fold(self.matched)[:200]
+
+    def form(self, language: str) -> demonyms.Form | None:
+        """What the words are grammatically in the minutes' language, for a country's."""
+        return demonyms.pick(self.forms, language)
 
 
 def _term(
@@ -86,8 +93,7 @@ def _term(
     *,
     exact_case: bool = False,
     sector: str = "",
-    form: demonyms.Form | None = None,
-    name_form: demonyms.Form | None = None,
+    forms: tuple[demonyms.Form, ...] = (),
 ) -> Term | None:
     """A term for ``words`` (any whitespace between them), or None when too short to mean much."""
     words = " ".join(words.split())
@@ -98,7 +104,7 @@ def _term(
     # "US$ 2 millones" is an amount, not the United States.
     tail = r"(?![\w$])" if exact_case else r"(?!\w)"
     pattern = _compiled(rf"(?<!\w){body}{tail}")
-    return Term(pattern, label, kind, exact_case, parts[0], sector, form, name_form)
+    return Term(pattern, label, kind, exact_case, parts[0], sector, forms)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -150,22 +156,28 @@ def _terms(people: tuple[str, ...], institutions: tuple, guests: tuple = ()) -> 
     """
     found: dict[tuple[bool, str], dict] = {}
 
-    def add(words: str, label: str, kind: str, exact: bool = False, **grammar) -> None:
+    def add(
+        words: str,
+        label: str,
+        kind: str,
+        exact: bool = False,
+        sector: str = "",
+        form: demonyms.Form | None = None,
+    ) -> None:
         words = " ".join(words.split())
         key = (exact, words if exact else fold(words))
         entry = found.setdefault(
-            key, {"words": words, "labels": {}, "kind": kind, "exact": exact, **grammar}
+            key,
+            {"words": words, "labels": {}, "kind": kind, "exact": exact, "forms": {}},
         )
         entry["labels"][label] = None
+        entry["sector"] = entry.get("sector") or sector
         # "Canadá", the embassy's short name, is also the country's: it gets its grammar.
-        # "Suiza" is the country, "suiza" its adjective: the capital tells them apart.
-        for field, value in grammar.items():
-            known = entry.get(field)
-            if field == "form" and known is not None and value is not None and known != value:
-                entry["name_form"] = known if known.name else value
-                entry["form"] = value if known.name else known
-            else:
-                entry[field] = known or value
+        # "Suiza" is the country and "suiza" its adjective; "Argentine" the country in French
+        # and the adjective in English: every form is kept, the capital and the minutes'
+        # language tell them apart.
+        if form is not None:
+            entry["forms"][form] = None
 
     for name in people:
         for words in names.person_terms(name):
@@ -176,14 +188,14 @@ def _terms(people: tuple[str, ...], institutions: tuple, guests: tuple = ()) -> 
         if kind == "foreign_government":
             country = demonyms.country_of([name, short_name, *aliases])
             if country is not None:
-                for country_name in country.names:
+                for country_name in demonyms.country_names(country):
                     add(
-                        country_name,
+                        country_name.text,
                         name,
                         "institution",
-                        names.is_acronym(country_name),
+                        names.is_acronym(country_name.text),
                         sector=kind,
-                        form=demonyms.name_form(country_name),
+                        form=country_name,
                     )
                 for form in demonyms.forms(country):
                     add(form.text, name, "institution", form.text.isupper(), sector=kind, form=form)
@@ -202,9 +214,8 @@ def _terms(people: tuple[str, ...], institutions: tuple, guests: tuple = ()) -> 
             ", ".join(e["labels"]),
             e["kind"],
             exact_case=e["exact"],
-            sector=e.get("sector", ""),
-            form=e.get("form"),
-            name_form=e.get("name_form"),
+            sector=e["sector"],
+            forms=tuple(e["forms"]),
         )
         for e in found.values()
     )
@@ -247,8 +258,9 @@ class Matcher:
                     match = term.pattern.match(source, word.start())
                     if match is None:
                         continue
-                    form = term.form_of(text[match.start() : match.end()])
-                    if form is None or _stands(folded, match, form):
+                    written = text[match.start() : match.end()]
+                    found = term.forms_of(written)
+                    if not found or _stands(folded, match, found, written):
                         hits.append(self._hit(text, target, term, match))
         for term in self.other:
             for match in term.pattern.finditer(text if term.exact_case else folded):
@@ -265,27 +277,50 @@ class Matcher:
             term.label,
             term.kind,
             term.sector,
-            term.form_of(text[match.start() : match.end()]),
+            term.forms_of(text[match.start() : match.end()]),
         )
 
 
-def _stands(folded: str, match: re.Match, form: demonyms.Form) -> bool:
-    """Whether a demonym here names the country's embassy: not in "el dólar canadiense" or
-    "Latin American"; a language's name ("español", "Dutch") only beside an institution or
-    person it qualifies, or as "the Dutch said"."""
-    before = word_before(folded, match.start())
+def _stands(folded: str, match: re.Match, found: tuple[demonyms.Form, ...], written: str) -> bool:
+    """Whether a country's word here names its embassy: in any of its forms."""
+    before = word_or_elision_before(folded, match.start())
     after = word_after(folded, match.end())
     word_before_ = before.word if before is not None and not before.dotted else ""
     word_after_ = after.word if after is not None else ""
     if word_before_ in demonyms.NOT_A_MEMBER_BEFORE or word_after_ in demonyms.NOT_A_MEMBER_AFTER:
         return False
-    if form.name or not form.beside_head:
+    if _prefix(folded, match.start()) in demonyms.NOT_A_MEMBER_PREFIX:
+        return False
+    return any(_form_stands(f, word_before_, word_after_, written) for f in found)
+
+
+def _form_stands(form: demonyms.Form, before: str, after: str, written: str) -> bool:
+    """Not in "el dólar canadiense" or "Latin American" (``_stands``); a language's name
+    ("español", "Dutch", "français") only beside an institution or person it qualifies, or
+    as people ("the Dutch said", "les Français"); "la version française" is the language."""
+    if form.name:
         return True
-    if word_before_ in demonyms.HEADS_ES or word_after_ in demonyms.HEADS_EN:
+    if form.tongue and before in demonyms.LANGUAGE_NOUNS:
+        return False
+    if not form.beside_head:
         return True
-    if word_after_ == "high":
+    if before in demonyms.HEADS_ES or before in demonyms.HEADS_FR or after in demonyms.HEADS_EN:
         return True
-    return word_before_ == "the" and word_after_ in demonyms.VERBS_EN
+    if after == "high":
+        return True
+    if form.language == "fr" and written[:1].isupper() and before in demonyms.PEOPLE_AFTER_FR:
+        return True
+    return before == "the" and after in demonyms.VERBS_EN
+
+
+def _prefix(folded: str, pos: int) -> str:
+    """The word a hyphen joins before ``pos`` ("latino" in "latino-américain"), or ""."""
+    if pos == 0 or folded[pos - 1] != "-":
+        return ""
+    start = pos - 1
+    while start > 0 and folded[start - 1].isalpha():
+        start -= 1
+    return folded[start : pos - 1]
 
 
 def scan_text(text: str, target: str, terms: list[Term] | Matcher) -> list[Hit]:

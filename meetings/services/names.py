@@ -42,8 +42,11 @@ ORDINARY_FIRST_NAMES = wordset("""rosa luz cruz pilar mercedes dolores angel ang
     sunny rich don sky star autumn winter christian max ray gene miles sterling drew lane carol
     noel german""")
 
-#: Titles before a name, dropped from it: "Dra. Elena Villanueva" is Elena Villanueva.
-HONORIFICS = wordset("dr dra sr sra srta don dona ing lic mg mag prof mr mrs ms miss sir dame hon")
+#: Titles before a name, dropped from it: "Dra. Elena Villanueva" is Elena Villanueva, and
+#: "Mme Aline Ilunga" Aline Ilunga (else "Mme" alone would name her).
+HONORIFICS = wordset(
+    "dr dra sr sra srta don dona ing lic mg mag prof mr mrs ms miss sir dame hon m mme mlle me pr"
+)
 #: Words inside names that mean nothing alone ("Pieter de Vries", "María de la Cruz").
 PARTICLES = wordset("de del la las los y e da das do dos di du van von der den ter ten le")
 
@@ -83,15 +86,19 @@ def person_terms(name: str) -> list[str]:
 
 def distinctive(token: str) -> bool:
     """One word of a name that identifies its bearer alone: three letters or more, no
-    particle, and not an ordinary word in Spanish or English."""
+    particle, and not an ordinary word in Spanish or English. A compound first name or
+    surname ("Jean-Pierre", "N'Diaye") is one word."""
     folded = fold(token).strip(".")
     return (
         len(folded) >= 3
-        and folded.isalpha()
+        and _COMPOUND.sub("", folded).isalpha()
         and folded not in PARTICLES
         and folded not in ORDINARY_WORDS
         and folded not in ORDINARY_FIRST_NAMES
     )
+
+
+_COMPOUND = re.compile(r"(?<=\w)[-'’](?=\w)")
 
 
 def is_acronym(alias: str) -> bool:
