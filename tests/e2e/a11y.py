@@ -30,7 +30,12 @@ LAYOUTS = {
 # page (``window.__axeRun``, a promise) so that the test can load the next page meanwhile. A
 # contrast failure names its colours and ratio beside the element's selector.
 _AXE_START = """(tags) => {
-  document.querySelectorAll('details:not([open])').forEach((d) => { d.open = true; });
+  // Every disclosure is opened, for its contents to be checked. At 1280 px the header's menus
+  // drop down over the page, and several open at once would cover the page's own buttons (a
+  // target-size failure no one meets: a menu closes when another opens): they stay closed
+  // there, and are checked open at 390 px, where they unfold in place.
+  const covering = window.innerWidth > 640 ? ':not(.menu)' : '';
+  document.querySelectorAll(`details${covering}:not([open])`).forEach((d) => { d.open = true; });
   window.__axeRun = axe.run(document, {
     runOnly: {type: 'tag', values: tags},
     resultTypes: ['violations'],
