@@ -13,6 +13,7 @@ from activities.services import ACTIVITY_FIELDS, Count
 from meetings.models import Guest
 from members.models import Institution
 from members.queries import active_institutions
+from vpswg.figures import figure
 from vpswg.forms import https_urls
 from vpswg.models import User
 from vpswg.roles import Pillar
@@ -240,7 +241,7 @@ class ImportUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
             "At most %(rows)s rows and %(size)s. The first row holds the column headers of the template."
-        ) % {"rows": importing.MAX_ROWS, "size": filesizeformat(MAX_SPREADSHEET_BYTES)}
+        ) % {"rows": figure(importing.MAX_ROWS), "size": filesizeformat(MAX_SPREADSHEET_BYTES)}
         self.fields["file"].widget.attrs["data-max-message"] = str(
             MESSAGES["too_large_spreadsheet"]
         ) % {

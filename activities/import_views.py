@@ -16,6 +16,7 @@ from activities import importing
 from activities.forms import ImportRowForm, ImportUploadForm
 from activities.models import Activity, ActivityImport
 from vpswg.exports import csv_response, download_response
+from vpswg.figures import figure
 from vpswg.permissions import requires
 from vpswg.roles import Action
 from vpswg.uploads import XLSX
@@ -134,6 +135,6 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
                 "%(count)s activities imported into the register.",
                 count,
             )
-            % {"count": count},
+            % {"count": figure(count)},
         )
     return redirect("activities:import_preview", wg=request.working_group.slug, pk=imported.pk)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Sum
 from django.db.models.functions import ExtractYear
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -18,6 +17,7 @@ from members.constituency import Constituency, constituency_expression
 from members.models import Institution
 from vpswg import charts
 from vpswg.exports import csv_bytes
+from vpswg.figures import figure
 from vpswg.groupcache import GroupCache
 from vpswg.models import WorkingGroup
 
@@ -128,22 +128,24 @@ class Totals:
             self.training_activities,
         ) % {
             "period": period,
-            "activities": _figure(self.training_activities),
-            "participants": _figure(self.training_participants),
+            "activities": figure(self.training_activities),
+            "participants": figure(self.training_participants),
         }
 
     def all_kinds_sentence(self) -> str:
         """The count of every kind together, under the seed's sentence."""
-        return ngettext(
-            "All kinds together: %(activities)s activity, %(participants)s participants.",
-            "All kinds together: %(activities)s activities, %(participants)s participants.",
-            self.activities,
-        ) % {"activities": _figure(self.activities), "participants": _figure(self.participants)}
-
-
-def _figure(n: int) -> str:
-    """A count in a sentence, grouped as the reader writes it (``vpswg_tags.figure``)."""
-    return formats.number_format(n, force_grouping=True)
+        # Two counts, each with its own plural: one ngettext each (one for the sentence
+        # would agree "participants" with the number of activities).
+        activities = ngettext("%(count)s activity", "%(count)s activities", self.activities) % {
+            "count": figure(self.activities)
+        }
+        participants = ngettext(
+            "%(count)s participant", "%(count)s participants", self.participants
+        ) % {"count": figure(self.participants)}
+        return _("All kinds together: %(activities)s, %(participants)s.") % {
+            "activities": activities,
+            "participants": participants,
+        }
 
 
 def totals(working_group: WorkingGroup, start: int | None = None, end: int | None = None) -> Totals:

@@ -759,6 +759,17 @@ PERU_OTHER_ACTIVITY_KINDS = [
     "workshop",
     "forum",
 ]
+#: How the group's own titles name those kinds: the content is Spanish, written here, not
+#: drawn from the interface's catalogue (which speaks the reader's language and may lack one).
+PERU_KIND_WORDS = {
+    "workshop": "Taller",
+    "course": "Curso",
+    "seminar": "Seminario",
+    "panel": "Panel",
+    "round_table": "Mesa redonda",
+    "training": "Capacitación",
+    "forum": "Foro",
+}
 PERU_REGIONS = ["Lima", "Cusco", "Apurímac", "Cajamarca", "Áncash", "Arequipa", "Junín", "Puno"]
 PERU_TOTAL_2010_2015 = (28, 2213)
 

@@ -33,6 +33,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
         return client_ip(request) or "0.0.0.0"
 
+    def login(self, request, user) -> None:
+        """Signing in changes whom the request is for, and so its language: the message
+        allauth queues next ("Successfully signed in as ...") is rendered now, and must be in
+        the language of the page that will show it (the person's), not in the sign-in page's
+        (the browser's: that page has neither a group nor an account to go by)."""
+        super().login(request, user)
+        from vpswg.middleware import activate_language
+
+        activate_language(request)
+
 
 def unusable_secret() -> str:
     """A random secret nobody knows, in the alphabet every caller of ``decrypt`` accepts.

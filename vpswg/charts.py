@@ -3,7 +3,8 @@
 Every chart is shown beside a table holding the same figures, and has a title. The SVG is
 written here in one pass (``stacked_svg``, ``horizontal_svg``) rather than by template loops:
 a chart of twelve years by eleven kinds is a few hundred elements, which cost a template
-several milliseconds per page. Numbers are written unlocalised (SVG wants "12.5", not "12,5").
+several milliseconds per page. Coordinates are written unlocalised (SVG wants "12.5", not
+"12,5"); the figures a reader reads (a bar's value, its tooltip) as the reader writes them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from html import escape
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from vpswg.figures import figure
 
 #: How many series colours the stylesheet defines (``.series-0`` to ``.series-10`` in
 #: ``static/css/vpswg.css``): Paul Tol's "muted" scheme, nine colours told apart with any
@@ -140,7 +143,7 @@ def stacked_svg(chart: Chart, title: str) -> SafeString:
     """The markup of ``stacked_columns``: columns, their labels, and the legend."""
     bars = "".join(
         f'<rect class="{b.css}" x="{_n(b.x)}" y="{_n(b.y)}" width="{_n(b.width)}" '
-        f'height="{_n(b.height)}"><title>{_e(b.label)}: {b.value}</title></rect>'
+        f'height="{_n(b.height)}"><title>{_e(b.label)}: {figure(b.value)}</title></rect>'
         for b in chart.bars
     )
     labels = "".join(
@@ -181,10 +184,10 @@ def horizontal_svg(chart: Chart, title: str) -> SafeString:
                 _n(b.width),
                 _n(b.height),
                 b.label,
-                b.value,
+                figure(b.value),
                 _n(b.x + b.width + 4),
                 _n(b.y + b.height - 5),
-                b.value,
+                figure(b.value),
             )
             for b in chart.bars
         ),

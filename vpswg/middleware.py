@@ -243,8 +243,27 @@ class MFARequiredMiddleware:
         return HttpResponseRedirect(target)
 
 
+def activate_language(request: HttpRequest) -> str:
+    """Choose and activate the page language: the visitor's choice, their account, the group,
+    the browser. Called again when signing in or out changes whom the request is for (the
+    messages queued then must speak the next page's language: ``vpswg.adapters``)."""
+    supported = {code for code, _ in settings.LANGUAGES}
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if language not in supported:
+        language = None
+    if language is None and request.user.is_authenticated and request.user.language:
+        language = request.user.language
+    if language is None and getattr(request, "working_group", None) is not None:
+        language = request.working_group.default_language
+    if language not in supported:
+        language = translation.get_language_from_request(request)
+    translation.activate(language)
+    request.LANGUAGE_CODE = translation.get_language()
+    return request.LANGUAGE_CODE
+
+
 class LanguageMiddleware:
-    """Choose the page language: the visitor's choice, their account, the group, the browser.
+    """Choose the page language (``activate_language``) for the request, and drop it after.
 
     Replaces Django's LocaleMiddleware (the URLs carry no language prefix) so that the
     working group's default language applies to visitors who have not chosen one: a public
@@ -255,18 +274,7 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        supported = {code for code, _ in settings.LANGUAGES}
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in supported:
-            language = None
-        if language is None and request.user.is_authenticated and request.user.language:
-            language = request.user.language
-        if language is None and getattr(request, "working_group", None) is not None:
-            language = request.working_group.default_language
-        if language not in supported:
-            language = translation.get_language_from_request(request)
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
+        activate_language(request)
         try:
             response = self.get_response(request)
             patch_vary_headers(response, ("Accept-Language", "Cookie"))

@@ -284,6 +284,9 @@ GUARDIAN_RAISE_403 = False
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "vpswg" / "locale"]
+# Figures grouped as each language writes them (vpswg/formats/); grouped only where a figure
+# asks for it: USE_THOUSAND_SEPARATOR stays off, or ids and years would be grouped too.
+FORMAT_MODULE_PATH = ["vpswg.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from activities.importing.columns import KEYS, MAX_PARTICIPANTS, SEPARATORS, fold, label
 from activities.models import Activity, ActivityImport, Sector
 from members.models import Institution
+from vpswg.figures import figure
 
 # --- Checking ----------------------------------------------------------------------------------
 
@@ -231,7 +232,11 @@ def _check_row(index: int, row: dict, context: _Context, seen: dict) -> Checked:
                 _(
                     "%(sector)s: women and men (%(sum)s) add up to more than the participants (%(total)s)."
                 )
-                % {"sector": sector.label, "sum": (women or 0) + (men or 0), "total": total}
+                % {
+                    "sector": sector.label,
+                    "sum": figure((women or 0) + (men or 0)),
+                    "total": figure(total),
+                }
             )
         elif total:
             checked.counts.append((sector.value, total, women, men))

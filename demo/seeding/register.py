@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import translation
-
 from demo import data
 from demo.seeding.people import demo_people, spread_over_sectors, women_and_men
 from meetings.models import Meeting
@@ -64,18 +62,13 @@ def seed_register(group: WorkingGroup) -> None:
         "minjusdh",
     ]
 
-    def kind_label(kind: str) -> str:
-        # The titles are Spanish: so is the kind's name in them ("Mesa redonda", not "Round table").
-        with translation.override(group.default_language):
-            return str(Activity.Kind(kind).label)
-
     for i, size in enumerate(sizes):
         year = 2010 + i * 6 // others
         kind = data.PERU_OTHER_ACTIVITY_KINDS[i % len(data.PERU_OTHER_ACTIVITY_KINDS)]
         region = data.PERU_REGIONS[i % len(data.PERU_REGIONS)]
         record(
             {
-                "title": f"{kind_label(kind)} sobre los Principios Voluntarios en {region}",
+                "title": f"{data.PERU_KIND_WORDS[kind]} sobre los Principios Voluntarios en {region}",
                 "kind": kind,
                 "start_date": datetime.date(year, 3 + (i * 5) % 9, 10 + i % 15),
                 "place": region,

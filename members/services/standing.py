@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members.models import Institution, StandingProposal, StandingVote
 from members.services.applications.common import Rule, Tally, outcome, tally
@@ -172,7 +173,11 @@ def decide(*, proposal: StandingProposal, actor: User, confirmed: bool) -> Stand
     t = count(proposal)
     if not t.can_decide:
         raise StandingError(
-            _("Wait for the votes: %(voted)s of %(seats)s seats have voted; a majority must.")
+            ngettext(
+                "Wait for the votes: %(voted)s of %(seats)s seats has voted; a majority must.",
+                "Wait for the votes: %(voted)s of %(seats)s seats have voted; a majority must.",
+                t.voted,
+            )
             % {"voted": t.voted, "seats": t.seats}
         )
     group = proposal.working_group

@@ -17,7 +17,9 @@
 
     function recount() {
       var chosen = picker.querySelectorAll("input[type=checkbox]:checked").length;
-      count.textContent = chosen ? count.getAttribute("data-template").replace("%(count)s", chosen) : "";
+      // One form for one, the other for more (English, Spanish and French have two).
+      var template = count.getAttribute(chosen === 1 ? "data-template-one" : "data-template");
+      count.textContent = chosen ? template.replace("%(count)s", chosen) : "";
     }
 
     function apply() {

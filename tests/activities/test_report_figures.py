@@ -339,7 +339,7 @@ def test_spanish_agreement_for_the_plan_and_the_plural_for_one_activity(settings
         minutes = str(Minutes.Status.ADOPTED.label)
         sentence = one.sentence()
     assert (plan, minutes) == ("Adoptado", "Adoptada")
-    assert sentence == "En 2015, el grupo realizó 1 actividad (2\xa0213)."
+    assert sentence == "En 2015, el grupo realizó 1 actividad (2.213)."
 
 
 def test_figures_are_grouped_in_the_readers_language(client, group):
@@ -352,7 +352,12 @@ def test_figures_are_grouped_in_the_readers_language(client, group):
     assert "was 1,234." in english and '<td class="num">1,234</td>' in english
     client.post(reverse("set_language"), {"language": "es", "next": "/"})
     spanish = client.get(url).content.decode()
-    assert '<td class="num">1\xa0234</td>' in spanish and "1,234" not in spanish
+    assert '<td class="num">1.234</td>' in spanish and "1,234" not in spanish
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    french = client.get(url).content.decode()
+    assert '<td class="num">1\u202f234</td>' in french and "1,234" not in french
+    # Years are not figures: never grouped, in any language.
+    assert ">2014<" in english and ">2014<" in spanish and ">2014<" in french
 
 
 # --- The palette --------------------------------------------------------------------------------

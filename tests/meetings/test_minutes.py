@@ -321,7 +321,7 @@ def test_submit_approve_circulate_adopt(
 def test_a_return_goes_back_to_the_secretariat_with_the_comment(group, held, seats):
     minutes = make_minutes(held)
     add_contribution(minutes, "A contribution.")
-    secretariat = make_secretariat(group)
+    secretariat = make_secretariat(group, language="es")
     with group_scope(group):
         service.submit(minutes=minutes, actor=secretariat)
         with pytest.raises(MinutesError):
@@ -336,6 +336,8 @@ def test_a_return_goes_back_to_the_secretariat_with_the_comment(group, held, sea
         assert minutes.current_version.status == "returned"
         (notice,) = Notification.objects.filter(kind="minutes_returned")
     assert notice.recipient == secretariat
+    # The seat returned it from an English page; the Secretariat reads Spanish, all of it.
+    assert "pilar de Gobierno" in notice.body and "Government" not in notice.body
 
 
 def test_an_edit_after_submission_or_approval_makes_a_new_version(group, held, seats):

@@ -72,7 +72,7 @@ def test_a_proposal_changes_nothing_until_the_seats_decide(client, group, seats,
         {"confirm": "on"},
         follow=True,
     )
-    assert "Wait for the votes: 1 of 3 seats" in response.content.decode()
+    assert "Wait for the votes: 1 of 3 seats has voted" in response.content.decode()
     assert _standing(group, company.institution) == "active"
     # A second seat: a majority has voted; without the confirmation, nothing either.
     client.force_login(seats["government"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 import time
 from collections import Counter
 
@@ -166,3 +168,56 @@ def test_the_demo_coordination_meeting_is_closed_to_members(client, demo, settin
     ):
         client.force_login(User.objects.get(email=email))
         assert client.get(url).status_code == status, email
+
+
+def test_the_peruvian_groups_content_is_spanish_whatever_the_catalogue(settings, tmp_path):
+    """The group's titles are its own, in its language: they do not come from the interface's
+    catalogue, so none turns English where a translation is missing (here: the kinds')."""
+    from django.utils import translation
+
+    from activities.models import Activity, OutreachEntry
+    from meetings.models import AgendaItem, DiscussionTopic, Meeting
+    from workplan.models import Objective, PlannedActivity, WorkPlan
+
+    with translation.override("en"):
+        english = [str(label) for label in Activity.Kind.labels]
+    settings.LOCALE_PATHS = [untranslated_catalogue(tmp_path, english)]
+    call_command("seed_demo", verbosity=0)
+    peru = WorkingGroup.objects.get(slug="peru")
+    with group_scope(peru):
+        titles = [
+            *Activity.objects.values_list("title", flat=True),
+            *Meeting.objects.values_list("title", flat=True),
+            *AgendaItem.objects.values_list("topic", flat=True),
+            *DiscussionTopic.objects.values_list("title", flat=True),
+            *WorkPlan.objects.values_list("title", flat=True),
+            *Objective.objects.values_list("title", flat=True),
+            *PlannedActivity.objects.values_list("title", flat=True),
+            *OutreachEntry.objects.values_list("outcome", flat=True),
+        ]
+        generated = [
+            t
+            for t in Activity.objects.values_list("title", flat=True)
+            if " sobre los Principios " in t
+        ]
+    english = set(english) - set(data.PERU_KIND_WORDS.values())  # "Panel" is Spanish too
+    assert len(titles) > 60 and len(generated) == 28 - len(data.PERU_KEY_ACTIVITIES)
+    words = "|".join(map(re.escape, english))
+    english_word = re.compile(rf"\b({words})\b")
+    assert [t for t in titles if english_word.search(t)] == []
+    assert {t.split(" sobre ", 1)[0] for t in generated} <= set(data.PERU_KIND_WORDS.values())
+
+
+def untranslated_catalogue(tmp_path, messages: list[str]):
+    """A Spanish catalogue, ahead of the project's, in which ``messages`` are not translated
+    (msgstr = msgid): a catalogue in the middle of being translated."""
+    folder = tmp_path / "locale" / "es" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po = folder / "django.po"
+    entries = "".join(f'msgid "{m}"\nmsgstr "{m}"\n\n' for m in messages)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n' + entries,
+        encoding="utf-8",
+    )
+    subprocess.run(["msgfmt", "-o", str(folder / "django.mo"), str(po)], check=True)
+    return tmp_path / "locale"

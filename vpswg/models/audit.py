@@ -20,6 +20,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vpswg import audit_verbs
 from vpswg.scoping import TenantManager, TenantModel, TenantQuerySet
 
 #: The ``prev_hash`` of a group's first entry.
@@ -124,6 +125,21 @@ class AuditEntry(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.verb} {self.object_repr}"
+
+    # What the pages show (``vpswg.audit_verbs``): labels in the reader's language, the codes
+    # stored beside them unchanged.
+
+    @property
+    def verb_label(self):
+        return audit_verbs.verb_label(self.verb)
+
+    @property
+    def from_state_label(self):
+        return audit_verbs.state_label(self.verb, self.from_state)
+
+    @property
+    def to_state_label(self):
+        return audit_verbs.state_label(self.verb, self.to_state)
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

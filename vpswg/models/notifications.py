@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from vpswg.scoping import TenantModel
@@ -15,6 +16,11 @@ class Notification(TenantModel):
     Written in the transaction of the change that causes it; a task delivers the e-mail after
     commit. ``key`` is unique, so a repeated request to notify the same thing is a no-op, and
     a delivery attempt that finds the row already sent does nothing.
+
+    ``subject`` is the e-mail's, in the recipient's language, fixed once sent. ``titles`` holds
+    the same subject rendered in every language of the site, by language code, so that the
+    notice reads in whatever language the reader's page is in when they look at it (they may
+    switch), without rendering anything or querying again at read time.
     """
 
     class Status(models.TextChoices):
@@ -34,6 +40,7 @@ class Notification(TenantModel):
     kind = models.CharField(_("kind"), max_length=60)
     key = models.CharField(max_length=200, unique=True)
     subject = models.CharField(_("subject"), max_length=250)
+    titles = models.JSONField(default=dict, blank=True)
     body = models.TextField(_("text"))
     link = models.CharField(_("link"), max_length=500, blank=True)
     language = models.CharField(max_length=8, blank=True)
@@ -68,4 +75,11 @@ class Notification(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return self.subject
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The subject in the active language (the request's), else the e-mail's subject."""
+        titles = self.titles or {}
+        language = translation.get_language() or ""
+        return titles.get(language) or titles.get(language.split("-")[0]) or self.subject

@@ -87,26 +87,25 @@ def notify(
 
     ``key`` identifies the event (e.g. ``"minutes-approved:42:v3"``); with the recipient it makes
     each row's unique key, so calling ``notify`` twice for the same event adds nothing. Subject
-    and text come from ``notifications/<kind>/subject.txt`` and ``body.txt``, rendered in the
-    recipient's language (their own, else the group's). ``attachments`` may be a function of
-    the recipient and language, for files made for each person (a calendar invitation).
+    and text come from ``notifications/<kind>/subject.txt`` and ``body.txt``. The text and the
+    e-mail's subject are in the recipient's language (their own, else the group's); the
+    subject is also kept in every language of the site (``Notification.titles``), for the
+    in-app list to show in the language the reader has when they open it. ``attachments`` may
+    be a function of the recipient and language, for files made for each person (a calendar
+    invitation).
     """
     rows: list[Notification] = []
     # Looked up once per call, not once per recipient (a convening renders them sixty times).
     subject_template = get_template(f"notifications/{kind}/subject.txt")
     body_template = get_template(f"notifications/{kind}/body.txt")
+    shared = {"working_group": working_group, "link": absolute_url(link), **(context or {})}
+    subjects = _Subjects(subject_template, shared)
+    titles = subjects.every_language()
     for item in recipients:
         recipient = Recipient.of(item) if isinstance(item, User) else item
         language = recipient.language or working_group.default_language
-        ctx = {
-            "working_group": working_group,
-            "recipient": recipient,
-            "link": absolute_url(link),
-            **(context or {}),
-        }
         with translation.override(language):
-            subject = " ".join(subject_template.render(ctx).split())
-            body = body_template.render(ctx).strip() + "\n"
+            body = body_template.render({**shared, "recipient": recipient}).strip() + "\n"
         ident = recipient.user.pk if recipient.user else recipient.email.lower()
         rows.append(
             Notification(
@@ -115,7 +114,8 @@ def notify(
                 email=recipient.email if email else "",
                 kind=kind,
                 key=f"{working_group.pk}:{kind}:{key}:{ident}",
-                subject=subject[:250],
+                subject=subjects.language(language),
+                titles=dict(titles),
                 body=body,
                 link=link,
                 language=language,
@@ -142,6 +142,30 @@ def notify(
         group_id = working_group.pk
         transaction.on_commit(lambda: dispatch(group_id, new_ids))
     return new_ids
+
+
+class _Subjects:
+    """One event's subject, rendered once per language whoever the recipients are.
+
+    A subject names the event, not its reader: ``subject.txt`` is rendered without
+    ``recipient`` (tests/vpswg/test_notification_titles.py checks that none uses it), so a
+    convening's sixty recipients cost one rendering per language, not sixty.
+    """
+
+    def __init__(self, template, context: dict[str, Any]) -> None:
+        self.template = template
+        self.context = context
+        self.rendered: dict[str, str] = {}
+
+    def language(self, code: str) -> str:
+        if code not in self.rendered:
+            with translation.override(code):
+                text = " ".join(self.template.render(self.context).split())
+            self.rendered[code] = text[:250]
+        return self.rendered[code]
+
+    def every_language(self) -> dict[str, str]:
+        return {code: self.language(code) for code, _name in settings.LANGUAGES}
 
 
 def dispatch(working_group_id: int, notification_ids: Sequence[int]) -> None:

@@ -1,9 +1,8 @@
 """Template tags of the layout: form fields by name, figures, and the server-drawn charts."""
 
 from django import template
-from django.utils import formats
 
-from vpswg import charts
+from vpswg import charts, figures
 
 register = template.Library()
 
@@ -16,12 +15,9 @@ def fields_named(form, names: str):
 
 @register.filter
 def figure(value) -> str:
-    """A count as the reader writes it, thousands grouped ("2,213" in English, "2.213" in
-    Spanish), and "–" when it is not known (``None``): an unknown is not a zero. Years are
-    not figures: they are written as they are."""
-    if value is None or value == "":
-        return "–"
-    return formats.number_format(value, force_grouping=True)
+    """A count as the reader writes it (``vpswg.figures``). Years are not figures: they are
+    written as they are."""
+    return figures.figure(value)
 
 
 @register.simple_tag

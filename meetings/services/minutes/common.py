@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from meetings.models import (
     Minutes,
@@ -46,8 +47,10 @@ class RevisionMissing(MinutesError):
 class LeaksRemain(MinutesError):
     def __init__(self, findings):
         super().__init__(
-            _(
-                "The minutes still name participants in %(count)s places: resolve each before submitting."
+            ngettext(
+                "The minutes still name participants in %(count)s place: resolve it before submitting.",
+                "The minutes still name participants in %(count)s places: resolve each before submitting.",
+                len(findings),
             )
             % {"count": len(findings)}
         )

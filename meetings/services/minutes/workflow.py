@@ -25,6 +25,7 @@ from meetings.services.minutes.common import LeaksRemain, MinutesError, Status, 
 from meetings.services.minutes.drafting import _writable_key
 from meetings.services.minutes.versions import save_comments
 from vpswg.models import RoleAssignment, User, WorkingGroup
+from vpswg.roles import Pillar
 from vpswg.services import notifications
 from vpswg.services.audit import record
 from vpswg.services.roles import seat_of, seats, secretariat_users
@@ -191,7 +192,9 @@ def review(
             context={
                 "meeting": minutes.meeting,
                 "version": version.number,
-                "seat": seat.get_pillar_display(),
+                # The label itself, not get_pillar_display(): that is a string in the
+                # language of the seat's request; each notice is in its reader's.
+                "seat": Pillar(seat.pillar).label,
             },
             link=minutes_path(minutes),
         )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members import duplicates
 from members.models import (
@@ -140,7 +141,11 @@ def decide(*, application: Application, actor: User, message: str = "") -> Appli
     t = tally(application, votes, len(seats()))
     if not t.can_decide:
         raise TransitionError(
-            _("Wait for the votes: %(voted)s of %(seats)s seats have voted; a majority must.")
+            ngettext(
+                "Wait for the votes: %(voted)s of %(seats)s seats has voted; a majority must.",
+                "Wait for the votes: %(voted)s of %(seats)s seats have voted; a majority must.",
+                t.voted,
+            )
             % {"voted": t.voted, "seats": t.seats}
         )
     accepted = outcome(group.application_rule, application, t)
