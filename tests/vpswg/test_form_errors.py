@@ -37,7 +37,9 @@ def test_every_invalid_input_names_its_error_and_help():
             assert 'aria-invalid="true"' in tag, tag
         # One element holds the field's errors, with the id the inputs name.
         assert html.count(f'id="id_{name}_error"') == 1
-    assert re.search(r'<div class="error" id="id_answer_error"><p>This field is required.</p>', html)
+    assert re.search(
+        r'<div class="error" id="id_answer_error"><p>This field is required.</p>', html
+    )
 
 
 def test_a_valid_radio_group_names_only_its_help():
