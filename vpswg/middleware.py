@@ -114,23 +114,12 @@ class WorkingGroupMiddleware:
         request.wg_roles = frozenset()
         request.wg_seats = frozenset()
         request.wg_perms = frozenset()
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            match = None
-        request.url_match = match
-        if match is None:
+        group = url_group(request)
+        if request.url_match is None or request.url_match.kwargs.get("wg") is None:
             return self.get_response(request)
-        slug = match.kwargs.get("wg")
-        if slug is None:
-            return self.get_response(request)
-        # One query for the user's roles everywhere (with their groups): the roles here, the
-        # group itself when they hold one, the group switcher and the MFA rule all come from it.
-        held = request_memberships(request)
-        here = [a for a in held if a.working_group.slug == slug]
-        group = here[0].working_group if here else WorkingGroup.objects.filter(slug=slug).first()
         if group is None:
             raise Http404
+        here = [a for a in request_memberships(request) if a.working_group_id == group.pk]
         request.working_group = group
         request.wg_roles = frozenset(a.role for a in here)
         request.wg_seats = frozenset(a.pillar for a in here if a.pillar)
@@ -173,6 +162,31 @@ def request_memberships(request: HttpRequest) -> list[RoleAssignment]:
     if not hasattr(request, "_memberships"):
         request._memberships = memberships(request.user)
     return request._memberships
+
+
+def url_group(request: HttpRequest) -> WorkingGroup | None:
+    """The working group the URL names (None: no group's URL, or no group of that slug).
+
+    Found once per request and kept on it with the resolved URL (``request.url_match``): the
+    page language, chosen before the group's pages run (a 404 for a mistyped group speaks the
+    reader's language too), may fall back on the group's default language.
+    """
+    if not hasattr(request, "_url_group"):
+        try:
+            request.url_match = resolve(request.path_info)
+        except Resolver404:
+            request.url_match = None
+        slug = request.url_match.kwargs.get("wg") if request.url_match is not None else None
+        group = None
+        if slug is not None:
+            # One query for the user's roles everywhere (with their groups): the roles here,
+            # the group itself when they hold one, the group switcher and the MFA rule.
+            held = [a for a in request_memberships(request) if a.working_group.slug == slug]
+            group = (
+                held[0].working_group if held else WorkingGroup.objects.filter(slug=slug).first()
+            )
+        request._url_group = group
+    return request._url_group
 
 
 #: How long "this user has a TOTP authenticator" is remembered between requests.
@@ -253,8 +267,8 @@ def activate_language(request: HttpRequest) -> str:
         language = None
     if language is None and request.user.is_authenticated and request.user.language:
         language = request.user.language
-    if language is None and getattr(request, "working_group", None) is not None:
-        language = request.working_group.default_language
+    if language is None and (group := url_group(request)) is not None:
+        language = group.default_language
     if language not in supported:
         language = translation.get_language_from_request(request)
     translation.activate(language)
@@ -267,7 +281,9 @@ class LanguageMiddleware:
 
     Replaces Django's LocaleMiddleware (the URLs carry no language prefix) so that the
     working group's default language applies to visitors who have not chosen one: a public
-    page of the Peruvian group opens in Spanish.
+    page of the Peruvian group opens in Spanish. It runs before ``WorkingGroupMiddleware``
+    (the group comes from ``url_group``), so that the group middleware's own answers are in
+    the chosen language too.
     """
 
     def __init__(self, get_response):

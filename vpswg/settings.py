@@ -93,9 +93,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Before the group's: what the group middleware answers (a 404 for a mistyped group) is
+    # in the reader's language too.
+    "vpswg.middleware.LanguageMiddleware",
     "vpswg.middleware.WorkingGroupMiddleware",
     "vpswg.middleware.MFARequiredMiddleware",
-    "vpswg.middleware.LanguageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

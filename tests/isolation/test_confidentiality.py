@@ -41,7 +41,7 @@ from tests.factories import (
     sign_in,
 )
 from tests.isolation.registry import REGISTRY
-from tests.isolation.test_url_registry import World, own_patterns, url_for
+from tests.isolation.routes import World, own_patterns, url_for
 from vpswg.roles import Role
 from vpswg.scoping import group_scope
 

@@ -50,7 +50,7 @@ from tests.factories import (
     make_plan,
 )
 from tests.isolation.registry import REGISTRY
-from tests.isolation.test_url_registry import World, expected_status, own_patterns, world
+from tests.isolation.routes import World, expected_status, own_patterns
 from vpswg.forms import GroupSettingsForm
 from vpswg.permissions import PUBLIC, SIGNED_IN
 from vpswg.roles import ROLE_ACTIONS, Role
@@ -58,8 +58,6 @@ from vpswg.scoping import group_scope
 from vpswg.services.invitations import user_for_token
 from workplan import forms as workplan_forms
 from workplan.models import PlannedActivity, WorkPlan
-
-__all__ = ["world"]  # the fixture, shared with the registry test
 
 #: What a malformed request may answer. Anything else (a 500 above all) is a failure.
 ALLOWED = frozenset({200, 204, 302, 400, 403, 404, 405, 409, 413, 422, 429})

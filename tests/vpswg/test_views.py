@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -142,6 +144,25 @@ def test_anonymous_visitor_of_a_spanish_group_reads_spanish(client):
     # A visitor who chose English keeps it.
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert client.get("/es-group/")["Content-Language"] == "en"
+
+
+def test_a_mistyped_groups_404_speaks_the_readers_language(client, group):
+    """The 404 for an unknown group comes from the group middleware, before any view: it is
+    in the language the reader chose, like any other page."""
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    for path in ("/no-such-group/", "/no-such-group/audit/"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response["Content-Language"] == "es"
+        assert "Esta página no existe" in response.content.decode()
+    sign_in(client, make_user(language="es"))
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)
+    response = client.get("/no-such-group/")
+    assert response["Content-Language"] == "es"
+    assert "Esta página no existe" in response.content.decode()
+    # Where the group exists, its default language still applies to a visitor with none.
+    make_group("lima", default_language="es")
+    assert Client().get("/lima/")["Content-Language"] == "es"
 
 
 def test_no_role_account_sees_no_dashboard_content(client, group):
