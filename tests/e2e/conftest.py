@@ -9,6 +9,8 @@ import re
 
 import pytest
 
+from tests.isolation.routes import World, make_world
+
 EXPECTED = re.compile(r"^Failed to load resource: the server responded with a status of 4\d\d")
 
 
@@ -46,3 +48,11 @@ def browser(browser):
     watched = WatchedBrowser(browser)
     yield watched
     assert watched.errors == [], "errors in the browser console"
+
+
+@pytest.fixture
+def world(db) -> World:
+    """The URL registry's world (a group, another group, a user per role), for the tests that
+    open every page of the registry in the browser (the live server's database: their
+    ``transaction=True`` mark makes ``db`` a transactional one)."""
+    return make_world()

@@ -28,17 +28,9 @@ from django.urls import reverse
 from tests.e2e.a11y import LAYOUTS, axe_result, sideways_scroll, start_axe
 from tests.factories import browser_context, make_agenda_item, make_meeting_in_session
 from tests.isolation.registry import REGISTRY, _minutes
-from tests.isolation.test_url_registry import (
-    World,
-    expected_status,
-    own_patterns,
-    url_for,
-    world,
-)
+from tests.isolation.routes import World, expected_status, own_patterns, url_for
 from vpswg.permissions import PUBLIC
 from vpswg.roles import ROLE_ACTIONS, Role
-
-__all__ = ["world"]  # the fixture, shared with the registry test
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

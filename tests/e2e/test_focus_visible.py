@@ -15,10 +15,8 @@ from django.urls import reverse
 
 from tests.e2e.a11y import FOCUSED, LAYOUTS, focus_failure
 from tests.factories import browser_context, make_meeting, make_meeting_in_session
-from tests.isolation.test_url_registry import World, world
+from tests.isolation.routes import World
 from vpswg.roles import Role
-
-__all__ = ["world"]  # the fixture, shared with the registry test
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
