@@ -381,17 +381,21 @@ def _after_a_figure(folded: str, word) -> bool:
     return bool(before) and (before[-1].isdigit() or before[-1] == ".")
 
 
+def _is_title(text: str, folded: str, word) -> bool:
+    return word.word in TITLES or (
+        text[word.start : word.end] in CASED_TITLES and not _after_a_figure(folded, word)
+    )
+
+
 def _over_titles(text: str, folded: str, start: int) -> int:
     """Back over "la señora", "el Dr.", "Ms", "Mme la ministre", "Me" (and a name's own "de"
     after a title)."""
     while (before := word_before(folded, start)) is not None:
-        if before.word in TITLES or (
-            text[before.start : before.end] in CASED_TITLES and not _after_a_figure(folded, before)
-        ):
+        if _is_title(text, folded, before):
             start = before.start
         elif before.word in PARTICLES and not before.dotted:
             title = word_before(folded, before.start)
-            if title is None or title.word not in TITLES:
+            if title is None or not _is_title(text, folded, title):
                 return start
             start = title.start
         else:
