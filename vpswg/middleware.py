@@ -259,7 +259,7 @@ class MFARequiredMiddleware:
 
 def activate_language(request: HttpRequest) -> str:
     """Choose and activate the page language: the visitor's choice, their account, the group,
-    the browser. Called again when signing in or out changes whom the request is for (the
+    the browser. Called again when signing in changes whom the request is for (the
     messages queued then must speak the next page's language: ``vpswg.adapters``)."""
     supported = {code for code, _ in settings.LANGUAGES}
     language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)

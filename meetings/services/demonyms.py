@@ -528,6 +528,12 @@ NOT_A_MEMBER_AFTER = wordset(
 #: The regions French and English join to a demonym with a hyphen: "latino-américain",
 #: "nord-coréen", "pan-American" name no member.
 NOT_A_MEMBER_PREFIX = wordset("nord sud latino centre ibero pan north south latin central")
+#: Hyphenated compounds of such a prefix that still name a member's country: "the
+#: South-Korean delegation" is the Embassy of the Republic of Korea.
+MEMBER_COMPOUNDS = wordset(
+    "south-korean south-koreans sud-coreen sud-coreenne sud-coreens sud-coreennes "
+    "surcoreano surcoreana surcoreanos surcoreanas"
+)
 #: Nouns before a language's adjective that make it the language: "la version française",
 #: "la traduction espagnole", "la langue allemande".
 LANGUAGE_NOUNS = wordset(

@@ -289,7 +289,9 @@ def _stands(folded: str, match: re.Match, found: tuple[demonyms.Form, ...], writ
     word_after_ = after.word if after is not None else ""
     if word_before_ in demonyms.NOT_A_MEMBER_BEFORE or word_after_ in demonyms.NOT_A_MEMBER_AFTER:
         return False
-    if _prefix(folded, match.start()) in demonyms.NOT_A_MEMBER_PREFIX:
+    prefix = _prefix(folded, match.start())
+    compound = f"{prefix}-{folded[match.start() : match.end()]}"
+    if prefix in demonyms.NOT_A_MEMBER_PREFIX and compound not in demonyms.MEMBER_COMPOUNDS:
         return False
     return any(_form_stands(f, word_before_, word_after_, written) for f in found)
 

@@ -146,14 +146,15 @@ TITLES = wordset(
     "licenciado licenciada lic magister mg mag profesor profesora prof embajador embajadora "
     "ministro ministra viceministro viceministra coronel comandante general colega "
     "mr mrs ms miss sir dame professor ambassador minister colonel commander colleague "
-    "monsieur madame mademoiselle m mme mlle mm maitre docteur docteure pr professeur "
+    "monsieur madame mademoiselle mme mlle maitre docteur docteure professeur "
     "professeure ingenieur ambassadeur ambassadrice ministre commandant capitaine commissaire "
     "collegue"
 )
-#: Titles matched as written: "Me" (maître, a lawyer) before a name; "me" is a pronoun.
-CASED_TITLES = frozenset({"Me"})
+#: Titles matched as written: "Me" (maître, a lawyer) before a name, "me" is a pronoun; "M.",
+#: "MM." and "Pr" (monsieur, messieurs, professeur), never the "m." of "20 m." or "5 p.m.".
+CASED_TITLES = frozenset({"Me", "M", "MM", "Pr"})
 #: Abbreviations after which a full stop does not end the sentence.
-ABBREVIATIONS = TITLES | wordset("p ej etc av vs no nro approx cf ex art env")
+ABBREVIATIONS = TITLES | wordset("m mm pr p ej etc av vs no nro approx cf ex art env")
 #: Where a demonym's institution stands: before it in Spanish and French ("la embajada
 #: canadiense", "l'ambassade canadienne"). French minutes may quote Spanish: its words count.
 HEADS_BEFORE = {"es": demonyms.HEADS_ES, "fr": {**demonyms.HEADS_ES, **demonyms.HEADS_FR}}
@@ -202,7 +203,8 @@ def suggest(text: str, hit: Hit, language: str) -> str:
     if lang == "es":
         if head is None and before is not None and before.word in DETERMINERS["es"]:
             return phrases["person"][plural]  # "los canadienses", people of the country
-        return FOREIGN[(form.gender or _gender_before(folded, hit.start), form.number)]
+        # A French form in Spanish minutes ("irlandais") may carry no number: singular.
+        return FOREIGN[(form.gender or _gender_before(folded, hit.start), form.number or "s")]
     if lang == "fr":
         number = form.number or _number_fr(folded, hit.start)
         if form.people or (
@@ -372,15 +374,28 @@ def fit(text: str, hit: Hit, words: str, language: str, *, start: int | None = N
     return Replacement(start, end, words)
 
 
+def _after_a_figure(folded: str, word) -> bool:
+    """ "20 M." or "5 P.M.": a unit or the end of an hour, not a title (the character before
+    is a figure, or the full stop of an abbreviation's first part)."""
+    before = folded[: word.start].rstrip()
+    return bool(before) and (before[-1].isdigit() or before[-1] == ".")
+
+
+def _is_title(text: str, folded: str, word) -> bool:
+    return word.word in TITLES or (
+        text[word.start : word.end] in CASED_TITLES and not _after_a_figure(folded, word)
+    )
+
+
 def _over_titles(text: str, folded: str, start: int) -> int:
     """Back over "la señora", "el Dr.", "Ms", "Mme la ministre", "Me" (and a name's own "de"
     after a title)."""
     while (before := word_before(folded, start)) is not None:
-        if before.word in TITLES or text[before.start : before.end] in CASED_TITLES:
+        if _is_title(text, folded, before):
             start = before.start
         elif before.word in PARTICLES and not before.dotted:
             title = word_before(folded, before.start)
-            if title is None or title.word not in TITLES:
+            if title is None or not _is_title(text, folded, title):
                 return start
             start = title.start
         else:

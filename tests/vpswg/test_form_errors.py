@@ -37,6 +37,11 @@ def test_every_invalid_input_names_its_error_and_help():
             assert 'aria-invalid="true"' in tag, tag
         # One element holds the field's errors, with the id the inputs name.
         assert html.count(f'id="id_{name}_error"') == 1
+    # The summary (vpswg/includes/error_summary.html) links to each field, a group's first input.
+    summary = render_to_string("vpswg/includes/error_summary.html", {"form": form})
+    for target in ("id_name", "id_answer_0", "id_criteria_0"):
+        assert f'href="#{target}"' in summary
+        assert f'id="{target}"' in html
     assert re.search(
         r'<div class="error" id="id_answer_error"><p>This field is required.</p>', html
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -31,6 +32,8 @@ from vpswg.models import Notification, User, WorkingGroup
 from vpswg.scoping import scopes_disabled
 
 logger = logging.getLogger(__name__)
+
+_SPACES = re.compile(r"[ \t\r\n]+")
 
 MAX_ATTEMPTS = 6
 #: Must stay below the broker's visibility timeout (settings.CELERY_BROKER_TRANSPORT_OPTIONS).
@@ -160,7 +163,9 @@ class _Subjects:
     def language(self, code: str) -> str:
         if code not in self.rendered:
             with translation.override(code):
-                text = " ".join(self.template.render(self.context).split())
+                # Line breaks and runs of spaces go, a no-break space stays (French typography
+                # puts one before ":"; str.split() would take it for a space).
+                text = _SPACES.sub(" ", self.template.render(self.context)).strip(" ")
             self.rendered[code] = text[:250]
         return self.rendered[code]
 
