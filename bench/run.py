@@ -13,7 +13,10 @@
 4. On another copy: the Secretariat's import of a 300-row spreadsheet with five bad rows
    through its pages (upload, preview, import), timed and its queries counted
    (``--only import`` runs this alone).
-5. Writes the table to ``bench/results/<date>.md`` and prints it.
+5. On a PostgreSQL primary of its own loaded with the largest dataset, with a streaming
+   replica: two gunicorn nodes behind HAProxy against one node, and a write through one node
+   read through the other (``bench.cluster``; ``--only cluster`` runs this alone).
+6. Writes the table to ``bench/results/<date>.md`` and prints it.
 
 Nothing here is a test: the targets are reported, not asserted (the query-count tests are).
 """
@@ -289,7 +292,11 @@ class Server:
         return headers
 
 
-def start_gunicorn(database: str, log: Path) -> Server:
+def start_gunicorn(
+    database: str, log: Path, *, env: dict[str, str] | None = None, workers: int = 2
+) -> Server:
+    """A node as production runs it; ``env`` and ``workers`` for the two-node run
+    (bench.cluster), whose nodes use a PostgreSQL and a Redis of its own."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -298,13 +305,13 @@ def start_gunicorn(database: str, log: Path) -> Server:
             "gunicorn",
             "vpswg.wsgi:application",
             f"--bind=127.0.0.1:{port}",
-            "--workers=2",
+            f"--workers={workers}",
             "--access-logfile=-",
             "--error-logfile=-",
             "--worker-tmp-dir=/dev/shm",
         ],
         cwd=ROOT,
-        env=app_env(database),
+        env=env or app_env(database),
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
@@ -641,6 +648,7 @@ def report(
     sizes: dict[str, tuple[str, int]],
     args,
     spreadsheet: dict | None = None,
+    cluster: dict | None = None,
 ) -> str:
     today = date.today().isoformat()
     cpu = next(
@@ -726,6 +734,10 @@ def report(
         ]
     if spreadsheet:
         lines += _import_table(spreadsheet)
+    if cluster:
+        from bench.cluster import report_lines
+
+        lines += report_lines(cluster)
     return "\n".join(lines) + "\n"
 
 
@@ -854,7 +866,14 @@ def rewrite_report(args) -> None:
         size, groups = item.split("=")
         sizes[size] = (f"vpswg_bench_{size.lower()}", int(groups))
     text = report(
-        pages, raw["memory"], raw["pdf"], raw["convening"], sizes, args, raw.get("import")
+        pages,
+        raw["memory"],
+        raw["pdf"],
+        raw["convening"],
+        sizes,
+        args,
+        raw.get("import"),
+        raw.get("cluster"),
     )
     args.output.write_text(text)
     say(f"written to {args.output}")
@@ -869,7 +888,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per page")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--only", choices=["pages", "pdf", "convening", "import"], action="append")
+    parser.add_argument(
+        "--only", choices=["pages", "pdf", "convening", "import", "cluster"], action="append"
+    )
     parser.add_argument(
         "--redis-dbs",
         default=f"{REDIS_DB},{CACHE_DB}",
@@ -887,7 +908,7 @@ def main() -> None:
     if args.report_from:
         rewrite_report(args)
         return
-    only = set(args.only or ["pages", "pdf", "convening", "import"])
+    only = set(args.only or ["pages", "pdf", "convening", "import", "cluster"])
     REDIS_DB, CACHE_DB = (int(n) for n in args.redis_dbs.split(","))
 
     WORK.mkdir(parents=True, exist_ok=True)
@@ -939,7 +960,15 @@ def main() -> None:
             say(str(error))
         finally:
             _drop(scratch)
-    text = report(pages, memory, pdf, convening, sizes, args, spreadsheet)
+    cluster = None
+    if "cluster" in only:
+        from bench import cluster as two_nodes
+
+        try:
+            cluster = two_nodes.run(largest, args)
+        except (RuntimeError, subprocess.CalledProcessError) as error:
+            say(f"the two-node run failed: {error}")
+    text = report(pages, memory, pdf, convening, sizes, args, spreadsheet, cluster)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
     raw = {
@@ -961,6 +990,7 @@ def main() -> None:
         "pdf": pdf,
         "convening": convening,
         "import": spreadsheet,
+        "cluster": cluster,
         "python_speed_s": args.python_speed,
     }
     args.output.with_suffix(".json").write_text(json.dumps(raw, indent=1))

@@ -1,0 +1,945 @@
+"""Two gunicorn nodes behind HAProxy, with a streaming read replica: ``make bench`` with
+``--only cluster`` (issue 17, part 2).
+
+What a deployment that outgrows one machine runs, all on loopback:
+
+- a PostgreSQL primary of the harness's own (``bench.pgcluster``: ``initdb`` on a free port),
+  loaded with the largest dataset (``pg_dump -Fc`` of a copy of ``vpswg_bench_s10``, then
+  ``pg_restore -j2``) and kept in ``var/bench/cluster/pg/`` between runs while the dataset's
+  mark (``bench.run.fingerprint()``, groups, years) is the same; each run works on a copy of
+  it (``CREATE DATABASE ... TEMPLATE``), so the writes of one run never reach the next;
+- a streaming replica of it, made with ``pg_basebackup`` at each run
+  (``DATABASE_REPLICA_URL``: the reports read from it, ``vpswg.db``);
+- a Redis of its own (sessions, cache, broker), so that its CPU is this run's alone;
+- two gunicorn nodes on two ports, production settings, each as ``bench.run`` starts one;
+- HAProxy from Debian's package (installed with apt-get when missing), in the foreground
+  under the harness, configured in ``var/bench/cluster/haproxy.cfg``: round robin over the
+  nodes, health checks on ``/healthz/``, ``X-Forwarded-Proto`` and ``X-Forwarded-For`` set
+  as the TLS-terminating proxy sets them (TLS itself is left out: every topology, one node
+  included, has a TLS proxy in front in production, so it is not a cost of the second node).
+
+The machine's shared cluster (port 5432) is never the primary: its ``pg_hba.conf`` allows no
+replication and must not be changed, and the drills restart their primary.
+
+It measures the same pages (and, when ``bench.mixed.run_mixed`` is on main, the mixed
+scenario) on one node direct, one node behind HAProxy and two nodes behind HAProxy (two
+workers each, then one each), the baseline page in each, with the CPU seconds of every
+process: HAProxy, gunicorn, the primary, the replica, Redis and the load generator. Before
+that, a correctness pass: a write through node A is seen on the very next read through node B.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html.parser
+import http.client
+import os
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import pgcluster
+from bench import run as bench
+
+FOLDER = bench.WORK / "cluster"
+#: The pristine dataset in the harness's primary, and each run's copy of it.
+PRISTINE, DATABASE = "vpswg_s10", "vpswg_cluster"
+GROUP = "scale-0001"
+HOST = "127.0.0.1"
+#: Pages measured on every topology (names of bench.steps.prepare's pages): the baseline,
+#: what members open, and a report (drawn from the replica).
+PAGES = ["baseline", "group dashboard", "meeting page", "members' minutes", "directory", "reports"]
+#: A page read from the replica on every request (the report figures are kept, and drawn
+#: from the primary: vpswg.db.primary).
+REPLICA_PAGES = [("state participation", "secretariat", f"/{GROUP}/reports/state/")]
+#: A load: given the base URL ("http://127.0.0.1:PORT") and a label, drives it for a while
+#: and returns at least rps, p50_ms, p99_ms and errors.
+LoadFn = Callable[[str, str], dict]
+#: Compressed lightly (the dump is read once, right away); restored by two jobs (2 cores).
+PG_DUMP, PG_RESTORE = ["pg_dump", "-Fc", "-Z1"], ["pg_restore", "-j2"]
+
+
+@dataclass(frozen=True)
+class Topology:
+    label: str
+    nodes: int
+    workers: int
+    balancer: bool
+
+
+TOPOLOGIES = [
+    Topology("one node, direct", 1, 2, False),
+    Topology("one node behind HAProxy", 1, 2, True),
+    Topology("two nodes behind HAProxy", 2, 2, True),
+    Topology("two nodes behind HAProxy", 2, 1, True),
+    Topology("one node, direct", 1, 1, False),
+]
+
+
+def say(message: str) -> None:
+    bench.say(f"cluster: {message}")
+
+
+# --- Installing -------------------------------------------------------------------------------
+
+
+def ensure_haproxy() -> str:
+    """HAProxy from Debian's package, as bench.run.ensure_wrk installs wrk. The package's
+    service is never started here (the harness runs its own HAProxy in the foreground)."""
+    if not shutil.which("haproxy"):
+        if os.geteuid() == 0 and shutil.which("apt-get"):
+            say("installing haproxy")
+            subprocess.run(["apt-get", "update", "-qq"], check=True)
+            subprocess.run(
+                ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "haproxy"],
+                check=True,
+                env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+            )
+        else:
+            raise SystemExit(
+                "haproxy is missing: install it (e.g. 'sudo apt-get install haproxy') and run "
+                "make bench again."
+            )
+    out = subprocess.run(["haproxy", "-v"], capture_output=True, text=True).stdout
+    return out.split("\n", 1)[0].replace("HAProxy version ", "").split(" ")[0]
+
+
+# --- CPU --------------------------------------------------------------------------------------
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and all its descendants, those that ended included (a parent's
+    cutime/cstime hold its reaped children's): PostgreSQL's backends and gunicorn's workers."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    own = sum(int(fields[i]) for i in (11, 12, 13, 14)) / os.sysconf("SC_CLK_TCK")
+    return own + sum(tree_cpu(child) for child in bench.children(pid))
+
+
+def own_cpu() -> float:
+    """This process and its reaped children (wrk, Locust's workers): the load generator."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+# --- The processes ----------------------------------------------------------------------------
+
+
+class Balanced(bench.Server):
+    """HAProxy's frontend: the client sends no X-Forwarded-Proto, the balancer sets it."""
+
+    @staticmethod
+    def headers(cookie: str = "") -> dict[str, str]:
+        headers = {"Host": HOST}
+        if cookie:
+            headers["Cookie"] = cookie
+        return headers
+
+
+@dataclass
+class Cluster:
+    """What one run starts: the instances, Redis, the nodes and the balancer."""
+
+    primary: pgcluster.Instance
+    replica: pgcluster.Instance
+    redis: subprocess.Popen
+    redis_port: int
+    nodes: list[bench.Server]
+    haproxy: subprocess.Popen | None = None
+    one: Balanced | None = None  # the frontend over node A alone
+    two: Balanced | None = None  # the frontend over both nodes
+    workers: int = 0
+
+    def env(self) -> dict[str, str]:
+        env = bench.app_env(DATABASE)
+        env.update(
+            DATABASE_URL=self.primary.url(DATABASE),
+            DATABASE_REPLICA_URL=self.replica.url(DATABASE),
+            REDIS_URL=f"redis://{HOST}:{self.redis_port}/{bench.REDIS_DB}",
+            CACHE_URL=f"redis://{HOST}:{self.redis_port}/{bench.CACHE_DB}",
+            # HAProxy appends the client to X-Forwarded-For (docker-compose.yml says 1 for
+            # its TLS proxy): rate limits count the client, not the balancer.
+            TRUSTED_PROXY_COUNT="1",
+        )
+        return env
+
+    def cpu(self) -> dict[str, float]:
+        return {
+            "haproxy": tree_cpu(self.haproxy.pid) if self.haproxy else 0.0,
+            "gunicorn": sum(tree_cpu(node.process.pid) for node in self.nodes),
+            "primary": tree_cpu(self.primary.pid() or 0),
+            "replica": tree_cpu(self.replica.pid() or 0),
+            "redis": tree_cpu(self.redis.pid),
+            "load generator": own_cpu(),
+        }
+
+    def start_nodes(self, workers: int) -> None:
+        self.stop_nodes()
+        env = self.env()
+        self.nodes = [
+            bench.start_gunicorn(DATABASE, FOLDER / f"node-{name}.log", env=env, workers=workers)
+            for name in "ab"
+        ]
+        self.workers = workers
+        self.start_haproxy()
+
+    def stop_nodes(self) -> None:
+        self.stop_haproxy()
+        for node in self.nodes:
+            bench.stop(node.process)
+        self.nodes = []
+
+    def start_haproxy(self) -> None:
+        one, two = bench.free_port(), bench.free_port()
+        config = FOLDER / "haproxy.cfg"
+        config.write_text(haproxy_config(one, two, [n.port for n in self.nodes], FOLDER))
+        subprocess.run(["haproxy", "-c", "-q", "-f", str(config)], check=True)
+        log = FOLDER / "haproxy.log"
+        self.haproxy = subprocess.Popen(
+            ["haproxy", "-db", "-f", str(config)], stdout=log.open("w"), stderr=subprocess.STDOUT
+        )
+        self.one, self.two = Balanced(self.haproxy, one), Balanced(self.haproxy, two)
+        deadline = time.monotonic() + 30
+        while True:  # both nodes seen healthy by the balancer's own checks
+            if self.haproxy.poll() is not None:
+                raise SystemExit(f"haproxy stopped at start: see {log}")
+            try:
+                states = {s["svname"]: s["status"] for s in haproxy_stats() if s["pxname"] == "two"}
+                if states.get("a") == "UP" and states.get("b") == "UP":
+                    return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"haproxy does not see both nodes healthy: {states}")
+            time.sleep(0.2)
+
+    def stop_haproxy(self) -> None:
+        if self.haproxy is not None:
+            bench.stop(self.haproxy)
+            self.haproxy = None
+
+    def stop(self) -> None:
+        self.stop_nodes()
+        bench.stop(self.redis)
+        self.replica.remove()
+        with contextlib.suppress(Exception):  # the next run drops it before its copy
+            self.primary.query(f'DROP DATABASE IF EXISTS "{DATABASE}"')
+        self.primary.stop()
+
+
+def haproxy_config(one: int, two: int, nodes: list[int], folder: Path) -> str:
+    """Two frontends: ``one`` over node A alone (the balancer's own overhead), ``two`` round
+    robin over both. Checks as docker-compose's web health check makes them: an allowed Host
+    and X-Forwarded-Proto, or production answers 400 or a redirect."""
+    check = (
+        "    option httpchk\n"
+        "    http-check send meth GET uri /healthz/ ver HTTP/1.1"
+        f" hdr Host {HOST} hdr X-Forwarded-Proto https\n"
+        "    http-check expect status 200\n"
+    )
+    frontend = (
+        "frontend {name}\n"
+        "    bind {host}:{port}\n"
+        "    # What the TLS-terminating proxy says: the request came over HTTPS.\n"
+        "    http-request set-header X-Forwarded-Proto https\n"
+        "    default_backend {name}\n"
+    )
+    servers = "".join(
+        f"    server {name} {HOST}:{port} check inter 2s fall 2 rise 1\n"
+        for name, port in zip("ab", nodes, strict=True)
+    )
+    return (
+        "# Written by bench/cluster.py at each run (see docs/scaling.md).\n"
+        "global\n"
+        "    maxconn 4096\n"
+        f"    stats socket {folder}/haproxy.sock mode 600 level admin\n"
+        "\n"
+        "defaults\n"
+        "    mode http\n"
+        "    option forwardfor\n"
+        "    timeout connect 5s\n"
+        "    timeout client 60s\n"
+        "    timeout server 60s\n"
+        "    timeout queue 60s\n"
+        "\n"
+        + frontend.format(name="one", host=HOST, port=one)
+        + "\n"
+        + frontend.format(name="two", host=HOST, port=two)
+        + "\n"
+        "backend one\n"
+        "    balance roundrobin\n"
+        f"    server a {HOST}:{nodes[0]} track two/a\n"
+        "\n"
+        "backend two\n"
+        "    balance roundrobin\n" + check + servers
+    )
+
+
+def haproxy_stats() -> list[dict[str, str]]:
+    """``show stat`` on the admin socket: each server's state and how many requests it took."""
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.settimeout(5)
+        sock.connect(str(FOLDER / "haproxy.sock"))
+        sock.sendall(b"show stat\n")
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    lines = data.decode().strip().splitlines()
+    header = lines[0].lstrip("# ").split(",")
+    return [dict(zip(header, line.split(","), strict=False)) for line in lines[1:]]
+
+
+def start_redis() -> tuple[subprocess.Popen, int]:
+    port = bench.free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no"],
+        stdout=(FOLDER / "redis.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    import redis
+
+    for _ in range(100):
+        try:
+            if redis.Redis(host=HOST, port=port).ping():
+                return process, port
+        except redis.ConnectionError:
+            time.sleep(0.1)
+    raise SystemExit(f"redis-server did not start: see {FOLDER / 'redis.log'}")
+
+
+# --- The dataset ------------------------------------------------------------------------------
+
+
+def _mark_in(instance: pgcluster.Instance, dbname: str) -> str | None:
+    try:
+        return instance.query("SELECT mark FROM bench_dataset", dbname=dbname)[0][0]
+    except Exception:  # noqa: BLE001 - no such database or table: not loaded
+        return None
+
+
+def _reuse_primary(folder: Path) -> pgcluster.Instance | None:
+    """The primary of an earlier run, started on a free port, or None."""
+    data = folder / "primary"
+    if not (data / "PG_VERSION").exists():
+        return None
+    instance = pgcluster.Instance(data, pgcluster.free_port())
+    with (data / "postgresql.conf").open("a") as conf:
+        conf.write(f"port = {instance.port}\n")
+    try:
+        instance.stop("immediate")  # a run that was killed may have left it running
+        instance.start()
+    except subprocess.CalledProcessError:
+        return None
+    return instance
+
+
+def ensure_primary(source: str) -> tuple[pgcluster.Instance, dict]:
+    """The harness's primary holding ``source`` (a dataset of the shared cluster) as PRISTINE:
+    kept from an earlier run when its mark is the same, loaded anew otherwise."""
+    folder = FOLDER / "pg"
+    wanted = bench._dataset_mark(source)
+    primary = _reuse_primary(folder)
+    if primary is not None and wanted and _mark_in(primary, PRISTINE) == wanted:
+        say(f"the primary on {primary.port} already holds {source} ({wanted})")
+        return primary, {"loaded": False}
+    if primary is not None:
+        primary.remove()
+    primary = pgcluster.make_primary(folder)
+    # A copy of the dataset is dumped, not the dataset: bench.run copies the datasets with
+    # CREATE DATABASE ... TEMPLATE, which ends every session on them (pg_dump's too).
+    scratch = "vpswg_bench_dump"
+    dump = FOLDER / "dataset.dump"
+    say(f"dumping {source} for the primary on {primary.port}")
+    began = time.monotonic()
+    bench._create(scratch, template=source)
+    try:
+        subprocess.run(
+            [*PG_DUMP, "-h", HOST, "-p", "5432", "-U", "vpswg", "-f", str(dump), scratch],
+            check=True,
+            env={**os.environ, "PGPASSWORD": bench.PG["password"]},
+        )
+    finally:
+        bench._drop(scratch)
+    dumped = time.monotonic()
+    primary.create_database(PRISTINE)
+    restore = subprocess.run(
+        [
+            *PG_RESTORE,
+            "-h",
+            HOST,
+            "-p",
+            str(primary.port),
+            "-U",
+            pgcluster.ROLE,
+            "-d",
+            PRISTINE,
+            dump,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if restore.returncode:
+        raise SystemExit(f"pg_restore into the cluster's primary failed:\n{restore.stderr[-3000:]}")
+    primary.query("ANALYZE", dbname=PRISTINE)
+    restored = time.monotonic()
+    size = dump.stat().st_size
+    dump.unlink()
+    return primary, {
+        "loaded": True,
+        "dump_s": round(dumped - began, 1),
+        "restore_s": round(restored - dumped, 1),
+        "dump_mb": round(size / 2**20),
+    }
+
+
+def start_cluster(source: str) -> tuple[Cluster, dict]:
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    primary, setup = ensure_primary(source)
+    began = time.monotonic()
+    primary.query(f'DROP DATABASE IF EXISTS "{DATABASE}"')
+    primary.query(f'CREATE DATABASE "{DATABASE}" TEMPLATE "{PRISTINE}" OWNER {pgcluster.ROLE}')
+    setup["copy_s"] = round(time.monotonic() - began, 1)
+    began = time.monotonic()
+    replica = pgcluster.make_replica(primary, FOLDER / "pg")
+    setup["basebackup_s"] = round(time.monotonic() - began, 1)
+    setup["database_mb"] = round(
+        primary.query("SELECT pg_database_size(%s)", [DATABASE])[0][0] / 2**20
+    )
+    setup["postgres"] = primary.query("SHOW server_version")[0][0]
+    redis_process, redis_port = start_redis()
+    return Cluster(primary, replica, redis_process, redis_port, []), setup
+
+
+# --- Steps and requests -----------------------------------------------------------------------
+
+
+def step(env: dict[str, str], name: str, *, retried: bool = False) -> dict:
+    """bench.steps ``name`` against the cluster's databases and Redis."""
+    import json
+
+    done = subprocess.run(
+        [bench.PYTHON, "-m", "bench.steps", name],
+        cwd=bench.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode and "second factor" in done.stderr and not retried:
+        # The code was read in one 30-second window and checked in the next: once more.
+        time.sleep(1)
+        return step(env, name, retried=True)
+    if done.returncode:
+        raise RuntimeError(f"bench.steps {name} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> str:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), "")
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+
+def fetch(
+    port: int,
+    path: str,
+    *,
+    cookie: str = "",
+    proxied: bool = True,
+    method: str = "GET",
+    form: dict[str, list[str]] | None = None,
+) -> Reply:
+    """One request as a browser behind the TLS proxy sends it: ``proxied`` adds the proxy's
+    X-Forwarded-Proto (to a node reached directly); HAProxy's frontends add their own."""
+    headers = {"Host": HOST}
+    if proxied:
+        headers["X-Forwarded-Proto"] = "https"
+    if cookie:
+        headers["Cookie"] = cookie
+    body = None
+    if form is not None:
+        body = urllib.parse.urlencode(form, doseq=True)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers["Origin"] = f"https://{HOST}"
+        headers["Referer"] = f"https://{HOST}{path}"
+    connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return Reply(response.status, response.getheaders(), response.read())
+    finally:
+        connection.close()
+
+
+def _with_cookies(cookie: str, reply: Reply) -> str:
+    """The Cookie header after a response's Set-Cookie headers (the CSRF cookie)."""
+    jar = dict(part.split("=", 1) for part in cookie.split("; ") if "=" in part)
+    for name, value in reply.headers:
+        if name.lower() == "set-cookie":
+            key, _, rest = value.partition("=")
+            jar[key] = rest.split(";", 1)[0]
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+class _Form(html.parser.HTMLParser):
+    """The fields of the page's POST forms, as a browser would submit them unchanged."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict[str, list[str]]] = []
+        self._form: dict[str, list[str]] | None = None
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self._form = {}
+            self.forms.append(self._form)
+        if self._form is None or (not a.get("name") and tag != "option"):
+            return
+        if tag == "input":
+            kind = (a.get("type") or "text").lower()
+            if kind in {"submit", "button", "file", "image", "reset"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in a:
+                return
+            default = "on" if kind in {"checkbox", "radio"} else ""
+            self._form.setdefault(a["name"], []).append(a.get("value") or default)
+        elif tag == "select":
+            self._select = a["name"]
+            self._form.setdefault(self._select, [])
+        elif tag == "option" and self._select and "selected" in a:
+            self._form[self._select].append(a.get("value", ""))
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self._form[self._textarea] = [""]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            if self._form is not None and self._textarea:  # a browser drops the first newline
+                value = self._form[self._textarea][0]
+                self._form[self._textarea][0] = value.removeprefix("\r").removeprefix("\n")
+            self._textarea = None
+        elif tag == "form":
+            self._form = None
+
+    def handle_data(self, data):
+        if self._textarea and self._form is not None:
+            self._form[self._textarea][0] += data
+
+
+def form_fields(page: str, field: str) -> dict[str, list[str]]:
+    parser = _Form()
+    parser.feed(page)
+    return next(f for f in parser.forms if field in f and "csrfmiddlewaretoken" in f)
+
+
+# --- The correctness pass ---------------------------------------------------------------------
+
+
+def _rename(port: int, cookie: str, institution: int, name: str) -> None:
+    """Rename an institution through the Secretariat's edit form on one node."""
+    path = f"/{GROUP}/members/{institution}/edit/"
+    page = fetch(port, path, cookie=cookie)
+    if page.status != 200:
+        raise SystemExit(f"the institution's form answered {page.status}")
+    fields = form_fields(page.text, "name")
+    fields["name"] = [name]
+    saved = fetch(
+        port, path, cookie=_with_cookies(cookie, page), method="POST", form=fields
+    )  # the form's own CSRF token and cookie, the browser's Origin
+    if saved.status != 302:
+        (FOLDER / "rename.html").write_bytes(saved.body)
+        errors = re.findall(r'class="[^"]*error[^"]*"[^>]*>\s*([^<]+)', saved.text)
+        raise SystemExit(
+            f"renaming the institution answered {saved.status} ({errors}; fields sent: "
+            f"{sorted(fields)}): see {FOLDER / 'rename.html'}"
+        )
+
+
+def minimal_coherence(cluster: Cluster, session: dict) -> dict:
+    """A write through node A is seen on the very next read through node B, and back: the
+    directory (a kept rendering, in Redis) is read as a member through node B, an institution
+    renamed by the Secretariat through node A, the directory read again through node B."""
+    a, b = cluster.nodes
+    member, secretariat = session["cookies"]["member"], session["cookies"]["secretariat"]
+    directory = f"/{GROUP}/members/"
+    checks: list[dict] = []
+
+    def read(node: bench.Server) -> Reply:
+        reply = fetch(node.port, directory, cookie=member)
+        if reply.status != 200:
+            raise SystemExit(f"the directory answered {reply.status} on {node.port}")
+        return reply
+
+    first = read(b)
+    kept = read(b)  # served from the kept rendering
+    institution = int(re.search(rf"/{GROUP}/members/(\d+)/", first.text).group(1))
+    edit = fetch(a.port, f"/{GROUP}/members/{institution}/edit/", cookie=secretariat)
+    original = form_fields(edit.text, "name")["name"][0]
+    renamed = f"{original} renamed"
+    for writer, reader, name, gone in ((a, b, renamed, None), (b, a, original, renamed)):
+        _rename(writer.port, secretariat, institution, name)
+        seen = read(reader)
+        shown = name in seen.text and (gone is None or gone not in seen.text)
+        checks.append(
+            {
+                "write": f"node {'ab'[cluster.nodes.index(writer)]}",
+                "read": f"node {'ab'[cluster.nodes.index(reader)]}",
+                "page": "directory",
+                "seen": shown,
+                # The read after the write drew the page again (more queries than kept).
+                "queries_kept": int(kept.header("X-Bench-Queries")),
+                "queries_after_write": int(seen.header("X-Bench-Queries")),
+            }
+        )
+    # The balancer, not the client, says the request came over HTTPS: a node reached without
+    # the header redirects to https://, the same request through HAProxy is served.
+    direct = fetch(a.port, "/_bench/baseline/", cookie=member, proxied=False)
+    through = fetch(cluster.two.port, "/_bench/baseline/", cookie=member, proxied=False)
+    checks.append(
+        {
+            "page": "baseline without X-Forwarded-Proto",
+            "direct": direct.status,
+            "through HAProxy": through.status,
+            "seen": direct.status == 301 and through.status == 200,
+        }
+    )
+    return {
+        "module": "bench.cluster (minimal pass)",
+        "checks": checks,
+        "passed": all(c["seen"] for c in checks),
+    }
+
+
+def coherence(node_a_url: str, node_b_url: str, *, cluster: Cluster, session: dict) -> dict:
+    """The correctness pass. The lead's bench.coherence (every kept rendering, written through
+    node A, read through node B) is called here once it is on main; until then the minimal
+    pass of this module."""
+    try:
+        from bench import coherence as module  # not on main yet
+    except ImportError:
+        module = None
+    if module is not None and hasattr(module, "coherence"):
+        return module.coherence(node_a_url, node_b_url)
+    return minimal_coherence(cluster, session)
+
+
+# --- Loads ------------------------------------------------------------------------------------
+
+
+def wrk_page(path: str, cookie: str, *, seconds: int, connections: int, proxied: bool) -> LoadFn:
+    """bench.run's wrk run of one page, as a load."""
+
+    def load(base_url: str, label: str) -> dict:
+        port = int(base_url.rsplit(":", 1)[1])
+        server = bench.Server(None, port) if proxied else Balanced(None, port)
+        result = bench.wrk(server, path, cookie, seconds, connections)
+        return vars(result)
+
+    return load
+
+
+def mixed_load(users_file: Path, *, concurrency: int, seconds: int) -> LoadFn | None:
+    """Helper A's mixed scenario (bench.mixed.run_mixed) once it is on main, else None."""
+    try:
+        from bench.mixed import run_mixed  # not on main yet
+    except ImportError:
+        return None
+    return lambda base_url, label: run_mixed(
+        base_url, users_file, concurrency=concurrency, seconds=seconds, label=label
+    )
+
+
+def measure(cluster: Cluster, base_url: str, label: str, load: LoadFn) -> dict:
+    """One load, with the CPU seconds every process spent during it and the requests each
+    node took (HAProxy's counters)."""
+    before_cpu, before_nodes = cluster.cpu(), _served()
+    began = time.monotonic()
+    result = load(base_url, label)
+    elapsed = time.monotonic() - began
+    after_cpu, after_nodes = cluster.cpu(), _served()
+    result = dict(result)
+    result["seconds"] = round(elapsed, 1)
+    result["cpu"] = {k: round(after_cpu[k] - before_cpu[k], 2) for k in after_cpu}
+    result["per_node"] = {k: after_nodes.get(k, 0) - before_nodes.get(k, 0) for k in after_nodes}
+    return result
+
+
+def _served() -> dict[str, int]:
+    """Requests each node took, over both frontends' backends."""
+    served = {"a": 0, "b": 0}
+    try:
+        for s in haproxy_stats():
+            if s["pxname"] in {"one", "two"} and s["svname"] in served:
+                served[s["svname"]] += int(s["stot"] or 0)
+    except OSError:
+        pass
+    return served
+
+
+def _warm(cluster: Cluster, session: dict) -> dict[str, int]:
+    """Each user's permissions read in every worker of both nodes, each page drawn and its
+    query count read (as bench.run does before its runs); returns the counts as served."""
+    home = next(path for name, _, path in session["pages"] if name == "group dashboard")
+    for node in cluster.nodes:
+        for cookie in session["cookies"].values():
+            for _ in range(3):
+                threads = [
+                    threading.Thread(
+                        target=fetch, args=(node.port, home), kwargs={"cookie": cookie}
+                    )
+                    for _ in range(2 * cluster.workers)
+                ]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+    counts: dict[str, int] = {}
+    for name, role, path in _pages(session):
+        cookie = session["cookies"][role]
+        seen = []
+        for node in cluster.nodes:
+            for _ in range(4):
+                status, headers, body = node.request(path, cookie)
+                bench.check_page(name, role, status, headers, body, session["member_name"])
+                seen.append(int(headers["X-Bench-Queries"]))
+        status, headers, body = cluster.two.request(path, cookie)
+        bench.check_page(name, role, status, headers, body, session["member_name"])
+        counts[name] = min(seen)
+    return counts
+
+
+def _pages(session: dict) -> list[tuple[str, str, str]]:
+    return [p for p in session["pages"] if p[0] in PAGES] + REPLICA_PAGES
+
+
+def _pages_on(
+    cluster: Cluster, topology: Topology, session: dict, counts: dict[str, int], args
+) -> list[dict]:
+    if not topology.balancer:
+        target, proxied = cluster.nodes[0], True
+    else:
+        target, proxied = (cluster.one if topology.nodes == 1 else cluster.two), False
+    base_url = f"http://{HOST}:{target.port}"
+    rows = []
+    for name, role, path in _pages(session):
+        cookie = session["cookies"][role]
+        options = {"connections": args.connections, "proxied": proxied}
+        measure(
+            cluster, base_url, "warm-up", wrk_page(path, cookie, seconds=args.warmup, **options)
+        )
+        runs = [
+            measure(
+                cluster, base_url, name, wrk_page(path, cookie, seconds=args.duration, **options)
+            )
+            for _ in range(args.runs)
+        ]
+        row = _row(topology, name, runs)
+        row["queries"] = counts[name]
+        rows.append(row)
+        say(
+            f"{_label(topology):<42} {name:<18} {row['rps']:7.1f} req/s  p50 {row['p50_ms']:6.1f}"
+            f" ms  p99 {row['p99_ms']:6.1f} ms  errors {row['errors']}"
+        )
+    return rows
+
+
+def _row(topology: Topology, name: str, runs: list[dict]) -> dict:
+    """The median of the runs; CPU and requests per node summed over them."""
+    return {
+        "topology": topology.label,
+        "nodes": topology.nodes,
+        "workers": topology.workers,
+        "balancer": topology.balancer,
+        "page": name,
+        "rps": statistics.median(r["rps"] for r in runs),
+        "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+        "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+        "errors": sum(r["errors"] for r in runs),
+        "seconds": round(sum(r["seconds"] for r in runs), 1),
+        "cpu": {k: round(sum(r["cpu"][k] for r in runs), 2) for k in runs[0]["cpu"]},
+        "per_node": {k: sum(r["per_node"].get(k, 0) for r in runs) for k in runs[0]["per_node"]},
+        "runs": runs,
+    }
+
+
+def _label(topology: Topology) -> str:
+    per = "worker" if topology.workers == 1 else "workers"
+    return f"{topology.label}, {topology.workers} {per} per node"
+
+
+def _replica_reads(instance: pgcluster.Instance) -> int:
+    return instance.query(
+        "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s", [DATABASE]
+    )[0][0]
+
+
+def run(source: str, args) -> dict:
+    """The whole two-node run on ``source`` (the largest dataset); its figures as a dict."""
+    haproxy_version = ensure_haproxy()
+    bench.ensure_wrk()
+    say(f"starting the primary, the replica and Redis ({source})")
+    cluster, setup = start_cluster(source)
+    setup["haproxy"] = haproxy_version
+    result: dict = {"setup": setup, "pages": [], "mixed": [], "cores": os.cpu_count()}
+    try:
+        env = cluster.env()
+        session = step(env, "prepare")
+        replica_before = _replica_reads(cluster.replica)
+        users_file = FOLDER / "users.json"
+        mixed = mixed_load(users_file, concurrency=args.connections, seconds=args.duration)
+        for workers in sorted({t.workers for t in TOPOLOGIES}, reverse=True):
+            cluster.start_nodes(workers)
+            say(f"two nodes of {workers} worker(s) behind HAProxy on {cluster.two.port}")
+            counts = _warm(cluster, session)
+            if "coherence" not in result:
+                a, b = (f"http://{HOST}:{n.port}" for n in cluster.nodes)
+                result["coherence"] = coherence(a, b, cluster=cluster, session=session)
+                say(f"correctness: {result['coherence']}")
+            for topology in (t for t in TOPOLOGIES if t.workers == workers):
+                result["pages"] += _pages_on(cluster, topology, session, counts, args)
+                if mixed is not None and users_file.exists():
+                    target = (
+                        cluster.nodes[0]
+                        if not topology.balancer
+                        else (cluster.one if topology.nodes == 1 else cluster.two)
+                    )
+                    row = measure(cluster, f"http://{HOST}:{target.port}", _label(topology), mixed)
+                    result["mixed"].append({"topology": _label(topology), **row})
+        result["replica"] = {
+            "transactions": _replica_reads(cluster.replica) - replica_before,
+            "lag_bytes": pgcluster.replay_lag_bytes(cluster.primary, cluster.replica),
+        }
+    finally:
+        cluster.stop()
+    return result
+
+
+# --- Report -----------------------------------------------------------------------------------
+
+
+def report_lines(result: dict) -> list[str]:
+    """The results' section: each topology's pages against one node direct (two workers)."""
+    setup = result["setup"]
+    pages = result["pages"]
+    reference = {
+        r["page"]: r for r in pages if r["topology"] == "one node, direct" and r["workers"] == 2
+    }
+    lines = [
+        "",
+        "## Two nodes and a replica",
+        "",
+        f"HAProxy {setup['haproxy']} (round robin, health checks on /healthz/) in front of "
+        f"gunicorn nodes on loopback; PostgreSQL {setup['postgres']} primary of the harness's own "
+        f"and a streaming replica (reports read from it); Redis of its own. Database "
+        f"{setup['database_mb']} MB"
+        + (
+            f", loaded by pg_dump ({setup['dump_s']} s, {setup['dump_mb']} MB) and "
+            f"pg_restore -j2 ({setup['restore_s']} s)"
+            if setup.get("loaded")
+            else ", kept from an earlier run"
+        )
+        + f"; copied for this run in {setup['copy_s']} s; replica by pg_basebackup in "
+        f"{setup['basebackup_s']} s.",
+        "",
+        "| Topology | Workers per node | Page | req/s | vs one node | % of baseline | p50 ms | p99 ms "
+        "| Errors | Requests a / b | CPU s: haproxy | gunicorn | primary | replica | redis | load |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in pages:
+        baseline = next(
+            r
+            for r in pages
+            if r["page"] == "baseline"
+            and r["topology"] == row["topology"]
+            and r["workers"] == row["workers"]
+        )
+        ref = reference.get(row["page"])
+        cpu = row["cpu"]
+        split = " / ".join(str(row["per_node"].get(k, 0)) for k in "ab") if row["balancer"] else "—"
+        lines.append(
+            f"| {row['topology']} | {row['workers']} | {row['page']} | {row['rps']:.0f} | "
+            f"{row['rps'] / ref['rps']:.0%} | {row['rps'] / baseline['rps']:.0%} | "
+            f"{row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']} | {split} | "
+            f"{cpu['haproxy']:.1f} | {cpu['gunicorn']:.1f} | {cpu['primary']:.1f} | "
+            f"{cpu['replica']:.1f} | {cpu['redis']:.1f} | {cpu['load generator']:.1f} |"
+        )
+    for row in result.get("mixed") or []:
+        lines.append(
+            f"| {row['topology']} (mixed scenario) | | mix | {row['rps']:.0f} | | | "
+            f"{row.get('p50_ms', 0):.1f} | {row.get('p99_ms', 0):.1f} | {row.get('errors', 0)} | "
+            f"{' / '.join(str(row['per_node'].get(k, 0)) for k in 'ab')} | "
+            + " | ".join(f"{row['cpu'][k]:.1f}" for k in row["cpu"])
+            + " |"
+        )
+    totals = _cpu_shares(pages)
+    coherence_result = result.get("coherence") or {}
+    lines += [
+        "",
+        f"CPU seconds over each page's measured runs ({result['cores']} cores); share of the CPU "
+        "used, all pages together, per topology: "
+        + "; ".join(
+            f"{label}: " + ", ".join(f"{k} {v:.0%}" for k, v in shares.items() if v >= 0.005)
+            for label, shares in totals.items()
+        )
+        + ".",
+        "",
+        f"Correctness ({coherence_result.get('module', '—')}): "
+        + ("passed" if coherence_result.get("passed") else "**failed**")
+        + "; "
+        + "; ".join(_check_text(c) for c in coherence_result.get("checks", []))
+        + ".",
+        "",
+        f"Replica: {result.get('replica', {}).get('transactions', 0)} transactions answered "
+        f"during the run, {result.get('replica', {}).get('lag_bytes', 0)} bytes behind at "
+        "its end.",
+    ]
+    return lines
+
+
+def _check_text(check: dict) -> str:
+    if "write" in check:
+        return (
+            f"{check['page']}: written through {check['write']}, "
+            f"{'seen' if check['seen'] else 'NOT seen'} on the next read through {check['read']} "
+            f"({check['queries_kept']} queries kept, {check['queries_after_write']} drawn again)"
+        )
+    return f"{check['page']}: {check['direct']} direct, {check['through HAProxy']} through HAProxy"
+
+
+def _cpu_shares(pages: list[dict]) -> dict[str, dict[str, float]]:
+    groups: dict[str, dict[str, float]] = {}
+    for row in pages:
+        label = f"{row['topology']} ({row['workers']} w)"
+        totals = groups.setdefault(label, {})
+        for key, value in row["cpu"].items():
+            totals[key] = totals.get(key, 0.0) + value
+    return {
+        label: {k: v / (sum(totals.values()) or 1) for k, v in totals.items()}
+        for label, totals in groups.items()
+    }
