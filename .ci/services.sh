@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make sure what the test suite needs is on this machine and answering:
 #   - system packages: Chromium (browser tests), poppler (pdftotext), gettext, the WeasyPrint
-#     libraries and fonts, docker-compose v1 (offline validation of docker-compose.yml);
+#     libraries and fonts, docker-compose v1 (offline validation of docker-compose.yml) and
+#     HAProxy (offline check of deploy/haproxy.cfg; the benchmark's two-node run uses it too);
 #   - PostgreSQL and Redis: DATABASE_URL / REDIS_URL when set, otherwise the local servers,
 #     started if installed but stopped, installed with apt-get when we are root and they are
 #     missing. Anything we cannot do ends with a message that says what to do instead.
@@ -35,9 +36,9 @@ apt_install() {
 system_packages() {
     if have dpkg-query; then
         apt_install chromium poppler-utils gettext libpango-1.0-0 libpangoft2-1.0-0 \
-            fonts-dejavu-core docker-compose
+            fonts-dejavu-core docker-compose haproxy
     else
-        for cmd in chromium pdftotext msgfmt docker-compose; do
+        for cmd in chromium pdftotext msgfmt docker-compose haproxy; do
             have "$cmd" || die "'$cmd' is missing and this is not a Debian-like system: install it and run make test again."
         done
     fi

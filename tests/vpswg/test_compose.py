@@ -1,7 +1,9 @@
-"""The container deployment: docker-compose.yml, Dockerfile, .env.example and .dockerignore.
+"""The container deployment: docker-compose.yml, Dockerfile, .env.example and .dockerignore, and
+the two-node override docker-compose.cluster.yml with its HAProxy configuration.
 
 There is no Docker engine on the test machine: Debian's docker-compose v1 validates the compose
-file offline (``docker-compose config``) and the rest is read as data or text. No database.
+files offline (``docker-compose config``), Debian's HAProxy its configuration (``haproxy -c``),
+and the rest is read as data or text. No database.
 
 docker-compose needs the ``.env`` that the compose file names as ``env_file``; the repository
 only holds ``.env.example``. The test copies both into a temporary directory (``.env.example``
@@ -24,6 +26,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
+CLUSTER_FILE = ROOT / "docker-compose.cluster.yml"
+DEPLOY = ROOT / "deploy"
+HAPROXY_CFG = DEPLOY / "haproxy.cfg"
 DOCKERFILE = ROOT / "Dockerfile"
 ENV_EXAMPLE = ROOT / ".env.example"
 DOCKERIGNORE = ROOT / ".dockerignore"
@@ -84,12 +89,19 @@ def _load_yaml(text: str):
 
 
 @functools.cache
-def _compose_config_run() -> subprocess.CompletedProcess:
+def _compose_config_run(*overrides: Path) -> subprocess.CompletedProcess:
+    """``docker-compose config`` of docker-compose.yml, and of the ``overrides`` over it."""
     docker_compose = _docker_compose()
     with tempfile.TemporaryDirectory(prefix="vpswg-compose-") as directory:
         project = Path(directory)
         shutil.copy(COMPOSE_FILE, project / "docker-compose.yml")
         shutil.copy(ENV_EXAMPLE, project / ".env")
+        files = ["-f", str(project / "docker-compose.yml")]
+        for override in overrides:
+            shutil.copy(override, project / override.name)
+            files += ["-f", str(project / override.name)]
+        if overrides:  # the files they mount
+            shutil.copytree(DEPLOY, project / DEPLOY.name)
         # Nothing from the caller's shell may steer the result (COMPOSE_FILE, DOCKER_HOST...).
         environment = {
             key: value
@@ -101,8 +113,7 @@ def _compose_config_run() -> subprocess.CompletedProcess:
                 docker_compose,
                 "--project-directory",
                 str(project),
-                "-f",
-                str(project / "docker-compose.yml"),
+                *files,
                 "config",
             ],
             cwd=project,
@@ -403,3 +414,145 @@ def test_dockerignore_keeps_local_state_and_secrets_out():
     for pattern in (".venv", "var", ".git", ".pytest_cache", "test-results", "bench/work", ".env"):
         assert pattern in patterns, pattern
     assert patterns & {"__pycache__", "**/__pycache__"}
+
+
+# --- docker-compose.cluster.yml: two web nodes, HAProxy, a read replica ----------------------
+
+
+@functools.cache
+def _cluster() -> dict:
+    run = _compose_config_run(CLUSTER_FILE)
+    if run.returncode != 0:
+        pytest.fail(f"docker-compose config (cluster) failed:\n{run.stderr}", pytrace=False)
+    return _load_yaml(run.stdout)
+
+
+def _haproxy_directives() -> list[str]:
+    return [
+        " ".join(line.split())
+        for line in HAPROXY_CFG.read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
+def test_cluster_override_validates_offline():
+    run = _compose_config_run(CLUSTER_FILE)
+    assert run.returncode == 0, f"docker-compose config failed:\n{run.stderr}"
+    assert "version" not in _load_yaml(CLUSTER_FILE.read_text())
+
+
+def test_cluster_has_two_identical_web_nodes():
+    services = _cluster()["services"]
+    web, web2 = services["web"], services["web2"]
+    # The same program, image, settings and files: any node may serve any request.
+    assert _command(web2) == _command(web)
+    assert web2["image"] == web["image"]
+    assert web2["environment"] == web["environment"]
+    assert web2["volumes"] == web["volumes"]
+    assert web2["healthcheck"]["test"] == web["healthcheck"]["test"]
+    assert web2["depends_on"] == web["depends_on"]
+    assert web2["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    # Only one of them publishes a port of the host; the balancer reaches both inside.
+    assert not web2.get("ports")
+
+
+def test_cluster_nodes_read_reports_from_the_replica():
+    services = _cluster()["services"]
+    replica_url = "postgres://vpswg:vpswg@postgres-replica:5432/vpswg"
+    for name in ("web", "web2", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_REPLICA_URL"] == replica_url, name
+        assert environment["DATABASE_URL"] == "postgres://vpswg:vpswg@postgres:5432/vpswg", name
+    for name in ("web", "web2", "worker"):
+        assert "postgres-replica" in _healthy_dependencies(services[name]), name
+    # The TLS proxy and then HAProxy append to X-Forwarded-For.
+    for name in ("web", "web2"):
+        assert services[name]["environment"]["TRUSTED_PROXY_COUNT"] == "2", name
+
+
+def test_cluster_replica_is_a_streaming_copy_of_the_primary():
+    config = _cluster()
+    services = config["services"]
+    replica = services["postgres-replica"]
+    assert _images(config, "postgres-replica") == _images(config, "postgres")
+    script = " ".join(replica["entrypoint"])
+    # Copied once, on an empty volume, then a standby that follows the primary.
+    assert "PG_VERSION" in script
+    assert re.search(r"pg_basebackup -h postgres -U vpswg .*-X stream -R", script)
+    assert "postgres -c hot_standby=on" in script
+    assert "postgres" in _healthy_dependencies(replica)
+    assert "pg_is_in_recovery" in " ".join(replica["healthcheck"]["test"])
+    mounts = [
+        m.split(":")[:2]
+        for m in _load_yaml(CLUSTER_FILE.read_text())["services"]["postgres-replica"]["volumes"]
+    ]
+    assert ["postgres-replica-data", "/var/lib/postgresql/data"] in mounts
+    assert "postgres-replica-data" in config["volumes"]
+
+
+def test_cluster_primary_lets_the_replica_stream():
+    postgres = _cluster()["services"]["postgres"]
+    assert "wal_keep_size=512MB" in _command(postgres)
+    raw = _load_yaml(CLUSTER_FILE.read_text())["services"]["postgres"]
+    source, target = raw["volumes"][0].split(":")[:2]
+    assert target.startswith("/docker-entrypoint-initdb.d/")
+    script = (ROOT / source).read_text()
+    assert "host replication vpswg all scram-sha-256" in script
+    assert os.access(ROOT / source, os.X_OK) or script.startswith("#!/bin/sh")
+
+
+def test_cluster_haproxy_service():
+    haproxy = _cluster()["services"]["haproxy"]
+    assert haproxy["image"].startswith("haproxy:")
+    assert {"web", "web2"} <= _healthy_dependencies(haproxy)
+    assert any(str(port).startswith("127.0.0.1:8080:8080") for port in haproxy["ports"])
+    mounts = _load_yaml(CLUSTER_FILE.read_text())["services"]["haproxy"]["volumes"]
+    assert "./deploy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro" in mounts
+    assert haproxy["healthcheck"]["test"]
+    # None of the application's secrets: only the host name its checks send.
+    assert "env_file" not in haproxy
+    assert set(haproxy["environment"]) == {"ALLOWED_HOSTS"}
+    assert 'HEALTH_HOST="${host#.}"' in " ".join(_command(haproxy)).replace("$$", "$")
+
+
+def test_cluster_haproxy_balances_both_nodes_with_health_checks():
+    directives = _haproxy_directives()
+    assert "balance roundrobin" in directives
+    assert "server web web:8000" in directives
+    assert "server web2 web2:8000" in directives
+    assert "option httpchk" in directives
+    check = next(d for d in directives if d.startswith("http-check send"))
+    assert "uri /healthz/" in check
+    assert 'hdr Host "${HEALTH_HOST}"' in check and "hdr X-Forwarded-Proto https" in check
+    assert "http-check expect status 200" in directives
+    assert any(d.startswith("default-server check") for d in directives)
+    assert "option forwardfor" in directives
+    # Behind the TLS proxy: its X-Forwarded-Proto is passed on, not made up here.
+    assert not any("X-Forwarded-Proto" in d for d in directives if d.startswith("http-request"))
+    assert "bind :8080" in directives
+
+
+def test_cluster_haproxy_configuration_is_valid():
+    haproxy = shutil.which("haproxy")
+    if haproxy is None:
+        pytest.fail(
+            "haproxy is not installed, so deploy/haproxy.cfg cannot be checked. Run `make test` "
+            "(.ci/services.sh installs it) or `apt-get install --no-install-recommends haproxy`.",
+            pytrace=False,
+        )
+    run = subprocess.run(
+        [haproxy, "-c", "-f", str(HAPROXY_CFG)],
+        env={**os.environ, "HEALTH_HOST": "vpswg.example.org"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    # The container names resolve only inside compose's network: nothing else may be wrong.
+    warnings = [
+        line
+        for line in run.stdout.splitlines() + run.stderr.splitlines()
+        if "[WARNING]" in line and "could not resolve address" not in line
+    ]
+    assert not warnings, warnings
