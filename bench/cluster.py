@@ -31,6 +31,7 @@ that, a correctness pass: a write through node A is seen on the very next read t
 from __future__ import annotations
 
 import contextlib
+import functools
 import html.parser
 import http.client
 import os
@@ -436,12 +437,12 @@ def start_cluster(source: str) -> tuple[Cluster, dict]:
 # --- Steps and requests -----------------------------------------------------------------------
 
 
-def step(env: dict[str, str], name: str, *, retried: bool = False) -> dict:
+def step(env: dict[str, str], name: str, *arguments: str, retried: bool = False) -> dict:
     """bench.steps ``name`` against the cluster's databases and Redis."""
     import json
 
     done = subprocess.run(
-        [bench.PYTHON, "-m", "bench.steps", name],
+        [bench.PYTHON, "-m", "bench.steps", name, *arguments],
         cwd=bench.ROOT,
         env=env,
         capture_output=True,
@@ -450,7 +451,7 @@ def step(env: dict[str, str], name: str, *, retried: bool = False) -> dict:
     if done.returncode and "second factor" in done.stderr and not retried:
         # The code was read in one 30-second window and checked in the next: once more.
         time.sleep(1)
-        return step(env, name, retried=True)
+        return step(env, name, *arguments, retried=True)
     if done.returncode:
         raise RuntimeError(f"bench.steps {name} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -645,17 +646,37 @@ def minimal_coherence(cluster: Cluster, session: dict) -> dict:
     }
 
 
-def coherence(node_a_url: str, node_b_url: str, *, cluster: Cluster, session: dict) -> dict:
-    """The correctness pass. The lead's bench.coherence (every kept rendering, written through
-    node A, read through node B) is called here once it is on main; until then the minimal
-    pass of this module."""
-    try:
-        from bench import coherence as module  # not on main yet
-    except ImportError:
-        module = None
-    if module is not None and hasattr(module, "coherence"):
-        return module.coherence(node_a_url, node_b_url)
-    return minimal_coherence(cluster, session)
+def coherence(
+    node_a_url: str,
+    node_b_url: str,
+    *,
+    cluster: Cluster,
+    session: dict,
+    world: dict | None = None,
+) -> dict:
+    """The correctness pass. With ``world`` (the data the suite's two-node test acts on,
+    seeded into the run's database), the shared module bench.coherence: every kept rendering
+    written through node A, read through node B. Without it, the minimal pass of this module
+    on the dataset as it is."""
+    if world is None:
+        return minimal_coherence(cluster, session)
+    from bench import coherence as module
+
+    outcomes = module.run(node_a_url, node_b_url, module.World.from_json(world))
+    return {
+        "module": "bench.coherence",
+        "checks": [
+            {
+                "page": o.name,
+                "write": "node a",
+                "read": "node b",
+                "seen": o.ok,
+                "problems": o.problems,
+            }
+            for o in outcomes
+        ],
+        "passed": all(o.ok for o in outcomes),
+    }
 
 
 # --- Loads ------------------------------------------------------------------------------------
@@ -673,15 +694,29 @@ def wrk_page(path: str, cookie: str, *, seconds: int, connections: int, proxied:
     return load
 
 
-def mixed_load(users_file: Path, *, concurrency: int, seconds: int) -> LoadFn | None:
-    """Helper A's mixed scenario (bench.mixed.run_mixed) once it is on main, else None."""
+def mixed_loads(
+    env: dict[str, str], users_file: Path, *, concurrency: int, seconds: int
+) -> dict[str, LoadFn]:
+    """The mixed scenario and its baseline with the same generator (bench.mixed: Locust
+    replaying many people's sessions), once that module is on main; none before. The people
+    are signed in against the cluster's own Redis (``bench.steps mixed_prepare``)."""
     try:
-        from bench.mixed import run_mixed  # not on main yet
+        from bench import mixed  # the mixed-traffic scenario (issue 17, part 1)
     except ImportError:
-        return None
-    return lambda base_url, label: run_mixed(
-        base_url, users_file, concurrency=concurrency, seconds=seconds, label=label
-    )
+        return {}
+    if hasattr(mixed, "ensure_locust"):
+        mixed.ensure_locust()
+    step(env, "mixed_prepare", str(users_file))
+    loads = {}
+    for name, function in (("mixed", "run_mixed"), ("baseline (same generator)", "run_baseline")):
+        if hasattr(mixed, function):
+            loads[name] = functools.partial(
+                getattr(mixed, function),
+                users_file=users_file,
+                concurrency=concurrency,
+                seconds=seconds,
+            )
+    return loads
 
 
 def measure(cluster: Cluster, base_url: str, label: str, load: LoadFn) -> dict:
@@ -797,6 +832,12 @@ def _row(topology: Topology, name: str, runs: list[dict]) -> dict:
     }
 
 
+def _target(cluster: Cluster, topology: Topology) -> bench.Server:
+    if not topology.balancer:
+        return cluster.nodes[0]
+    return cluster.one if topology.nodes == 1 else cluster.two
+
+
 def _label(topology: Topology) -> str:
     per = "worker" if topology.workers == 1 else "workers"
     return f"{topology.label}, {topology.workers} {per} per node"
@@ -820,8 +861,9 @@ def run(source: str, args) -> dict:
         env = cluster.env()
         session = step(env, "prepare")
         replica_before = _replica_reads(cluster.replica)
-        users_file = FOLDER / "users.json"
-        mixed = mixed_load(users_file, concurrency=args.connections, seconds=args.duration)
+        loads = mixed_loads(
+            env, FOLDER / "users.json", concurrency=args.connections, seconds=args.duration
+        )
         for workers in sorted({t.workers for t in TOPOLOGIES}, reverse=True):
             cluster.start_nodes(workers)
             say(f"two nodes of {workers} worker(s) behind HAProxy on {cluster.two.port}")
@@ -832,14 +874,13 @@ def run(source: str, args) -> dict:
                 say(f"correctness: {result['coherence']}")
             for topology in (t for t in TOPOLOGIES if t.workers == workers):
                 result["pages"] += _pages_on(cluster, topology, session, counts, args)
-                if mixed is not None and users_file.exists():
-                    target = (
-                        cluster.nodes[0]
-                        if not topology.balancer
-                        else (cluster.one if topology.nodes == 1 else cluster.two)
+                target = _target(cluster, topology)
+                for name, load in loads.items():
+                    row = measure(cluster, f"http://{HOST}:{target.port}", _label(topology), load)
+                    result["mixed"].append(
+                        {"topology": topology.label, "workers": workers, "load": name, **row}
                     )
-                    row = measure(cluster, f"http://{HOST}:{target.port}", _label(topology), mixed)
-                    result["mixed"].append({"topology": _label(topology), **row})
+                    say(f"{_label(topology)} {name}: {row.get('rps', 0):.1f} req/s")
         result["replica"] = {
             "transactions": _replica_reads(cluster.replica) - replica_before,
             "lag_bytes": pgcluster.replay_lag_bytes(cluster.primary, cluster.replica),
@@ -965,7 +1006,7 @@ def report_lines(result: dict) -> list[str]:
         )
     for row in result.get("mixed") or []:
         lines.append(
-            f"| {row['topology']} | | mixed scenario | {row.get('rps', 0):.0f} | | | "
+            f"| {row['topology']} | {row['workers']} | {row['load']} | {row.get('rps', 0):.0f} | | | "
             f"{row.get('p50_ms', 0):.1f} | {row.get('p99_ms', 0):.1f} | | {row.get('errors', 0)} | "
             f"{' / '.join(str(row['per_node'].get(k, 0)) for k in 'ab')} |"
         )
@@ -987,9 +1028,14 @@ def report_lines(result: dict) -> list[str]:
 
 def _check_text(check: dict) -> str:
     if "write" in check:
+        queries = (
+            f" ({check['queries_kept']} queries kept, {check['queries_after_write']} drawn again)"
+            if "queries_kept" in check
+            else ""
+        )
         return (
             f"{check['page']}: written through {check['write']}, "
-            f"{'seen' if check['seen'] else 'NOT seen'} on the next read through {check['read']} "
-            f"({check['queries_kept']} queries kept, {check['queries_after_write']} drawn again)"
+            f"{'seen' if check['seen'] else 'NOT seen'} on the next read through "
+            f"{check['read']}{queries}"
         )
     return f"{check['page']}: {check['direct']} direct, {check['through HAProxy']} through HAProxy"
