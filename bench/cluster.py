@@ -38,6 +38,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -45,7 +46,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import pgcluster
@@ -161,17 +162,24 @@ class Balanced(bench.Server):
 
 @dataclass
 class Cluster:
-    """What one run starts: the instances, Redis, the nodes and the balancer."""
+    """What one run starts: the instances, Redis, a pair of nodes per worker count (all up at
+    once, so that the topologies are measured in turn, page by page: a slow spell of the
+    shared machine then falls on all of them alike) and the balancer."""
 
     primary: pgcluster.Instance
     replica: pgcluster.Instance
     redis: subprocess.Popen
     redis_port: int
-    nodes: list[bench.Server]
+    #: workers per node -> [node a, node b]
+    pairs: dict[int, list[bench.Server]] = field(default_factory=dict)
     haproxy: subprocess.Popen | None = None
-    one: Balanced | None = None  # the frontend over node A alone
-    two: Balanced | None = None  # the frontend over both nodes
-    workers: int = 0
+    #: "one2": node a of the two-worker pair alone; "two2": both; the same for each count
+    frontends: dict[str, Balanced] = field(default_factory=dict)
+
+    @property
+    def nodes(self) -> list[bench.Server]:
+        """The pair of the most workers (as production runs a node): the correctness pass's."""
+        return self.pairs[max(self.pairs)]
 
     def env(self) -> dict[str, str]:
         env = bench.app_env(DATABASE)
@@ -189,7 +197,9 @@ class Cluster:
     def cpu(self) -> dict[str, float]:
         return {
             "haproxy": tree_cpu(self.haproxy.pid) if self.haproxy else 0.0,
-            "gunicorn": sum(tree_cpu(node.process.pid) for node in self.nodes),
+            "gunicorn": sum(
+                tree_cpu(node.process.pid) for pair in self.pairs.values() for node in pair
+            ),
             "primary": tree_cpu(self.primary.pid() or 0),
             "replica": tree_cpu(self.replica.pid() or 0),
             "redis": tree_cpu(self.redis.pid),
@@ -197,53 +207,55 @@ class Cluster:
             "machine": machine_cpu(),
         }
 
-    def start_nodes(self, workers: int) -> None:
-        self.stop_nodes()
+    def start_nodes(self, worker_counts: list[int]) -> None:
         env = self.env()
-        self.nodes = [
-            bench.start_gunicorn(DATABASE, FOLDER / f"node-{name}.log", env=env, workers=workers)
-            for name in "ab"
-        ]
-        self.workers = workers
+        for workers in worker_counts:
+            self.pairs[workers] = [
+                bench.start_gunicorn(
+                    DATABASE, FOLDER / f"node-{name}{workers}.log", env=env, workers=workers
+                )
+                for name in "ab"
+            ]
         self.start_haproxy()
 
-    def stop_nodes(self) -> None:
-        self.stop_haproxy()
-        for node in self.nodes:
-            bench.stop(node.process)
-        self.nodes = []
+    def target(self, topology: Topology) -> bench.Server:
+        if not topology.balancer:
+            return self.pairs[topology.workers][0]
+        return self.frontends[f"{'one' if topology.nodes == 1 else 'two'}{topology.workers}"]
 
     def start_haproxy(self) -> None:
-        one, two = bench.free_port(), bench.free_port()
+        ports = {f"{kind}{w}": bench.free_port() for w in self.pairs for kind in ("one", "two")}
+        nodes = {w: [n.port for n in pair] for w, pair in self.pairs.items()}
         config = FOLDER / "haproxy.cfg"
-        config.write_text(haproxy_config(one, two, [n.port for n in self.nodes], FOLDER))
+        config.write_text(haproxy_config(ports, nodes, FOLDER))
         subprocess.run(["haproxy", "-c", "-q", "-f", str(config)], check=True)
         log = FOLDER / "haproxy.log"
         self.haproxy = subprocess.Popen(
             ["haproxy", "-db", "-f", str(config)], stdout=log.open("w"), stderr=subprocess.STDOUT
         )
-        self.one, self.two = Balanced(self.haproxy, one), Balanced(self.haproxy, two)
-        deadline = time.monotonic() + 30
-        while True:  # both nodes seen healthy by the balancer's own checks
+        self.frontends = {name: Balanced(self.haproxy, port) for name, port in ports.items()}
+        deadline, states = time.monotonic() + 30, {}
+        while True:  # every node seen healthy by the balancer's own checks
             if self.haproxy.poll() is not None:
                 raise SystemExit(f"haproxy stopped at start: see {log}")
-            try:
-                states = {s["svname"]: s["status"] for s in haproxy_stats() if s["pxname"] == "two"}
-                if states.get("a") == "UP" and states.get("b") == "UP":
+            with contextlib.suppress(OSError):
+                states = {
+                    (s["pxname"], s["svname"]): s["status"]
+                    for s in haproxy_stats()
+                    if s["pxname"].startswith("two") and s["svname"] in {"a", "b"}
+                }
+                if len(states) == 2 * len(self.pairs) and set(states.values()) == {"UP"}:
                     return
-            except OSError:
-                pass
             if time.monotonic() > deadline:
-                raise SystemExit(f"haproxy does not see both nodes healthy: {states}")
+                raise SystemExit(f"haproxy does not see every node healthy: {states}")
             time.sleep(0.2)
 
-    def stop_haproxy(self) -> None:
+    def stop(self) -> None:
         if self.haproxy is not None:
             bench.stop(self.haproxy)
-            self.haproxy = None
-
-    def stop(self) -> None:
-        self.stop_nodes()
+        for pair in self.pairs.values():
+            for node in pair:
+                bench.stop(node.process)
         bench.stop(self.redis)
         self.replica.remove()
         with contextlib.suppress(Exception):  # the next run drops it before its copy
@@ -251,28 +263,18 @@ class Cluster:
         self.primary.stop()
 
 
-def haproxy_config(one: int, two: int, nodes: list[int], folder: Path) -> str:
-    """Two frontends: ``one`` over node A alone (the balancer's own overhead), ``two`` round
-    robin over both. Checks as docker-compose's web health check makes them: an allowed Host
-    and X-Forwarded-Proto, or production answers 400 or a redirect."""
+def haproxy_config(ports: dict[str, int], nodes: dict[int, list[int]], folder: Path) -> str:
+    """Per worker count ``w``, two frontends: ``one<w>`` over node a alone (the balancer's
+    own overhead), ``two<w>`` round robin over a and b. Checks as docker-compose's web health
+    check makes them: an allowed Host and X-Forwarded-Proto, or production answers 400 or a
+    redirect."""
     check = (
         "    option httpchk\n"
         "    http-check send meth GET uri /healthz/ ver HTTP/1.1"
         f" hdr Host {HOST} hdr X-Forwarded-Proto https\n"
         "    http-check expect status 200\n"
     )
-    frontend = (
-        "frontend {name}\n"
-        "    bind {host}:{port}\n"
-        "    # What the TLS-terminating proxy says: the request came over HTTPS.\n"
-        "    http-request set-header X-Forwarded-Proto https\n"
-        "    default_backend {name}\n"
-    )
-    servers = "".join(
-        f"    server {name} {HOST}:{port} check inter 2s fall 2 rise 1\n"
-        for name, port in zip("ab", nodes, strict=True)
-    )
-    return (
+    text = (
         "# Written by bench/cluster.py at each run (see docs/scaling.md).\n"
         "global\n"
         "    maxconn 4096\n"
@@ -285,18 +287,27 @@ def haproxy_config(one: int, two: int, nodes: list[int], folder: Path) -> str:
         "    timeout client 60s\n"
         "    timeout server 60s\n"
         "    timeout queue 60s\n"
-        "\n"
-        + frontend.format(name="one", host=HOST, port=one)
-        + "\n"
-        + frontend.format(name="two", host=HOST, port=two)
-        + "\n"
-        "backend one\n"
-        "    balance roundrobin\n"
-        f"    server a {HOST}:{nodes[0]} track two/a\n"
-        "\n"
-        "backend two\n"
-        "    balance roundrobin\n" + check + servers
     )
+    for name, port in ports.items():
+        text += (
+            f"\nfrontend {name}\n"
+            f"    bind {HOST}:{port}\n"
+            "    # What the TLS-terminating proxy says: the request came over HTTPS.\n"
+            "    http-request set-header X-Forwarded-Proto https\n"
+            f"    default_backend {name}\n"
+        )
+    for workers, (a, b) in nodes.items():
+        text += (
+            f"\nbackend one{workers}\n"
+            "    balance roundrobin\n"
+            f"    server a {HOST}:{a} track two{workers}/a\n"
+            f"\nbackend two{workers}\n"
+            "    balance roundrobin\n"
+            + check
+            + f"    server a {HOST}:{a} check inter 2s fall 2 rise 1\n"
+            + f"    server b {HOST}:{b} check inter 2s fall 2 rise 1\n"
+        )
+    return text
 
 
 def haproxy_stats() -> list[dict[str, str]]:
@@ -630,7 +641,12 @@ def minimal_coherence(cluster: Cluster, session: dict) -> dict:
     # The balancer, not the client, says the request came over HTTPS: a node reached without
     # the header redirects to https://, the same request through HAProxy is served.
     direct = fetch(a.port, "/_bench/baseline/", cookie=member, proxied=False)
-    through = fetch(cluster.two.port, "/_bench/baseline/", cookie=member, proxied=False)
+    through = fetch(
+        cluster.frontends[f"two{max(cluster.pairs)}"].port,
+        "/_bench/baseline/",
+        cookie=member,
+        proxied=False,
+    )
     checks.append(
         {
             "page": "baseline without X-Forwarded-Proto",
@@ -719,9 +735,9 @@ def mixed_loads(
     return loads
 
 
-def measure(cluster: Cluster, base_url: str, label: str, load: LoadFn) -> dict:
+def measure(cluster: Cluster, base_url: str, label: str, load: LoadFn, topology: Topology) -> dict:
     """One load, with the CPU seconds every process spent during it and the requests each
-    node took (HAProxy's counters)."""
+    node of the topology took (HAProxy's counters)."""
     before_cpu, before_nodes = cluster.cpu(), _served()
     began = time.monotonic()
     result = load(base_url, label)
@@ -730,50 +746,56 @@ def measure(cluster: Cluster, base_url: str, label: str, load: LoadFn) -> dict:
     result = dict(result)
     result["seconds"] = round(elapsed, 1)
     result["cpu"] = {k: round(after_cpu[k] - before_cpu[k], 2) for k in after_cpu}
-    result["per_node"] = {k: after_nodes.get(k, 0) - before_nodes.get(k, 0) for k in after_nodes}
+    result["per_node"] = {
+        node: after_nodes.get(f"{node}{topology.workers}", 0)
+        - before_nodes.get(f"{node}{topology.workers}", 0)
+        for node in "ab"
+    }
     return result
 
 
 def _served() -> dict[str, int]:
-    """Requests each node took, over both frontends' backends."""
-    served = {"a": 0, "b": 0}
-    try:
+    """Requests each node took ("a2": node a of the two-worker pair), over both backends."""
+    served: dict[str, int] = {}
+    with contextlib.suppress(OSError):
         for s in haproxy_stats():
-            if s["pxname"] in {"one", "two"} and s["svname"] in served:
-                served[s["svname"]] += int(s["stot"] or 0)
-    except OSError:
-        pass
+            if s["svname"] in {"a", "b"}:
+                key = s["svname"] + s["pxname"][3:]
+                served[key] = served.get(key, 0) + int(s["stot"] or 0)
     return served
 
 
 def _warm(cluster: Cluster, session: dict) -> dict[str, int]:
-    """Each user's permissions read in every worker of both nodes, each page drawn and its
+    """Each user's permissions read in every worker of every node, each page drawn and its
     query count read (as bench.run does before its runs); returns the counts as served."""
     home = next(path for name, _, path in session["pages"] if name == "group dashboard")
-    for node in cluster.nodes:
-        for cookie in session["cookies"].values():
-            for _ in range(3):
-                threads = [
-                    threading.Thread(
-                        target=fetch, args=(node.port, home), kwargs={"cookie": cookie}
-                    )
-                    for _ in range(2 * cluster.workers)
-                ]
-                for thread in threads:
-                    thread.start()
-                for thread in threads:
-                    thread.join()
+    for workers, pair in cluster.pairs.items():
+        for node in pair:
+            for cookie in session["cookies"].values():
+                for _ in range(3):
+                    threads = [
+                        threading.Thread(
+                            target=fetch, args=(node.port, home), kwargs={"cookie": cookie}
+                        )
+                        for _ in range(2 * workers)
+                    ]
+                    for thread in threads:
+                        thread.start()
+                    for thread in threads:
+                        thread.join()
     counts: dict[str, int] = {}
     for name, role, path in _pages(session):
         cookie = session["cookies"][role]
         seen = []
-        for node in cluster.nodes:
-            for _ in range(4):
-                status, headers, body = node.request(path, cookie)
-                bench.check_page(name, role, status, headers, body, session["member_name"])
-                seen.append(int(headers["X-Bench-Queries"]))
-        status, headers, body = cluster.two.request(path, cookie)
-        bench.check_page(name, role, status, headers, body, session["member_name"])
+        for pair in cluster.pairs.values():
+            for node in pair:
+                for _ in range(3):
+                    status, headers, body = node.request(path, cookie)
+                    bench.check_page(name, role, status, headers, body, session["member_name"])
+                    seen.append(int(headers["X-Bench-Queries"]))
+        for frontend in cluster.frontends.values():
+            status, headers, body = frontend.request(path, cookie)
+            bench.check_page(name, role, status, headers, body, session["member_name"])
         counts[name] = min(seen)
     return counts
 
@@ -782,34 +804,33 @@ def _pages(session: dict) -> list[tuple[str, str, str]]:
     return [p for p in session["pages"] if p[0] in PAGES] + REPLICA_PAGES
 
 
-def _pages_on(
-    cluster: Cluster, topology: Topology, session: dict, counts: dict[str, int], args
-) -> list[dict]:
-    if not topology.balancer:
-        target, proxied = cluster.nodes[0], True
-    else:
-        target, proxied = (cluster.one if topology.nodes == 1 else cluster.two), False
-    base_url = f"http://{HOST}:{target.port}"
+def measure_pages(cluster: Cluster, session: dict, counts: dict[str, int], args) -> list[dict]:
+    """Each page on each topology, in turn (page by page, topology by topology, run by run),
+    after a warm-up of each; the median of the runs per topology and page."""
+    runs: dict[tuple[Topology, str], list[dict]] = {}
+    for number in range(args.runs):
+        for name, role, path in _pages(session):
+            cookie = session["cookies"][role]
+            for topology in TOPOLOGIES:
+                target = cluster.target(topology)
+                base_url = f"http://{HOST}:{target.port}"
+                options = {"connections": args.connections, "proxied": not topology.balancer}
+                if number == 0:
+                    load = wrk_page(path, cookie, seconds=args.warmup, **options)
+                    measure(cluster, base_url, "warm-up", load, topology)
+                load = wrk_page(path, cookie, seconds=args.duration, **options)
+                run = measure(cluster, base_url, name, load, topology)
+                runs.setdefault((topology, name), []).append(run)
+                say(
+                    f"run {number + 1} {name:<20} {_label(topology):<50} {run['rps']:7.1f} req/s"
+                    f"  p99 {run['p99_ms']:7.1f} ms  errors {run['errors']}"
+                )
     rows = []
-    for name, role, path in _pages(session):
-        cookie = session["cookies"][role]
-        options = {"connections": args.connections, "proxied": proxied}
-        measure(
-            cluster, base_url, "warm-up", wrk_page(path, cookie, seconds=args.warmup, **options)
-        )
-        runs = [
-            measure(
-                cluster, base_url, name, wrk_page(path, cookie, seconds=args.duration, **options)
-            )
-            for _ in range(args.runs)
-        ]
-        row = _row(topology, name, runs)
-        row["queries"] = counts[name]
-        rows.append(row)
-        say(
-            f"{_label(topology):<42} {name:<18} {row['rps']:7.1f} req/s  p50 {row['p50_ms']:6.1f}"
-            f" ms  p99 {row['p99_ms']:6.1f} ms  errors {row['errors']}"
-        )
+    for topology in TOPOLOGIES:
+        for name, _, _ in _pages(session):
+            row = _row(topology, name, runs[(topology, name)])
+            row["queries"] = counts[name]
+            rows.append(row)
     return rows
 
 
@@ -832,12 +853,6 @@ def _row(topology: Topology, name: str, runs: list[dict]) -> dict:
     }
 
 
-def _target(cluster: Cluster, topology: Topology) -> bench.Server:
-    if not topology.balancer:
-        return cluster.nodes[0]
-    return cluster.one if topology.nodes == 1 else cluster.two
-
-
 def _label(topology: Topology) -> str:
     per = "worker" if topology.workers == 1 else "workers"
     return f"{topology.label}, {topology.workers} {per} per node"
@@ -853,6 +868,19 @@ def run(source: str, args) -> dict:
     """The whole two-node run on ``source`` (the largest dataset); its figures as a dict."""
     haproxy_version = ensure_haproxy()
     bench.ensure_wrk()
+    # Stopped from outside (kill), it still stops what it started: the finally block below.
+    previous = signal.signal(signal.SIGTERM, _interrupted)
+    try:
+        return _run(source, args, haproxy_version)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupted(signum, frame) -> None:
+    raise SystemExit(f"stopped by signal {signum}")
+
+
+def _run(source: str, args, haproxy_version: str) -> dict:
     say(f"starting the primary, the replica and Redis ({source})")
     cluster, setup = start_cluster(source)
     setup["haproxy"] = haproxy_version
@@ -864,23 +892,23 @@ def run(source: str, args) -> dict:
         loads = mixed_loads(
             env, FOLDER / "users.json", concurrency=args.connections, seconds=args.duration
         )
-        for workers in sorted({t.workers for t in TOPOLOGIES}, reverse=True):
-            cluster.start_nodes(workers)
-            say(f"two nodes of {workers} worker(s) behind HAProxy on {cluster.two.port}")
-            counts = _warm(cluster, session)
-            if "coherence" not in result:
-                a, b = (f"http://{HOST}:{n.port}" for n in cluster.nodes)
-                result["coherence"] = coherence(a, b, cluster=cluster, session=session)
-                say(f"correctness: {result['coherence']}")
-            for topology in (t for t in TOPOLOGIES if t.workers == workers):
-                result["pages"] += _pages_on(cluster, topology, session, counts, args)
-                target = _target(cluster, topology)
-                for name, load in loads.items():
-                    row = measure(cluster, f"http://{HOST}:{target.port}", _label(topology), load)
-                    result["mixed"].append(
-                        {"topology": topology.label, "workers": workers, "load": name, **row}
-                    )
-                    say(f"{_label(topology)} {name}: {row.get('rps', 0):.1f} req/s")
+        cluster.start_nodes(sorted({t.workers for t in TOPOLOGIES}, reverse=True))
+        say(f"nodes of {', '.join(map(str, cluster.pairs))} worker(s), HAProxy in front")
+        counts = _warm(cluster, session)
+        a, b = (f"http://{HOST}:{n.port}" for n in cluster.nodes)
+        result["coherence"] = coherence(a, b, cluster=cluster, session=session)
+        say(f"correctness: {result['coherence']}")
+        result["pages"] = measure_pages(cluster, session, counts, args)
+        for topology in TOPOLOGIES:
+            target = cluster.target(topology)
+            for name, load in loads.items():
+                row = measure(
+                    cluster, f"http://{HOST}:{target.port}", _label(topology), load, topology
+                )
+                result["mixed"].append(
+                    {"topology": topology.label, "workers": topology.workers, "load": name, **row}
+                )
+                say(f"{_label(topology)} {name}: {row.get('rps', 0):.1f} req/s")
         result["replica"] = {
             "transactions": _replica_reads(cluster.replica) - replica_before,
             "lag_bytes": pgcluster.replay_lag_bytes(cluster.primary, cluster.replica),

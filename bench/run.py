@@ -966,7 +966,7 @@ def main() -> None:
 
         try:
             cluster = two_nodes.run(largest, args)
-        except (RuntimeError, subprocess.CalledProcessError) as error:
+        except (Exception, SystemExit) as error:  # noqa: BLE001 - the other results are kept
             say(f"the two-node run failed: {error}")
     text = report(pages, memory, pdf, convening, sizes, args, spreadsheet, cluster)
     args.output.parent.mkdir(parents=True, exist_ok=True)
