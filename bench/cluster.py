@@ -210,12 +210,10 @@ class Cluster:
     def start_nodes(self, worker_counts: list[int]) -> None:
         env = self.env()
         for workers in worker_counts:
-            self.pairs[workers] = [
-                bench.start_gunicorn(
-                    DATABASE, FOLDER / f"node-{name}{workers}.log", env=env, workers=workers
-                )
-                for name in "ab"
-            ]
+            pair = self.pairs[workers] = []  # filled as they start: stop() stops each
+            for name in "ab":
+                log = FOLDER / f"node-{name}{workers}.log"
+                pair.append(bench.start_gunicorn(DATABASE, log, env=env, workers=workers))
         self.start_haproxy()
 
     def target(self, topology: Topology) -> bench.Server:
@@ -251,16 +249,28 @@ class Cluster:
             time.sleep(0.2)
 
     def stop(self) -> None:
+        """Everything this run started, each part even when stopping another failed (a node
+        left running would outlive the run)."""
+        parts: list[Callable[[], object]] = []
         if self.haproxy is not None:
-            bench.stop(self.haproxy)
-        for pair in self.pairs.values():
-            for node in pair:
-                bench.stop(node.process)
-        bench.stop(self.redis)
-        self.replica.remove()
-        with contextlib.suppress(Exception):  # the next run drops it before its copy
-            self.primary.query(f'DROP DATABASE IF EXISTS "{DATABASE}"')
-        self.primary.stop()
+            parts.append(functools.partial(bench.stop, self.haproxy))
+        parts += [
+            functools.partial(bench.stop, node.process)
+            for pair in self.pairs.values()
+            for node in pair
+        ]
+        parts += [
+            functools.partial(bench.stop, self.redis),
+            self.replica.remove,
+            # The run's copy; the next run drops it before its own all the same.
+            functools.partial(self.primary.query, f'DROP DATABASE IF EXISTS "{DATABASE}"'),
+            self.primary.stop,
+        ]
+        for part in parts:
+            try:
+                part()
+            except Exception as error:  # noqa: BLE001 - stop the others all the same
+                say(f"while stopping: {error!r}")
 
 
 def haproxy_config(ports: dict[str, int], nodes: dict[int, list[int]], folder: Path) -> str:
@@ -442,7 +452,7 @@ def start_cluster(source: str) -> tuple[Cluster, dict]:
     )
     setup["postgres"] = primary.query("SHOW server_version")[0][0]
     redis_process, redis_port = start_redis()
-    return Cluster(primary, replica, redis_process, redis_port, []), setup
+    return Cluster(primary, replica, redis_process, redis_port), setup
 
 
 # --- Steps and requests -----------------------------------------------------------------------

@@ -967,6 +967,9 @@ def main() -> None:
         try:
             cluster = two_nodes.run(largest, args)
         except (Exception, SystemExit) as error:  # noqa: BLE001 - the other results are kept
+            import traceback
+
+            traceback.print_exc()
             say(f"the two-node run failed: {error}")
     text = report(pages, memory, pdf, convening, sizes, args, spreadsheet, cluster)
     args.output.parent.mkdir(parents=True, exist_ok=True)
