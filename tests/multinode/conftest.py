@@ -68,7 +68,8 @@ def _smtp():
     return controller
 
 
-def _start_node(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
+def _start_node(env: dict[str, str], log: Path, processes: list[subprocess.Popen]) -> str:
+    """A node, added to ``processes`` at once, so that it is stopped whatever happens next."""
     port = pgcluster.free_port()
     process = subprocess.Popen(
         [
@@ -86,6 +87,7 @@ def _start_node(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
+    processes.append(process)
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
         if process.poll() is not None:
@@ -93,7 +95,7 @@ def _start_node(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
         try:
             # The first request loads the application: slow on a busy machine.
             if requests.get(url + "/healthz/", headers=PROXY_HEADERS, timeout=60).ok:
-                return process, url
+                return url
         except requests.RequestException:
             pass
         time.sleep(0.25)
@@ -156,16 +158,15 @@ def nodes():
         env.update(
             DATABASE_REPLICA_URL=replica.url(DATABASE), DATABASE_REPLICA_MAX_LAG=str(MAX_LAG)
         )
-        urls = []
-        for name in ("a", "b"):
-            process, url = _start_node(env, folder / f"node-{name}.log")
-            processes.append(process)
-            urls.append(url)
+        urls = [_start_node(env, folder / f"node-{n}.log", processes) for n in ("a", "b")]
         yield Nodes(urls[0], urls[1], world, primary, replica, env)
     finally:
         for process in processes:
             process.terminate()
-            process.wait(20)
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
         for instance in (replica, primary):
             if instance is not None:
                 instance.remove()
