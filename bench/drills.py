@@ -289,22 +289,7 @@ def check() -> dict:
     }
 
 
-def pending() -> dict:
-    """How many of the run's notices are still waiting to be sent."""
-    from vpswg.models import Notification
-    from vpswg.scoping import scopes_disabled
-
-    floor = int(os.environ["DRILL_FLOOR"])
-    with scopes_disabled():
-        rows = Notification.objects.filter(pk__gt=floor).exclude(email="")
-        return {
-            "pending": rows.filter(status="pending").count(),
-            "failed": rows.filter(status="failed").count(),
-            "total": rows.count(),
-        }
-
-
-STEPS = {"seed": seed, "prepare": prepare, "check": check, "pending": pending}
+STEPS = {"seed": seed, "prepare": prepare, "check": check}
 
 
 # --- The harness: processes ---------------------------------------------------------------------
@@ -918,6 +903,24 @@ def run(source: str, redis_dbs: tuple[int, int]) -> dict:
     return result
 
 
+def outbox(primary, floor: int) -> dict:
+    """The run's notices (rows above ``floor`` with an address) by status, read with SQL:
+    quicker than a Django process, so that the timeline holds."""
+    rows = dict(
+        primary.query(
+            "SELECT status, count(*) FROM vpswg_notification WHERE id > %s AND email <> '' "
+            "GROUP BY status",
+            [floor],
+            dbname=RESTORED,
+        )
+    )
+    return {
+        "pending": rows.get("pending", 0),
+        "failed": rows.get("failed", 0),
+        "total": sum(rows.values()),
+    }
+
+
 def _entry() -> str:
     from vpswg.crypto import generate_entry
 
@@ -988,7 +991,7 @@ def restart_drill(env: dict, primary, redis: Redis, mailbox, work: Path, process
     worker.send_signal(signal.SIGSTOP)
     secretariat = next(p for p in people if p.role == "secretariat")
     held = load.write(secretariat, kind="venue")
-    queued = django_step(env, "pending", DRILL_FLOOR=str(plan["floor"]))["pending"]
+    queued = outbox(primary, plan["floor"])["pending"]
     at(TIMELINE["redis_empty"])
     began = load.now()
     redis.restart(keep=False)
@@ -1018,12 +1021,11 @@ def restart_drill(env: dict, primary, redis: Redis, mailbox, work: Path, process
     windows_report["redis_empty"]["venue_moved_before"] = held["acknowledged"]
     # The outbox drains: the worker sends what was queued, the sweep (beat) what the empty
     # Redis lost.
-    floor = str(plan["floor"])
     deadline = time.time() + DRAIN_TIMEOUT
-    waiting = django_step(env, "pending", DRILL_FLOOR=floor)
+    waiting = outbox(primary, plan["floor"])
     while waiting["pending"] and time.time() < deadline:
-        time.sleep(3)
-        waiting = django_step(env, "pending", DRILL_FLOOR=floor)
+        time.sleep(1)
+        waiting = outbox(primary, plan["floor"])
     drained_s = time.time() - load_ended
     time.sleep(5)  # a duplicate would arrive now
     (work / "hits.json").write_text(json.dumps([vars(h) for h in load.hits]))
