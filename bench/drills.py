@@ -756,7 +756,7 @@ class Load:
                 # Asked to sign in again: a person does, and goes on.
                 self.sign_in(person)
 
-    def sessions_after(self, ended: float, until: float) -> dict:
+    def sessions_after(self, began: float, ended: float, until: float) -> dict:
         """What each person's first answer after a restart said of their session: still valid,
         or a redirect to the sign-in page (none: no request before ``until``). Counted from
         the first request answered after the restart that was not an error (errors are the
@@ -768,9 +768,9 @@ class Load:
         for hit in hits:
             if hit.kind in {"dashboard", "sign-in"} or hit.status == 0 or hit.status >= 500:
                 continue
-            # Answered once Redis was back (a request sent just before, whose session was read
-            # after, counts: it is what that person met).
-            if hit.ended >= ended and hit.began < until and hit.ended < until:
+            # Answered once Redis was back; sent after the restart began, or sent just before
+            # and sent to sign in (its session was read after): what that person met.
+            if (hit.began >= began or hit.signin) and ended <= hit.ended < until:
                 first.setdefault(hit.person, hit)
         outcome: Counter = Counter()
         for person in self.people:
@@ -1014,7 +1014,9 @@ def restart_drill(env: dict, primary, redis: Redis, mailbox, work: Path, process
         for n, name in enumerate(names)
     }
     sessions = {
-        name: load.sessions_after(windows[name]["ended"], windows_report[name]["until"])
+        name: load.sessions_after(
+            windows[name]["began"], windows[name]["ended"], windows_report[name]["until"]
+        )
         for name in ("redis", "redis_empty")
     }
     windows_report["redis_empty"]["notices_queued_when_lost"] = queued
