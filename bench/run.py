@@ -13,7 +13,10 @@
 4. On another copy: the Secretariat's import of a 300-row spreadsheet with five bad rows
    through its pages (upload, preview, import), timed and its queries counted
    (``--only import`` runs this alone).
-5. Writes the table to ``bench/results/<date>.md`` and prints it.
+5. On a copy of S1: the operations drills (``bench.drills``, ``--only drills``): the documented
+   backup restored into a PostgreSQL of the harness's own and verified, then PostgreSQL and
+   Redis restarted under load, counting errors, acknowledged writes, sessions and notices.
+6. Writes the table to ``bench/results/<date>.md`` and prints it.
 
 Nothing here is a test: the targets are reported, not asserted (the query-count tests are).
 """
@@ -641,6 +644,7 @@ def report(
     sizes: dict[str, tuple[str, int]],
     args,
     spreadsheet: dict | None = None,
+    drills: dict | None = None,
 ) -> str:
     today = date.today().isoformat()
     cpu = next(
@@ -726,6 +730,10 @@ def report(
         ]
     if spreadsheet:
         lines += _import_table(spreadsheet)
+    if drills:
+        from bench.drills import report_lines
+
+        lines += report_lines(drills)
     return "\n".join(lines) + "\n"
 
 
@@ -854,7 +862,14 @@ def rewrite_report(args) -> None:
         size, groups = item.split("=")
         sizes[size] = (f"vpswg_bench_{size.lower()}", int(groups))
     text = report(
-        pages, raw["memory"], raw["pdf"], raw["convening"], sizes, args, raw.get("import")
+        pages,
+        raw["memory"],
+        raw["pdf"],
+        raw["convening"],
+        sizes,
+        args,
+        raw.get("import"),
+        raw.get("drills"),
     )
     args.output.write_text(text)
     say(f"written to {args.output}")
@@ -869,7 +884,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per page")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--only", choices=["pages", "pdf", "convening", "import"], action="append")
+    parser.add_argument(
+        "--only", choices=["pages", "pdf", "convening", "import", "drills"], action="append"
+    )
     parser.add_argument(
         "--redis-dbs",
         default=f"{REDIS_DB},{CACHE_DB}",
@@ -887,7 +904,7 @@ def main() -> None:
     if args.report_from:
         rewrite_report(args)
         return
-    only = set(args.only or ["pages", "pdf", "convening", "import"])
+    only = set(args.only or ["pages", "pdf", "convening", "import", "drills"])
     REDIS_DB, CACHE_DB = (int(n) for n in args.redis_dbs.split(","))
 
     WORK.mkdir(parents=True, exist_ok=True)
@@ -939,7 +956,15 @@ def main() -> None:
             say(str(error))
         finally:
             _drop(scratch)
-    text = report(pages, memory, pdf, convening, sizes, args, spreadsheet)
+    drills = None
+    if "drills" in only:
+        from bench import drills as drill
+
+        try:
+            drills = drill.run(next(iter(sizes.values()))[0], (REDIS_DB, CACHE_DB))
+        except RuntimeError as error:
+            say(str(error))
+    text = report(pages, memory, pdf, convening, sizes, args, spreadsheet, drills)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
     raw = {
@@ -961,6 +986,7 @@ def main() -> None:
         "pdf": pdf,
         "convening": convening,
         "import": spreadsheet,
+        "drills": drills,
         "python_speed_s": args.python_speed,
     }
     args.output.with_suffix(".json").write_text(json.dumps(raw, indent=1))

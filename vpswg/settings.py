@@ -191,7 +191,8 @@ if CACHE_URL:
             "LOCATION": "vpswg",
         },
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # The cache store, but Redis unreachable is an error, not a signed-out person (vpswg.sessions).
+    SESSION_ENGINE = "vpswg.sessions"
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
