@@ -76,7 +76,7 @@ def figures(group, start: int | None, end: int | None) -> SafeString:
 @require_GET
 def csv_export(request: HttpRequest) -> HttpResponse:
     _, start, end = _period(request)
-    with reporting():
+    with reporting(fresh=True):  # a file the Secretariat keeps: never a lagging replica's
         body = reports.csv_export(request.working_group, start, end, language=request.LANGUAGE_CODE)
     period = f"-{start or ''}-{end or ''}" if start or end else ""
     return csv_response(body, f"activities-{request.working_group.slug}{period}.csv")
@@ -86,7 +86,7 @@ def csv_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 def state(request: HttpRequest) -> HttpResponse:
     full = can(request, Action.VIEW_STATE_PARTICIPATION)
-    with reporting():
+    with reporting() as source:
         plenaries = reports.participation(request.working_group, full=full)
     return render(
         request,
@@ -95,6 +95,7 @@ def state(request: HttpRequest) -> HttpResponse:
             "plenaries": plenaries,
             "full": full,
             "small": reports.SMALL,
+            "as_of": source.as_of,
         },
     )
 
@@ -139,7 +140,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         report = None
         if done:
-            with reporting():
+            with reporting(fresh=True):  # what the PDF says, read as it was built
                 report = annual_service.contents(request.working_group, job.year, request.user)
         response = render(request, "reports/job.html", {"job": job, "report": report})
     response["Vary"] = "HX-Request"

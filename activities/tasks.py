@@ -16,6 +16,6 @@ def annual_report(working_group_id: int, job_id: int) -> int:
         status=ReportJob.Status.RUNNING
     ):
         return 0
-    with reporting():
+    with reporting(fresh=True):  # the PDF is kept: never a lagging replica's figures
         build(ReportJob.objects.get(pk=job_id))
     return job_id

@@ -13,10 +13,13 @@
 4. On another copy: the Secretariat's import of a 300-row spreadsheet with five bad rows
    through its pages (upload, preview, import), timed and its queries counted
    (``--only import`` runs this alone).
-5. On a PostgreSQL primary of its own loaded with the largest dataset, with a streaming
+5. On a copy of S1: the operations drills (``bench.drills``, ``--only drills``): the documented
+   backup restored into a PostgreSQL of the harness's own and verified, then PostgreSQL and
+   Redis restarted under load, counting errors, acknowledged writes, sessions and notices.
+6. On a PostgreSQL primary of its own loaded with the largest dataset, with a streaming
    replica: two gunicorn nodes behind HAProxy against one node, and a write through one node
    read through the other (``bench.cluster``; ``--only cluster`` runs this alone).
-6. Writes the table to ``bench/results/<date>.md`` and prints it.
+7. Writes the table to ``bench/results/<date>.md`` and prints it.
 
 Nothing here is a test: the targets are reported, not asserted (the query-count tests are).
 """
@@ -648,6 +651,7 @@ def report(
     sizes: dict[str, tuple[str, int]],
     args,
     spreadsheet: dict | None = None,
+    drills: dict | None = None,
     cluster: dict | None = None,
 ) -> str:
     today = date.today().isoformat()
@@ -734,6 +738,10 @@ def report(
         ]
     if spreadsheet:
         lines += _import_table(spreadsheet)
+    if drills:
+        from bench.drills import report_lines
+
+        lines += report_lines(drills)
     if cluster:
         from bench.cluster import report_lines
 
@@ -873,6 +881,7 @@ def rewrite_report(args) -> None:
         sizes,
         args,
         raw.get("import"),
+        raw.get("drills"),
         raw.get("cluster"),
     )
     args.output.write_text(text)
@@ -889,7 +898,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument(
-        "--only", choices=["pages", "pdf", "convening", "import", "cluster"], action="append"
+        "--only",
+        choices=["pages", "pdf", "convening", "import", "drills", "cluster"],
+        action="append",
     )
     parser.add_argument(
         "--redis-dbs",
@@ -908,7 +919,7 @@ def main() -> None:
     if args.report_from:
         rewrite_report(args)
         return
-    only = set(args.only or ["pages", "pdf", "convening", "import", "cluster"])
+    only = set(args.only or ["pages", "pdf", "convening", "import", "drills", "cluster"])
     REDIS_DB, CACHE_DB = (int(n) for n in args.redis_dbs.split(","))
 
     WORK.mkdir(parents=True, exist_ok=True)
@@ -960,6 +971,14 @@ def main() -> None:
             say(str(error))
         finally:
             _drop(scratch)
+    drills = None
+    if "drills" in only:
+        from bench import drills as drill
+
+        try:
+            drills = drill.run(next(iter(sizes.values()))[0], (REDIS_DB, CACHE_DB))
+        except RuntimeError as error:
+            say(str(error))
     cluster = None
     if "cluster" in only:
         from bench import cluster as two_nodes
@@ -971,7 +990,7 @@ def main() -> None:
 
             traceback.print_exc()
             say(f"the two-node run failed: {error}")
-    text = report(pages, memory, pdf, convening, sizes, args, spreadsheet, cluster)
+    text = report(pages, memory, pdf, convening, sizes, args, spreadsheet, drills, cluster)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
     raw = {
@@ -993,6 +1012,7 @@ def main() -> None:
         "pdf": pdf,
         "convening": convening,
         "import": spreadsheet,
+        "drills": drills,
         "cluster": cluster,
         "python_speed_s": args.python_speed,
     }

@@ -15,6 +15,12 @@ class MeetingsConfig(AppConfig):
         from vpswg.crypto import register_rotator
 
         register_rotator("attribution", "VPSWG_ATTRIBUTION_KEYS", rotate)
+        # What `manage.py verify_integrity` checks of the minutes after a restore.
+        from meetings.integrity import check_attribution, check_versions
+        from vpswg.integrity import register_check
+
+        register_check("minutes versions", check_versions)
+        register_check("attribution", check_attribution)
         # Invitations follow an institution's standing (members sends, meetings invites).
         from meetings.services.meetings import follow_representative, follow_standing
         from members.signals import representative_added, standing_changed

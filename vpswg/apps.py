@@ -27,4 +27,8 @@ class VpswgConfig(AppConfig):
         signals.connect()
         # The second factors' secrets (vpswg.adapters.MFAAdapter), for `manage.py rotate_keys`.
         register_rotator("mfa", "VPSWG_MFA_KEYS", rotate_mfa_secrets)
+        # What `manage.py verify_integrity` checks after a restore (the apps add theirs).
+        from vpswg.integrity import register_kernel_checks
+
+        register_kernel_checks()
         post_migrate.connect(sync_every_group, sender=self, dispatch_uid="vpswg-sync-roles")

@@ -168,6 +168,9 @@ if env.str("DATABASE_REPLICA_URL", default=""):
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["vpswg.db.ReportsRouter"]
+# How far behind the replica a report shown on a page may be (it then says so); beyond it, and
+# for what is handed out as a file, reports read the primary (vpswg.db.choose_source).
+DATABASE_REPLICA_MAX_LAG = env.int("DATABASE_REPLICA_MAX_LAG", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -188,7 +191,8 @@ if CACHE_URL:
             "LOCATION": "vpswg",
         },
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # The cache store, but Redis unreachable is an error, not a signed-out person (vpswg.sessions).
+    SESSION_ENGINE = "vpswg.sessions"
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

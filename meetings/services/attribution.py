@@ -39,7 +39,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from meetings.models import Contribution, Minutes, MinutesComment, MinutesKey
+from meetings.models import Contribution, Minutes, MinutesComment, MinutesKey, MinutesVersion
 from members.constituency import constituency
 from members.models import Institution
 from vpswg.crypto import (
@@ -482,6 +482,106 @@ def rotate() -> int:
     return changed
 
 
+# --- Verification (after a restore) -------------------------------------------------------------
+
+
+def verify(group: WorkingGroup, tally) -> None:
+    """Open every sealed value of the group with ``VPSWG_ATTRIBUTION_KEYS``, into ``tally``
+    (a ``vpswg.integrity.Tally``): each data key, each live speaker, each frozen version's
+    speakers and attendance, each seat's comment. Failures name ids only: the output must not
+    say who said what. A destroyed attribution is counted, not a failure: it is meant to be
+    gone."""
+    from vpswg.crypto import KeyConfigurationError
+
+    for what in ("data keys", "attributions destroyed", "attributed records"):
+        tally.counts[what] += 0
+    try:
+        ring = attribution_ring()
+    except KeyConfigurationError as exc:
+        if MinutesKey.objects.filter(working_group=group).exclude(wrapped="").exists():
+            tally.fail(str(exc))
+        return
+    keys: dict[int, bytes | None] = {}
+    destroyed: set[int] = set()
+    for minutes_id, wrapped, destroyed_at in (
+        MinutesKey.objects.filter(working_group=group)
+        .order_by("minutes_id")
+        .values_list("minutes_id", "wrapped", "destroyed_at")
+    ):
+        if destroyed_at is not None or not wrapped:
+            destroyed.add(minutes_id)
+            tally.counts["attributions destroyed"] += 1
+            continue
+        try:
+            keys[minutes_id] = ring.decrypt(wrapped, _wrap_aad(minutes_id))
+        except DecryptionError as exc:
+            keys[minutes_id] = None
+            tally.fail(f"minutes {minutes_id}: the data key does not open ({exc})")
+        else:
+            tally.counts["data keys"] += 1
+
+    def opens(minutes_id: int, token: str, aad: str, what: str) -> None:
+        if minutes_id in destroyed:
+            return
+        key = keys.get(minutes_id)
+        if minutes_id not in keys:
+            tally.fail(f"minutes {minutes_id}: {what} is sealed, but the minutes have no data key")
+            return
+        if key is None:
+            return  # its data key did not open: said once, above
+        try:
+            open_sealed(key, token, aad, padded=True)
+        except DecryptionError:
+            tally.fail(f"minutes {minutes_id}: {what} does not open")
+        else:
+            tally.counts["attributed records"] += 1
+
+    contributions = (
+        Contribution.objects.filter(working_group=group)
+        .order_by("pk")
+        .values_list("pk", "section__minutes_id", "speaker_sealed")
+    )
+    for pk, minutes_id, sealed in contributions.iterator(chunk_size=2000):
+        opens(minutes_id, sealed, _live_aad(minutes_id, pk), f"the speaker of contribution {pk}")
+
+    versions = (
+        MinutesVersion.objects.filter(working_group=group)
+        .order_by("pk")
+        .values_list("minutes_id", "number", "attributed")
+    )
+    for minutes_id, number, stored in versions.iterator(chunk_size=100):
+        if not stored.get("sealed"):
+            continue  # a version frozen before sealing: nothing in it is encrypted
+        for s_index, section in enumerate(stored.get("sections", [])):
+            for c_index, c in enumerate(section.get("contributions", [])):
+                where = f"{s_index}.{c_index}"
+                opens(
+                    minutes_id,
+                    c.get("speaker", ""),
+                    _version_aad(minutes_id, number, where),
+                    f"version {number}, speaker {where}",
+                )
+        opens(
+            minutes_id,
+            stored.get("attendance", ""),
+            _version_aad(minutes_id, number, "attendance"),
+            f"version {number}, attendance",
+        )
+    comments = (
+        MinutesComment.objects.filter(working_group=group)
+        .exclude(text_sealed="")
+        .order_by("pk")
+        .values_list("pk", "version__minutes_id", "review_id", "anchor_key", "text_sealed")
+    )
+    for pk, minutes_id, review_id, anchor_key, sealed in comments.iterator(chunk_size=500):
+        opens(
+            minutes_id,
+            sealed,
+            _comment_aad(minutes_id, review_id, anchor_key),
+            f"comment {pk}",
+        )
+
+
 __all__ = [
     "DESTROYED",
     "NOBODY",
@@ -504,5 +604,6 @@ __all__ = [
     "set_speaker",
     "speakers",
     "took_part",
+    "verify",
     "writable_key",
 ]

@@ -197,3 +197,57 @@ def test_someone_elses_notice_answers_404(client, group):
     assert client.get(reverse("notification_open", kwargs={"pk": nid})).status_code == 404
     with group_scope(group):
         assert Notification.objects.get(pk=nid).read_at is None
+
+
+BROKER_DOWN_SCRIPT = """
+import json, django
+django.setup()
+from django.db import transaction
+from vpswg.models import User, WorkingGroup
+from vpswg.scoping import group_scope
+from vpswg.services.notifications import notify
+group = WorkingGroup.objects.get(slug={slug!r})
+with group_scope(group), transaction.atomic():
+    ids = notify(working_group=group, recipients=[User.objects.get(pk={user})],
+                 kind="role_granted", key="broker-down", context={{"role": "member"}},
+                 link="/")
+print(json.dumps(ids))
+"""
+
+
+def test_a_change_saved_while_the_broker_is_down_is_not_answered_with_an_error(
+    transactional_db, group, tmp_path
+):
+    """Redis restarting (or lost) when a change commits: the rows are in the database, only
+    the hand-over to the worker fails. That must not raise after the commit (the request would
+    answer 500 for a change that was saved, and be sent again); the rows wait for the sweep.
+    A real process, on a broker address where nothing listens (the drills of make bench)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, _database_url, free_port
+
+    user = make_user()
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "test",
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", BROKER_DOWN_SCRIPT.format(slug=group.slug, user=user.pk)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    ids = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "broker unreachable" in done.stderr and "left to the sweep" in done.stderr
+    with group_scope(group):
+        row = Notification.objects.get(pk=ids[0])
+    assert row.status == "pending" and row.recipient_id == user.pk

@@ -66,14 +66,21 @@ def test_letters_go_to_a_private_bucket_and_come_back_only_through_the_view(
 # --- Reports on a replica -----------------------------------------------------------------------
 
 
-def test_report_reads_go_to_the_replica_when_there_is_one(monkeypatch):
+def test_report_reads_go_to_the_replica_when_it_is_chosen(monkeypatch, django_assert_num_queries):
+    """Which database is chosen, and how far behind it may be, is tested on a real replica
+    (tests/multinode); here, that the router follows the choice."""
     router = db.ReportsRouter()
     assert router.db_for_read(Application) is None
+    with django_assert_num_queries(0), db.reporting() as source:
+        assert source == db.Source()  # no replica configured: the primary, and no question
+        assert router.db_for_read(Application) is None
+    monkeypatch.setattr(db, "has_replica", lambda: True)
+    monkeypatch.setattr(db, "choose_source", lambda fresh: db.Source(db.REPLICA))
     with db.reporting():
-        assert router.db_for_read(Application) is None  # no replica configured
-        monkeypatch.setattr(db, "has_replica", lambda: True)
         assert router.db_for_read(Application) == "replica"
         assert router.db_for_write(Application) == "default"
+        with db.primary():
+            assert router.db_for_read(Application) is None
     assert router.db_for_read(Application) is None  # outside a report: the primary
     assert not router.allow_migrate("replica", "members")
 
@@ -84,6 +91,7 @@ def test_reports_read_the_replica_but_kept_figures_are_drawn_from_the_primary(
     """A replica lags: the CSV and the state report may read it (what they show is read
     anew on every request), but the reports page's figures are kept until the data changes
     (vpswg.groupcache), so they are drawn from the primary, or a lag would be kept."""
+    monkeypatch.setattr(db, "choose_source", lambda fresh: db.Source(db.REPLICA))
     seen = {}
     for name in ("totals", "participation"):
         real = getattr(reports, name)

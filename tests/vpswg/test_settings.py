@@ -118,7 +118,7 @@ def test_urls_switch_to_postgres_redis_and_smtp(tmp_path):
     assert shown["engine"] == "django.db.backends.postgresql" and shown["name"] == "vpswg"
     assert shown["eager"] is False
     assert shown["email"] == "django.core.mail.backends.smtp.EmailBackend"
-    assert shown["cache"].endswith("RedisCache") and shown["session"].endswith(".cache")
+    assert shown["cache"].endswith("RedisCache") and shown["session"] == "vpswg.sessions"
 
 
 @pytest.mark.parametrize(

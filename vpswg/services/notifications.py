@@ -174,12 +174,28 @@ class _Subjects:
 
 
 def dispatch(working_group_id: int, notification_ids: Sequence[int]) -> None:
-    """Hand pending rows to the worker in chunks (in-process when there is no broker)."""
+    """Hand pending rows to the worker in chunks (in-process when there is no broker).
+
+    It runs after the change has committed. When the broker cannot be reached (Redis
+    restarting, or lost), the rows are safe in the database and the sweep sends them: raising
+    here would answer 500 for a change that was saved (the person would make it again), so
+    the failure is logged and the rest left to the sweep.
+    """
+    from kombu.exceptions import OperationalError
+
     from vpswg.tasks import deliver_notifications
 
     ids = list(notification_ids)
     for start in range(0, len(ids), DISPATCH_CHUNK):
-        deliver_notifications.delay(working_group_id, ids[start : start + DISPATCH_CHUNK])
+        try:
+            deliver_notifications.delay(working_group_id, ids[start : start + DISPATCH_CHUNK])
+        except OperationalError as exc:
+            logger.warning(
+                "notifications: broker unreachable (%s); %d notices left to the sweep",
+                exc,
+                len(ids) - start,
+            )
+            return
 
 
 def message_id(key: str) -> str:
