@@ -9,7 +9,9 @@
    query count of each page comes from the server's own ``X-Bench-Queries`` header.
 3. On a copy of S10: the members' minutes PDF of 20 pages against WeasyPrint alone, and the
    convening of every group's next plenary through the outbox, one Celery worker
-   (concurrency 2) and a local SMTP server, counted message by message.
+   (concurrency 2) and a local SMTP server, counted message by message; then, on a fresh
+   copy, the same with one of the worker's pool processes killed (SIGKILL) a third of the way
+   through, which must still deliver every notice once (``--no-convening-kill`` skips it).
 4. On another copy: the Secretariat's import of a 300-row spreadsheet with five bad rows
    through its pages (upload, preview, import), timed and its queries counted
    (``--only import`` runs this alone).
@@ -503,7 +505,48 @@ class Mailbox:
             return [m for m in self.messages if m[2]]
 
 
-def measure_convening(database: str, args) -> dict:
+def measure_convening(database: str, args, template: str | None = None) -> dict:
+    """The convening on ``database``; then, on a fresh copy of ``template``, the same again
+    with one of the worker's pool processes killed (SIGKILL) once a third of the notices
+    have arrived, to count what the crash costs: every notice must still arrive once."""
+    result = _convening_run(database, args)
+    if template and args.convening_kill:
+        crashed = f"{database}_kill"
+        say(f"copying {template} for the convening with a worker killed")
+        _create(crashed, template=template)
+        try:
+            result["killed"] = _convening_run(crashed, args, kill_at=1 / 3)
+        finally:
+            _drop(crashed)
+    return result
+
+
+class Backends:
+    """CPU used by the PostgreSQL server processes of one database, sampled as the run goes
+    (a session may end before the run does: its time is counted up to its last sighting)."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self.connection = _pg()
+        self.before = {pid: cpu_seconds(pid) for pid in self.pids()}
+        self.seen: dict[int, float] = dict(self.before)
+
+    def pids(self) -> list[int]:
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [self.database])
+            return [row[0] for row in cursor.fetchall()]
+
+    def sample(self) -> None:
+        for pid in self.pids():
+            self.seen[pid] = max(self.seen.get(pid, 0.0), cpu_seconds(pid))
+
+    def used(self) -> float:
+        self.sample()
+        self.connection.close()
+        return sum(self.seen.values()) - sum(self.before.values())
+
+
+def _convening_run(database: str, args, kill_at: float | None = None) -> dict:
     from aiosmtpd.controller import Controller
 
     mailbox = Mailbox()
@@ -518,7 +561,7 @@ def measure_convening(database: str, args) -> dict:
         check=True,
         capture_output=True,
     )
-    log = WORK / "celery.log"
+    log = WORK / ("celery-killed.log" if kill_at else "celery.log")
     worker = subprocess.Popen(
         [
             PYTHON,
@@ -541,6 +584,7 @@ def measure_convening(database: str, args) -> dict:
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
+    killed: dict = {}
     try:
         for _ in range(120):
             if "ready." in log.read_text():
@@ -548,41 +592,72 @@ def measure_convening(database: str, args) -> dict:
             if worker.poll() is not None:
                 raise SystemExit(f"the Celery worker stopped: see {log}")
             time.sleep(0.5)
-        cpu_before = time.process_time()  # this process runs the SMTP server, and little else
+        # CPU from here on: the worker's processes, the database's server processes, and
+        # this process (which runs the SMTP server, and little else).
+        pool = [worker.pid, *children(worker.pid)]
+        worker_cpu = -sum(cpu_seconds(pid) for pid in pool)
+        backends = Backends(database)
+        cpu_before = time.process_time()
         started = step(database, "convene", port)
         expected = started["expected"]
         deadline = time.time() + args.convening_timeout
         last_count, quiet_since = -1, time.time()
         while time.time() < deadline:
-            count = len(mailbox.calendar_messages())
+            messages = mailbox.calendar_messages()
+            count = len(messages)
+            if kill_at and not killed and count >= expected * kill_at:
+                # One pool process, as the kernel's OOM killer or a crash would take it; the
+                # pool starts another, and the task it held goes back to the queue.
+                victim = children(worker.pid)[0]
+                worker_cpu += cpu_seconds(victim)
+                os.kill(victim, signal.SIGKILL)
+                killed = {"pid": victim, "after": count}
             if count != last_count:
                 last_count, quiet_since = count, time.time()
-            elif count >= expected and time.time() - quiet_since > 5:
+            elif len({m[1] for m in messages}) >= expected and time.time() - quiet_since > 5:
                 break  # all arrived, and nothing more for 5 s (a duplicate would show here)
+            backends.sample()
             time.sleep(0.2)
         messages = mailbox.calendar_messages()
         smtp_cpu = time.process_time() - cpu_before
-        memory = max(peak_rss_mb(pid) for pid in [worker.pid, *children(worker.pid)])
-        worker_cpu = sum(cpu_seconds(pid) for pid in [worker.pid, *children(worker.pid)])
+        pool = [worker.pid, *children(worker.pid)]
+        worker_cpu += sum(cpu_seconds(pid) for pid in pool)
+        database_cpu = backends.used()
+        memory = max(peak_rss_mb(pid) for pid in pool)
     finally:
         stop(worker)
         controller.stop()
     per_recipient = Counter(m[1] for m in messages)
+    ids_per_recipient = Counter(recipient for recipient, _ in {(m[1], m[3]) for m in messages})
+    per_message_id = Counter(m[3] for m in messages)
     last = max((m[0] for m in messages), default=started["started"])
     elapsed = last - started["started"]
-    return {
+    received = len(messages)
+    result = {
         "groups": started["groups"],
         "expected": expected,
-        "received": len(messages),
+        "received": received,
         "recipients": len(per_recipient),
         "duplicates": sum(n - 1 for n in per_recipient.values() if n > 1),
-        "distinct_message_ids": len({m[3] for m in messages}),
+        # Two different notices to one person (not a copy of one sent again).
+        "duplicate_notices": sum(n - 1 for n in ids_per_recipient.values() if n > 1),
+        "distinct_message_ids": len(per_message_id),
         "seconds": round(elapsed, 2),
-        "per_second": round(len(messages) / elapsed, 1) if elapsed > 0 else 0.0,
+        "per_second": round(len(per_recipient) / elapsed, 1) if elapsed > 0 else 0.0,
         "celery_worker_mb": round(memory, 1),
         "worker_cpu_s": round(worker_cpu, 1),
+        "database_cpu_s": round(database_cpu, 1),
         "smtp_server_cpu_s": round(smtp_cpu, 1),
     }
+    if kill_at:
+        result.update(
+            killed_after=killed.get("after", 0),
+            # Copies of a notice already received (a resend keeps its Message-ID).
+            resent=sum(n - 1 for n in per_message_id.values() if n > 1),
+            # The pool's processes at the end: the killed one was replaced if this is 2.
+            pool_after=len([pid for pid in pool if pid not in (worker.pid, killed.get("pid"))]),
+        )
+    return result
 
 
 # --- Datasets ---------------------------------------------------------------------------------
@@ -719,23 +794,7 @@ def report(
             f"{pdf['overhead']:+.0%} | {ok(pdf['overhead'] <= TARGETS['pdf_overhead'] and pdf['ours_s'] < TARGETS['pdf_s'])} |",
         ]
     if convening:
-        c = convening
-        lines += [
-            "",
-            "## Convening",
-            "",
-            "| Groups | Notices expected | Received | Recipients | Duplicates | Distinct Message-IDs | Seconds | Notices/s | Met |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
-            f"| {c['groups']} | {c['expected']} | {c['received']} | {c['recipients']} | {c['duplicates']} | "
-            f"{c['distinct_message_ids']} | {c['seconds']} | {c['per_second']} | "
-            f"{ok(c['per_second'] >= TARGETS['notices_per_s'] and c['duplicates'] == 0 and c['received'] == c['expected'])} |",
-            "",
-            "From the daily job's start to the last notice at the SMTP server: the fan-out per "
-            "group, each notice rendered in its recipient's language with its calendar file, "
-            "written to the outbox, then delivered by one worker (concurrency 2). CPU used: "
-            f"the worker's processes {c['worker_cpu_s']} s, the local SMTP server "
-            f"{c['smtp_server_cpu_s']} s, on {os.cpu_count()} cores.",
-        ]
+        lines += _convening_table(convening)
     if spreadsheet:
         lines += _import_table(spreadsheet)
     if drills:
@@ -747,6 +806,71 @@ def report(
 
         lines += report_lines(cluster)
     return "\n".join(lines) + "\n"
+
+
+def _convening_table(c: dict) -> list[str]:
+    def met(run: dict, speed: bool = True) -> str:
+        # The run with a crash is held to exactly once, not to the speed.
+        return ok(
+            (run["per_second"] >= TARGETS["notices_per_s"] or not speed)
+            and run["duplicates"] == 0
+            and run["received"] == run["expected"]
+            and run["recipients"] == run["expected"]
+        )
+
+    def row(name: str, run: dict, speed: bool = True) -> str:
+        return (
+            f"| {name} | {run['groups']} | {run['expected']} | {run['received']} | "
+            f"{run['recipients']} | {run['duplicates']} | {run.get('duplicate_notices', '—')} | "
+            f"{run['distinct_message_ids']} | {run['seconds']} | {run['per_second']} | {met(run, speed)} |"
+        )
+
+    def cpu(run: dict) -> str:
+        per = 1000 / max(run["recipients"], 1)
+        parts = [
+            f"the worker's processes {run['worker_cpu_s']} s ({run['worker_cpu_s'] * per:.1f} ms a notice)"
+        ]
+        if "database_cpu_s" in run:
+            parts.append(
+                f"PostgreSQL {run['database_cpu_s']} s ({run['database_cpu_s'] * per:.1f} ms)"
+            )
+        parts.append(
+            f"the local SMTP server {run['smtp_server_cpu_s']} s ({run['smtp_server_cpu_s'] * per:.1f} ms)"
+        )
+        return ", ".join(parts)
+
+    lines = [
+        "",
+        "## Convening",
+        "",
+        "| Run | Groups | Notices expected | Received | Recipients | Duplicates | Two notices to one person | Distinct Message-IDs | Seconds | Notices/s | Met |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
+        row("as it runs", c),
+    ]
+    killed = c.get("killed")
+    if killed:
+        lines.append(row("a pool process killed", killed, speed=False))
+    lines += [
+        "",
+        "From the daily job's start to the last notice at the SMTP server: the fan-out per "
+        "group, each notice rendered in its recipient's language with its calendar file, "
+        "written to the outbox, then delivered by one worker (concurrency 2); notices/s "
+        f"counts recipients reached. CPU used during the run: {cpu(c)}, on {os.cpu_count()} "
+        "cores.",
+    ]
+    if killed:
+        lines += [
+            "",
+            f"A pool process killed: on a fresh copy of the dataset, one of the worker's two "
+            f"pool processes was killed with SIGKILL once {killed['killed_after']} notices had "
+            f"arrived; the pool started another ({killed['pool_after']} at the end) and the "
+            f"task it held went back to the queue (late acknowledgement). Notices sent again: "
+            f"{killed['resent']} (one sent again keeps its Message-ID). The outbox marks each notice "
+            "sent as soon as the server accepts it, so a crash can re-send only the one "
+            "message in flight (accepted by the server, not yet marked): at most one per "
+            f"killed process. Held to exactly once, not to the speed. CPU used: {cpu(killed)}.",
+        ]
+    return lines
 
 
 def _import_table(result: dict) -> list[str]:
@@ -908,6 +1032,12 @@ def main() -> None:
         help="the Redis databases of the broker and the cache (e.g. 6,7 beside another run)",
     )
     parser.add_argument("--convening-timeout", type=int, default=600)
+    parser.add_argument(
+        "--convening-kill",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="convene a second time with a worker's pool process killed midway",
+    )
     parser.add_argument("--rebuild", action="store_true", help="build the datasets again")
     parser.add_argument("--output", type=Path, default=RESULTS / f"{date.today().isoformat()}.md")
     parser.add_argument(
@@ -943,7 +1073,9 @@ def main() -> None:
     largest = previous[0]
     pdf = convening = None
     if only & {"pdf", "convening"}:
-        scratch = "vpswg_bench_scratch"
+        # Named after the broker's Redis database, so that runs beside each other (each with
+        # its own --redis-dbs) never drop each other's copy.
+        scratch = f"vpswg_bench_scratch_{REDIS_DB}"
         say(f"copying {largest} for the PDF and the convening (they write)")
         _create(scratch, template=largest)
         try:
@@ -954,13 +1086,13 @@ def main() -> None:
                 except RuntimeError as error:  # the pages' results are kept all the same
                     say(str(error))
             if "convening" in only:
-                convening = measure_convening(scratch, args)
+                convening = measure_convening(scratch, args, template=largest)
                 say(f"convening: {convening}")
         finally:
             _drop(scratch)
     spreadsheet = None
     if "import" in only:
-        scratch = "vpswg_bench_import"
+        scratch = f"vpswg_bench_import_{REDIS_DB}"
         say(f"copying {largest} for the import (it writes)")
         _create(scratch, template=largest)
         try:

@@ -152,6 +152,12 @@ class SMTPRecorder:
     lock: threading.Lock = field(default_factory=threading.Lock)
     #: Seconds each message takes to accept (to slow a worker down enough to kill it midway).
     delay: float = 0.0
+    #: Hold the reply to the message of this rank (1-based) once it is kept, until ``release``
+    #: is set: the moment a crash leaves a message accepted by the server, but not known to
+    #: the sender as accepted. ``held`` is set when it is reached.
+    hold_at: int = 0
+    held: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refuse:
@@ -165,6 +171,11 @@ class SMTPRecorder:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.received.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message))
+            hold = len(self.received) == self.hold_at
+        if hold:
+            self.held.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.01)
         return "250 Message accepted"
 
     def to(self, address: str) -> list[ReceivedMail]:
@@ -231,6 +242,11 @@ class WorkerProcess:
 
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
+
+    def pool(self) -> list[int]:
+        """The process ids of the worker's pool (its children)."""
+        pid = self.process.pid
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
     def stop(self) -> None:
         if self.process.poll() is None:

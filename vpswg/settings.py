@@ -350,6 +350,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup would close every database connection around every task; set, it
+# leaves them to vpswg.celery.close_old_connections, which closes them as a request would
+# (CONN_MAX_AGE, health checks).
+CELERY_DB_REUSE_MAX = 10**9
 # Longer than the longest retry countdown (see vpswg.notifications.MAX_BACKOFF_SECONDS), so
 # Redis never redelivers a message that is merely waiting for its ETA.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}

@@ -3,6 +3,8 @@ an SMTP server on loopback."""
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from collections import defaultdict
 
@@ -163,3 +165,41 @@ def test_a_worker_killed_halfway_through_200_notices_delivers_each_once(
     # the same Message-ID, so mail systems treat it as one. At most the message in flight.
     assert duplicates <= 1
     print(f"killed after {before_restart} of 200; raw duplicates: {duplicates}")
+
+
+def test_a_pool_process_killed_as_the_server_accepts_a_notice_resends_that_notice_only(
+    group, celery_queue, smtp_server, tmp_path
+):
+    """The resend window of a crash is one message. The server keeps the 20th notice and
+    holds its reply; the pool process sending it is killed meanwhile, so that notice was
+    accepted but never marked sent. The pool starts another process, the task goes back to
+    the queue (late acknowledgement) and the claims died with the killed process's database
+    session: the 20th notice goes again, with the same Message-ID, and nothing else does
+    (the 19 before it were each marked as they were accepted). No sweep is needed."""
+    users = bulk_members(group, institutions=6, per_institution=10)
+    recorder = smtp_server.recorder
+    recorder.hold_at = 20
+    worker = start_worker(tmp_path, smtp_server, celery_queue, concurrency=1)
+    try:
+        meeting = make_meeting(group, "planned")
+        with transaction.atomic(), group_scope(group):
+            service.convene(meeting=meeting)
+        assert recorder.held.wait(30), "the worker sent fewer than 20 notices"
+        (sender,) = worker.pool()
+        os.kill(sender, signal.SIGKILL)
+        wait(lambda: sender not in worker.pool(), timeout=10)
+        recorder.release.set()
+        wait(lambda: len(by_recipient(recorder.received)) >= 60, timeout=30)
+        with group_scope(group):
+            wait(lambda: not Notification.objects.exclude(status="sent").exists(), timeout=10)
+        time.sleep(1)  # anything sent twice would arrive now
+    finally:
+        recorder.release.set()
+        worker.stop()
+    held = recorder.received[19]
+    received = by_recipient(recorder.received)
+    assert set(received) == {u.email for u in users}
+    again = {address: ids for address, ids in received.items() if len(ids) > 1}
+    assert list(again) == held.recipients
+    assert again[held.recipients[0]] == [str(held.message["Message-ID"])] * 2
+    assert len(recorder.received) == 61

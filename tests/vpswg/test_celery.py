@@ -69,3 +69,51 @@ def test_a_real_worker_delivers_after_commit_and_postgres_sees_it(
             time.sleep(0.1)
         assert statuses == {"sent"}, celery_worker.log()
     assert "deliver_notifications" in celery_worker.log()
+
+
+def _worker_sessions() -> list[int]:
+    """The PostgreSQL sessions on the test database other than the test's own."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _deliver_through(worker, group, smtp_server, key: str, count: int) -> None:
+    with transaction.atomic(), group_scope(group):
+        notify(
+            working_group=group,
+            recipients=[make_user()],
+            kind="role_granted",
+            key=key,
+            context={"role": "member"},
+        )
+    smtp_server.recorder.wait_for(count, timeout=30)
+    deadline = time.monotonic() + 15
+    while worker.log().count("succeeded") < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+@pytest.mark.worker
+def test_a_worker_keeps_its_database_session_between_tasks_and_replaces_a_dead_one(
+    celery_worker, group, smtp_server
+):
+    """Celery's Django fixup would open a session for every task (a convening is 220); the
+    worker keeps one as a web process does, and one that died meanwhile is replaced before
+    the next task uses it, instead of failing that task."""
+    _deliver_through(celery_worker, group, smtp_server, "first", 1)
+    (session,) = _worker_sessions()
+    _deliver_through(celery_worker, group, smtp_server, "second", 2)
+    assert _worker_sessions() == [session]
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [session])
+    _deliver_through(celery_worker, group, smtp_server, "third", 3)
+    assert len(smtp_server.recorder.received) == 3
+    assert "ERROR" not in celery_worker.log()
+    assert _worker_sessions() not in ([], [session])

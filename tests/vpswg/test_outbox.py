@@ -3,14 +3,20 @@ failures recorded and retried, one recipient per e-mail, in-app notices."""
 
 from __future__ import annotations
 
+import email
+import email.policy
+import re
 from datetime import timedelta
 
+import psycopg2
 import pytest
-from django.db import transaction
+from django.core.mail import EmailMessage
+from django.db import connection, transaction
+from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_member, make_user, sign_in
+from tests.factories import make_meeting, make_member, make_user, sign_in
 from vpswg.models import Notification
 from vpswg.scoping import group_scope
 from vpswg.services import notifications
@@ -251,3 +257,172 @@ def test_a_change_saved_while_the_broker_is_down_is_not_answered_with_an_error(
     with group_scope(group):
         row = Notification.objects.get(pk=ids[0])
     assert row.status == "pending" and row.recipient_id == user.pk
+
+
+def test_a_text_that_does_not_name_its_reader_is_rendered_once_per_language(group):
+    """The convening notice says the same to everyone of a language: one rendering each."""
+    meeting = make_meeting(group, "planned")
+    users = [make_user(language=code) for code in ("es", "en", "es", "fr", "en")]
+    renders = []
+
+    def count(sender, template, **kwargs):
+        renders.append(template.name)
+
+    template_rendered.connect(count)
+    try:
+        with group_scope(group):
+            ids = notify(
+                working_group=group,
+                recipients=users,
+                kind="meeting_convened",
+                key="once",
+                context={"meeting": meeting, "zone": group.zone, "as_guest": False},
+            )
+    finally:
+        template_rendered.disconnect(count)
+    assert renders.count("notifications/meeting_convened/body.txt") == 3
+    with group_scope(group):
+        bodies = dict(Notification.objects.filter(pk__in=ids).values_list("recipient", "body"))
+    assert bodies[users[0].pk] == bodies[users[2].pk] != bodies[users[1].pk]
+    assert "Hello," in bodies[users[1].pk] and bodies[users[1].pk] == bodies[users[4].pk]
+    assert "Bonjour" in bodies[users[3].pk]
+
+
+def test_a_text_that_names_its_reader_is_rendered_for_each(group):
+    """The role notice tells someone without a password how to set one: not the others."""
+    with_password = make_user(language="en")
+    without = make_user(language="en")
+    without.set_unusable_password()
+    without.save()
+    renders = []
+
+    def count(sender, template, **kwargs):
+        renders.append(template.name)
+
+    template_rendered.connect(count)
+    try:
+        ids = queue(group, [with_password, without])
+    finally:
+        template_rendered.disconnect(count)
+    assert renders.count("notifications/role_granted/body.txt") == 2
+    with group_scope(group):
+        bodies = dict(Notification.objects.filter(pk__in=ids).values_list("recipient", "body"))
+    assert "no password yet" in bodies[without.pk]
+    assert "no password yet" not in bodies[with_password.pk]
+
+
+def test_those_told_already_are_not_rendered_again(group):
+    first = make_user()
+    queue(group, [first])
+    renders = []
+
+    def count(sender, template, **kwargs):
+        renders.append(template.name)
+
+    template_rendered.connect(count)
+    try:
+        assert queue(group, [first]) == []
+    finally:
+        template_rendered.disconnect(count)
+    assert renders == []
+
+
+def test_a_row_another_worker_has_claimed_is_left_to_it(group, smtp_server):
+    """The claim is an advisory lock of the claiming session: a delivery skips the row while
+    another session holds it, and sends it once that session has let go (or died)."""
+    ids = queue(group, [make_user(), make_user()])
+    other = psycopg2.connect(**_other_session())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [notifications.LOCK_CLASS, ids[0]])
+        with group_scope(group):
+            result = deliver(ids)
+        assert result.skipped == [ids[0]] and result.sent == [ids[1]]
+    finally:
+        other.close()
+    with group_scope(group):
+        assert deliver(ids).sent == [ids[0]]
+    assert len(smtp_server.recorder.received) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_leaves_no_claim_and_no_setting_behind(group, smtp_server):
+    """Outside a transaction (as in a worker) the claims are released batch by batch and
+    the session's commit setting is restored: the connection is kept for the next task."""
+    ids = queue(group, [make_user() for _ in range(notifications.CLAIM_BATCH + 3)])
+    with group_scope(group):
+        result = deliver(ids)
+    assert sorted(result.sent) == sorted(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s",
+            [notifications.LOCK_CLASS],
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    with group_scope(group):
+        assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def _other_session() -> dict:
+    """Connection parameters of another session on the test database."""
+    s = connection.settings_dict
+    return {
+        "dbname": s["NAME"],
+        "user": s["USER"],
+        "password": s["PASSWORD"],
+        "host": s["HOST"] or "127.0.0.1",
+        "port": s["PORT"] or 5432,
+    }
+
+
+def test_an_outbox_message_is_written_as_django_writes_it(group, settings):
+    """The outbox writes its messages out faster (headers folded once, the boundary chosen
+    up front): what it writes must read back as what Django alone would have written,
+    long accented subjects folded and encoded, calendar attachment included."""
+    settings.DEFAULT_FROM_EMAIL = "Secrétariat vpswg <no-reply@vpswg.example>"
+    meeting = make_meeting(group, "planned", title="Réunion plénière " + "très longue " * 12)
+    users = [make_user(language=code) for code in ("fr", "es", "en")]
+    calendar = [{"filename": "invite.ics", "mimetype": "text/calendar", "content": "BEGIN:X\r\n"}]
+    with group_scope(group):
+        ids = notify(
+            working_group=group,
+            recipients=users,
+            kind="meeting_convened",
+            key="written",
+            context={"meeting": meeting, "zone": group.zone, "as_guest": False},
+            attachments=calendar,
+        )
+        rows = list(Notification.objects.filter(pk__in=ids))
+    for row in rows:
+        ours = notifications._message(row)
+        theirs = EmailMessage(
+            ours.subject, ours.body, ours.from_email, ours.to, headers=ours.extra_headers
+        )
+        theirs.attachments = ours.attachments
+        for _ in range(2):  # the second time from the kept folding
+            a = ours.message().as_bytes(linesep="\r\n")
+            b = theirs.message().as_bytes(linesep="\r\n")
+            assert _read(a) == _read(b)
+            assert _same_bytes(a) == _same_bytes(b)
+        assert len(_read(a)["parts"]) == 2
+
+
+def _same_bytes(raw: bytes) -> bytes:
+    """The message as written, its boundary and date aside (both differ from one to the next)."""
+    boundary = email.message_from_bytes(raw).get_boundary().encode()
+    raw = raw.replace(boundary, b"BOUNDARY")
+    return re.sub(rb"\r\nDate: [^\r]+\r\n", b"\r\nDate: DATE\r\n", raw)
+
+
+def _read(raw: bytes) -> dict:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    return {
+        "headers": [(k, str(v)) for k, v in message.items() if k not in {"Date", "Content-Type"}],
+        "type": message.get_content_type(),
+        "parts": [
+            (part.get_content_type(), part.get_filename(), part.get_content())
+            for part in message.iter_parts()
+        ],
+    }
