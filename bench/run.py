@@ -13,7 +13,10 @@
 4. On another copy: the Secretariat's import of a 300-row spreadsheet with five bad rows
    through its pages (upload, preview, import), timed and its queries counted
    (``--only import`` runs this alone).
-5. Writes the table to ``bench/results/<date>.md`` and prints it.
+5. On another copy of S10: mixed traffic, 600 people of the 100 groups with their own
+   sessions, reading and writing through Locust, beside the baseline with the same generator
+   (``bench.mixed``; ``--only mixed`` runs this alone).
+6. Writes the table to ``bench/results/<date>.md`` and prints it.
 
 Nothing here is a test: the targets are reported, not asserted (the query-count tests are).
 """
@@ -213,10 +216,10 @@ def manage(database: str, *args: str, quiet: bool = True) -> None:
     )
 
 
-def step(database: str, name: str, email_port: int = 2525) -> dict:
+def step(database: str, name: str, email_port: int = 2525, *arguments: str) -> dict:
     """Run a Django-side step (bench.steps) and return the JSON it prints last."""
     done = subprocess.run(
-        [PYTHON, "-m", "bench.steps", name],
+        [PYTHON, "-m", "bench.steps", name, *arguments],
         cwd=ROOT,
         env=app_env(database, email_port),
         capture_output=True,
@@ -641,6 +644,7 @@ def report(
     sizes: dict[str, tuple[str, int]],
     args,
     spreadsheet: dict | None = None,
+    mixed: dict | None = None,
 ) -> str:
     today = date.today().isoformat()
     cpu = next(
@@ -726,6 +730,10 @@ def report(
         ]
     if spreadsheet:
         lines += _import_table(spreadsheet)
+    if mixed:
+        from bench import mixed as scenario
+
+        lines += scenario.report_lines(mixed, next(reversed(sizes), "S10"))
     return "\n".join(lines) + "\n"
 
 
@@ -854,7 +862,14 @@ def rewrite_report(args) -> None:
         size, groups = item.split("=")
         sizes[size] = (f"vpswg_bench_{size.lower()}", int(groups))
     text = report(
-        pages, raw["memory"], raw["pdf"], raw["convening"], sizes, args, raw.get("import")
+        pages,
+        raw["memory"],
+        raw["pdf"],
+        raw["convening"],
+        sizes,
+        args,
+        raw.get("import"),
+        raw.get("mixed"),
     )
     args.output.write_text(text)
     say(f"written to {args.output}")
@@ -869,7 +884,21 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per page")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--only", choices=["pages", "pdf", "convening", "import"], action="append")
+    parser.add_argument(
+        "--only", choices=["pages", "pdf", "convening", "import", "mixed"], action="append"
+    )
+    parser.add_argument("--mixed-seconds", type=int, default=60, help="the mixed run's length")
+    parser.add_argument(
+        "--mixed-concurrency", type=int, default=8, help="Locust users in flight (as wrk's)"
+    )
+    parser.add_argument("--mixed-baseline-seconds", type=int, default=30)
+    parser.add_argument(
+        "--mixed-paced-seconds",
+        type=int,
+        default=60,
+        help="every person at once with think time (0: not run)",
+    )
+    parser.add_argument("--mixed-think", default="5,15", help="min,max seconds between pages")
     parser.add_argument(
         "--redis-dbs",
         default=f"{REDIS_DB},{CACHE_DB}",
@@ -887,7 +916,7 @@ def main() -> None:
     if args.report_from:
         rewrite_report(args)
         return
-    only = set(args.only or ["pages", "pdf", "convening", "import"])
+    only = set(args.only or ["pages", "pdf", "convening", "import", "mixed"])
     REDIS_DB, CACHE_DB = (int(n) for n in args.redis_dbs.split(","))
 
     WORK.mkdir(parents=True, exist_ok=True)
@@ -939,7 +968,15 @@ def main() -> None:
             say(str(error))
         finally:
             _drop(scratch)
-    text = report(pages, memory, pdf, convening, sizes, args, spreadsheet)
+    mixed = None
+    if "mixed" in only:
+        from bench import mixed as scenario
+
+        try:
+            mixed = scenario.measure(largest, args)
+        except RuntimeError as error:
+            say(str(error))
+    text = report(pages, memory, pdf, convening, sizes, args, spreadsheet, mixed)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
     raw = {
@@ -961,6 +998,7 @@ def main() -> None:
         "pdf": pdf,
         "convening": convening,
         "import": spreadsheet,
+        "mixed": mixed,
         "python_speed_s": args.python_speed,
     }
     args.output.with_suffix(".json").write_text(json.dumps(raw, indent=1))
