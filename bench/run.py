@@ -895,10 +895,12 @@ def main() -> None:
     parser.add_argument(
         "--mixed-paced-seconds",
         type=int,
-        default=60,
+        default=90,
         help="every person at once with think time (0: not run)",
     )
-    parser.add_argument("--mixed-think", default="5,15", help="min,max seconds between pages")
+    parser.add_argument(
+        "--mixed-think", default="30,60", help="min,max seconds between pages (paced run)"
+    )
     parser.add_argument(
         "--redis-dbs",
         default=f"{REDIS_DB},{CACHE_DB}",
