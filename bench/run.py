@@ -21,7 +21,10 @@
 6. On a PostgreSQL primary of its own loaded with the largest dataset, with a streaming
    replica: two gunicorn nodes behind HAProxy against one node, and a write through one node
    read through the other (``bench.cluster``; ``--only cluster`` runs this alone).
-7. Writes the table to ``bench/results/<date>.md`` and prints it.
+7. On another copy of S10: mixed traffic, 600 people of the 100 groups with their own
+   sessions, reading and writing through Locust, beside the baseline with the same generator
+   (``bench.mixed``; ``--only mixed`` runs this alone).
+8. Writes the table to ``bench/results/<date>.md`` and prints it.
 
 Nothing here is a test: the targets are reported, not asserted (the query-count tests are).
 """
@@ -221,10 +224,10 @@ def manage(database: str, *args: str, quiet: bool = True) -> None:
     )
 
 
-def step(database: str, name: str, email_port: int = 2525) -> dict:
+def step(database: str, name: str, email_port: int = 2525, *arguments: str) -> dict:
     """Run a Django-side step (bench.steps) and return the JSON it prints last."""
     done = subprocess.run(
-        [PYTHON, "-m", "bench.steps", name],
+        [PYTHON, "-m", "bench.steps", name, *arguments],
         cwd=ROOT,
         env=app_env(database, email_port),
         capture_output=True,
@@ -728,6 +731,7 @@ def report(
     spreadsheet: dict | None = None,
     drills: dict | None = None,
     cluster: dict | None = None,
+    mixed: dict | None = None,
 ) -> str:
     today = date.today().isoformat()
     cpu = next(
@@ -797,6 +801,10 @@ def report(
         lines += _convening_table(convening)
     if spreadsheet:
         lines += _import_table(spreadsheet)
+    if mixed:
+        from bench import mixed as scenario
+
+        lines += scenario.report_lines(mixed, next(reversed(sizes), "S10"))
     if drills:
         from bench.drills import report_lines
 
@@ -1007,6 +1015,7 @@ def rewrite_report(args) -> None:
         raw.get("import"),
         raw.get("drills"),
         raw.get("cluster"),
+        raw.get("mixed"),
     )
     args.output.write_text(text)
     say(f"written to {args.output}")
@@ -1023,8 +1032,22 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument(
         "--only",
-        choices=["pages", "pdf", "convening", "import", "drills", "cluster"],
+        choices=["pages", "pdf", "convening", "import", "mixed", "drills", "cluster"],
         action="append",
+    )
+    parser.add_argument("--mixed-seconds", type=int, default=60, help="the mixed run's length")
+    parser.add_argument(
+        "--mixed-concurrency", type=int, default=8, help="Locust users in flight (as wrk's)"
+    )
+    parser.add_argument("--mixed-baseline-seconds", type=int, default=30)
+    parser.add_argument(
+        "--mixed-paced-seconds",
+        type=int,
+        default=90,
+        help="every person at once with think time (0: not run)",
+    )
+    parser.add_argument(
+        "--mixed-think", default="30,60", help="min,max seconds between pages (paced run)"
     )
     parser.add_argument(
         "--redis-dbs",
@@ -1049,7 +1072,7 @@ def main() -> None:
     if args.report_from:
         rewrite_report(args)
         return
-    only = set(args.only or ["pages", "pdf", "convening", "import", "drills", "cluster"])
+    only = set(args.only or ["pages", "pdf", "convening", "import", "mixed", "drills", "cluster"])
     REDIS_DB, CACHE_DB = (int(n) for n in args.redis_dbs.split(","))
 
     WORK.mkdir(parents=True, exist_ok=True)
@@ -1103,6 +1126,14 @@ def main() -> None:
             say(str(error))
         finally:
             _drop(scratch)
+    mixed = None
+    if "mixed" in only:
+        from bench import mixed as scenario
+
+        try:
+            mixed = scenario.measure(largest, args)
+        except RuntimeError as error:
+            say(str(error))
     drills = None
     if "drills" in only:
         from bench import drills as drill
@@ -1122,7 +1153,7 @@ def main() -> None:
 
             traceback.print_exc()
             say(f"the two-node run failed: {error}")
-    text = report(pages, memory, pdf, convening, sizes, args, spreadsheet, drills, cluster)
+    text = report(pages, memory, pdf, convening, sizes, args, spreadsheet, drills, cluster, mixed)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
     raw = {
@@ -1146,6 +1177,7 @@ def main() -> None:
         "import": spreadsheet,
         "drills": drills,
         "cluster": cluster,
+        "mixed": mixed,
         "python_speed_s": args.python_speed,
     }
     args.output.with_suffix(".json").write_text(json.dumps(raw, indent=1))

@@ -37,22 +37,32 @@ def _totp(user) -> str:
     return secret
 
 
-def _sign_in(user, secret: str | None, password: str):
-    """Sign in through allauth's forms as a browser would; returns the signed-in client."""
+def _sign_in(user, secret: str | None, password: str, address: str = "127.0.0.1"):
+    """Sign in through allauth's forms as a browser would; returns the signed-in client.
+    ``address``: where the person signs in from (the sign-in rate limit counts by address)."""
     from allauth.mfa.totp.internal.auth import hotp_value
     from django.test import Client
     from django.urls import reverse
 
-    client = Client(HTTP_HOST="127.0.0.1")
+    client = Client(HTTP_HOST="127.0.0.1", REMOTE_ADDR=address)
     response = client.post(
         reverse("account_login"), {"login": user.email, "password": password}, secure=True
     )
     if response.status_code != 302:
         raise SystemExit(f"sign-in of {user.email} failed: {response.status_code}")
     if secret is not None:
-        code = f"{hotp_value(secret, int(time.time()) // 30):06d}"
-        response = client.post(reverse("mfa_authenticate"), {"code": code}, secure=True)
-        if response.status_code != 302:
+        for _attempt in range(3):
+            # As a person does: a code about to expire is not typed, and one that expired on
+            # the way (a loaded machine) is followed by the next one.
+            left = 30 - time.time() % 30
+            if left < 3:
+                time.sleep(left + 0.1)
+            code = f"{hotp_value(secret, int(time.time()) // 30):06d}"
+            response = client.post(reverse("mfa_authenticate"), {"code": code}, secure=True)
+            if response.status_code == 302:
+                break
+            time.sleep(30 - time.time() % 30 + 0.1)
+        else:
             raise SystemExit(f"second factor of {user.email} failed: {response.status_code}")
     return client
 
@@ -108,6 +118,150 @@ def prepare_clients() -> dict:
         ("reports", "secretariat", f"{g}/reports/"),
     ]
     return {"clients": clients, "pages": pages, "member_name": member.full_name}
+
+
+#: The people of the mixed-traffic scenario in each group, besides its Secretariat, one
+#: Coordination seat and one observer (``mixed_prepare``).
+MIXED_MEMBERS_PER_GROUP = 3
+
+
+def _cookies(client) -> dict[str, str]:
+    return {name: morsel.value for name, morsel in client.cookies.items()}
+
+
+def _sign_in_part(people: list[tuple[int, str | None, str]]) -> dict[int, dict[str, str]]:
+    """Sign in each of ``people`` (user id, TOTP secret or None, address): their cookies."""
+    from demo.management.commands.seed_scale import PASSWORD
+    from vpswg.models import User
+
+    users = User.objects.in_bulk([pk for pk, _secret, _address in people])
+    return {
+        pk: _cookies(_sign_in(users[pk], secret, PASSWORD, address))
+        for pk, secret, address in people
+    }
+
+
+def _sign_in_all(people: list[tuple[int, str | None, str]]) -> dict[int, dict[str, str]]:
+    """Every sign-in is a real one (password hashed, second factor), so it takes a PBKDF2's
+    time each: two processes share them (the machine's two cores)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from django.db import connections
+
+    connections.close_all()  # each forked process opens its own
+    signed: dict[int, dict[str, str]] = {}
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        for part in pool.map(_sign_in_part, [people[0::2], people[1::2]]):
+            signed.update(part)
+    return signed
+
+
+def mixed_prepare(path: str) -> dict:
+    """The people of the mixed-traffic scenario (``bench.mixed``), signed in, written to
+    ``path`` (JSON).
+
+    In every scale group: its Secretariat, a Coordination seat, an observer and three members
+    (six hundred people at S10), every other one reading in Spanish (their account's
+    language), the others in English. Each group's next plenary is convened through the
+    product's service (invitations, notices in the outbox), so that members and observers have
+    an invitation to answer. Each person signs in through allauth's forms with the test
+    client, as ``prepare_clients`` does (the Secretariat and the seats with a fresh TOTP
+    second factor), from an address of their own on the loopback range: the sign-in rate limit
+    counts by address, and 600 people do not sign in from one. The sessions are in Redis, as
+    the server's; the file holds each person's cookies, role, group and language, the
+    meetings they may write to, and the years of the group's meetings (the list's filter).
+    """
+    import random
+
+    from django.utils import timezone
+
+    from meetings.models import Meeting, Minutes
+    from meetings.services.meetings import convene as convene_meeting
+    from vpswg.models import RoleAssignment, User, WorkingGroup
+    from vpswg.scoping import group_scope
+
+    rng = random.Random(17)
+    began = time.monotonic()
+    people: list[dict] = []
+    secrets_by_user: dict[int, str] = {}
+    for group in WorkingGroup.objects.filter(slug__startswith="scale-").order_by("slug"):
+        with group_scope(group):
+            by_role: dict[str, list[User]] = {}
+            for assignment in RoleAssignment.objects.select_related("user").order_by(
+                "user_id", "role"
+            ):
+                by_role.setdefault(assignment.role, []).append(assignment.user)
+            secretariat = by_role["secretariat"][0]
+            seat = by_role["coordination"][0]
+            privileged = {secretariat.pk, *(u.pk for u in by_role["coordination"])}
+            members = [u for u in by_role["member"] if u.pk not in privileged]
+            chosen = [
+                (secretariat, "secretariat"),
+                (seat, "seat"),
+                (rng.choice(by_role["observer"]), "observer"),
+                *((u, "member") for u in rng.sample(members, MIXED_MEMBERS_PER_GROUP)),
+            ]
+            upcoming = Meeting.objects.get(
+                kind=Meeting.Kind.PLENARY,
+                status=Meeting.Status.PLANNED,
+                start__gt=timezone.now(),
+            )
+            convene_meeting(meeting=upcoming, actor=secretariat)
+            draft = Minutes.objects.get(status=Minutes.Status.DRAFT).meeting_id
+            circulated = Minutes.objects.get(status=Minutes.Status.CIRCULATED).meeting_id
+            closed = list(
+                Meeting.objects.filter(kind=Meeting.Kind.COORDINATION).values_list("pk", flat=True)
+            )
+            years = sorted({d.year for d in Meeting.objects.dates("start", "year")}, reverse=True)
+            for user, role in chosen:
+                if role in {"secretariat", "seat"}:
+                    secrets_by_user[user.pk] = _totp(user)
+                people.append(
+                    {
+                        "id": user.pk,
+                        "email": user.email,
+                        "name": user.full_name,
+                        "role": role,
+                        "group": group.slug,
+                        "upcoming": upcoming.pk,
+                        "draft": draft,
+                        "circulated": circulated,
+                        "coordination": closed,
+                        "years": years,
+                    }
+                )
+    convened = time.monotonic() - began
+    for n, person in enumerate(people):
+        person["language"] = "es" if n % 2 else "en"
+    for language in ("es", "en"):
+        User.objects.filter(pk__in=[p["id"] for p in people if p["language"] == language]).update(
+            language=language
+        )
+    began = time.monotonic()
+    signed = _sign_in_all(
+        [
+            (p["id"], secrets_by_user.get(p["id"]), f"127.1.{n // 250}.{n % 250 + 1}")
+            for n, p in enumerate(people)
+        ]
+    )
+    signing = time.monotonic() - began
+    for person in people:
+        person["cookies"] = signed[person["id"]]
+    from pathlib import Path
+
+    Path(path).write_text(json.dumps({"people": people}, indent=1))
+    roles: dict[str, int] = {}
+    for person in people:
+        roles[person["role"]] = roles.get(person["role"], 0) + 1
+    return {
+        "path": path,
+        "people": len(people),
+        "groups": len({p["group"] for p in people}),
+        "roles": roles,
+        "convene_s": round(convened, 1),
+        "sign_in_s": round(signing, 1),
+    }
 
 
 def _pages(pdf: bytes) -> int:
@@ -391,14 +545,15 @@ def import_spreadsheet() -> dict:
 
 
 def main() -> None:
-    step = sys.argv[1]
+    step, arguments = sys.argv[1], sys.argv[2:]
     _setup()
     result = {
         "prepare": prepare,
         "pdf": pdf,
         "convene": convene,
         "import": import_spreadsheet,
-    }[step]()
+        "mixed_prepare": mixed_prepare,
+    }[step](*arguments)
     print(json.dumps(result))
 
 
