@@ -7,6 +7,7 @@
    and sessions) and drives each page with wrk on loopback (8 connections, 15 s, three runs,
    median), as the role that uses it, beside a baseline view of the harness itself. The SQL
    query count of each page comes from the server's own ``X-Bench-Queries`` header.
+   ``--pages NAME,...`` measures only those pages (and the baseline, always).
 3. On a copy of S10: the members' minutes PDF of 20 pages against WeasyPrint alone, and the
    convening of every group's next plenary through the outbox, one Celery worker
    (concurrency 2) and a local SMTP server, counted message by message.
@@ -417,6 +418,22 @@ def flush_cache() -> None:
     redis.Redis(host="127.0.0.1", port=6379, db=CACHE_DB).flushdb()
 
 
+def selected_pages(pages: list, names: str | None) -> list:
+    """The pages ``--pages`` names (all without it), the baseline always among them: every
+    figure is a share of the baseline measured in the same run."""
+    if not names:
+        return pages
+    wanted = {name.strip() for name in names.split(",")} | {"baseline"}
+    unknown = wanted - {name for name, _, _ in pages}
+    if unknown:
+        raise SystemExit(
+            f"--pages: no page {', '.join(sorted(unknown))} (pages: "
+            + ", ".join(name for name, _, _ in pages)
+            + ")"
+        )
+    return [page for page in pages if page[0] in wanted]
+
+
 def measure_pages(size: str, database: str, args) -> tuple[list[PageResult], dict]:
     flush_cache()
     session = step(database, "prepare")
@@ -437,7 +454,7 @@ def measure_pages(size: str, database: str, args) -> tuple[list[PageResult], dic
                     thread.start()
                 for thread in threads:
                     thread.join()
-        for name, role, path in session["pages"]:
+        for name, role, path in selected_pages(session["pages"], args.pages):
             cookie = session["cookies"][role]
             # Warm this page's code paths and caches in both workers: the first request of a
             # user in a process also reads the permissions it then caches (one query more).
@@ -870,6 +887,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--only", choices=["pages", "pdf", "convening", "import"], action="append")
+    parser.add_argument(
+        "--pages",
+        help="measure only these pages (names as in the table, comma-separated; the baseline "
+        'is always measured), e.g. --pages "members\' minutes"',
+    )
     parser.add_argument(
         "--redis-dbs",
         default=f"{REDIS_DB},{CACHE_DB}",
