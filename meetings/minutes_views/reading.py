@@ -24,7 +24,7 @@ from meetings.minutes_views.common import (
     _versions_context,
 )
 from meetings.minutes_views.editor import _editor
-from meetings.minutes_views.pdf import render_minutes_pdf
+from meetings.minutes_views.pdf import render_minutes_pdf, render_version_pdf
 from meetings.minutes_views.versions import contents, default_pair, openable_versions, returned_by
 from meetings.models import (
     Meeting,
@@ -256,12 +256,16 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     dissemination version has no personal watermark); every download is logged."""
     meeting, minutes, access = _meeting_and_minutes(request, pk)
     wanted = request.GET.get("version")
+    group = request.working_group
+    # A frozen version's members' or dissemination rendering: its HTML kept by the page.
+    frozen: tuple[int, str] | None = None
+    content = None
     watermark = True
     if wanted == "dissemination":
         if not minutes.circulated_version_id:
             raise Http404
-        content, kind, number = (
-            _version_column(minutes.circulated_version_id, "dissemination"),
+        frozen, kind, number = (
+            (minutes.circulated_version_id, "dissemination"),
             Kind.PDF_DISSEMINATION,
             None,
         )
@@ -271,25 +275,30 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     elif access.minutes == "review":
         column = access.review_rendering
         version = minutes.current_version
-        content = _version_column(version.pk, column)
         if column == "attributed":
             content = attribution.open_version(
-                content, opened=attribution.data_key(minutes), number=version.number
+                _version_column(version.pk, column),
+                opened=attribution.data_key(minutes),
+                number=version.number,
             )
+        else:
+            frozen = (version.pk, column)
         kind = Kind.PDF_ATTRIBUTED if column == "attributed" else Kind.PDF_MEMBERS
         number = version.number
     else:
         if not minutes.circulated_version_id:
             raise Http404
-        content, kind, number = (
-            _version_column(minutes.circulated_version_id, "members"),
+        frozen, kind, number = (
+            (minutes.circulated_version_id, "members"),
             Kind.PDF_MEMBERS,
             None,
         )
     service.log_access(minutes=minutes, user=request.user, kind=kind, version_number=number)
-    body = render_minutes_pdf(
-        request.working_group, content, reader=request.user if watermark else None
-    )
+    reader = request.user if watermark else None
+    if frozen is not None:
+        body = render_version_pdf(group, *frozen, reader=reader)
+    else:
+        body = render_minutes_pdf(group, content, reader=reader)
     suffix = "dissemination" if wanted == "dissemination" else "minutes"
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = (
