@@ -7,6 +7,7 @@
    and sessions) and drives each page with wrk on loopback (8 connections, 15 s, three runs,
    median), as the role that uses it, beside a baseline view of the harness itself. The SQL
    query count of each page comes from the server's own ``X-Bench-Queries`` header.
+   ``--pages NAME,...`` measures only those pages (and the baseline, always).
 3. On a copy of S10: the members' minutes PDF of 20 pages against WeasyPrint alone, and the
    convening of every group's next plenary through the outbox, one Celery worker
    (concurrency 2) and a local SMTP server, counted message by message; then, on a fresh
@@ -432,6 +433,22 @@ def flush_cache() -> None:
     redis.Redis(host="127.0.0.1", port=6379, db=CACHE_DB).flushdb()
 
 
+def selected_pages(pages: list, names: str | None) -> list:
+    """The pages ``--pages`` names (all without it), the baseline always among them: every
+    figure is a share of the baseline measured in the same run."""
+    if not names:
+        return pages
+    wanted = {name.strip() for name in names.split(",")} | {"baseline"}
+    unknown = wanted - {name for name, _, _ in pages}
+    if unknown:
+        raise SystemExit(
+            f"--pages: no page {', '.join(sorted(unknown))} (pages: "
+            + ", ".join(name for name, _, _ in pages)
+            + ")"
+        )
+    return [page for page in pages if page[0] in wanted]
+
+
 def measure_pages(size: str, database: str, args) -> tuple[list[PageResult], dict]:
     flush_cache()
     session = step(database, "prepare")
@@ -452,7 +469,7 @@ def measure_pages(size: str, database: str, args) -> tuple[list[PageResult], dic
                     thread.start()
                 for thread in threads:
                     thread.join()
-        for name, role, path in session["pages"]:
+        for name, role, path in selected_pages(session["pages"], args.pages):
             cookie = session["cookies"][role]
             # Warm this page's code paths and caches in both workers: the first request of a
             # user in a process also reads the permissions it then caches (one query more).
@@ -797,6 +814,15 @@ def report(
             f"| {pdf['pages']} | {pdf['contributions']} | {pdf['ours_s']:.3f} s | {pdf['weasyprint_s']:.3f} s | "
             f"{pdf['overhead']:+.0%} | {ok(pdf['overhead'] <= TARGETS['pdf_overhead'] and pdf['ours_s'] < TARGETS['pdf_s'])} |",
         ]
+        if "cpu_overhead" in pdf:
+            lines += [
+                "",
+                "Both warm (WeasyPrint alone: the view's HTML, base URL and stylesheet, parsed "
+                "once, and one font configuration), timed in turn after a garbage collection "
+                "(bench.steps.pdf). CPU time of the process: vpswg "
+                f"{pdf['ours_cpu_s']:.3f} s, WeasyPrint alone {pdf['weasyprint_cpu_s']:.3f} s "
+                f"({pdf['cpu_overhead']:+.0%}).",
+            ]
     if convening:
         lines += _convening_table(convening)
     if spreadsheet:
@@ -1048,6 +1074,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--mixed-think", default="30,60", help="min,max seconds between pages (paced run)"
+    )
+    parser.add_argument(
+        "--pages",
+        help="measure only these pages (names as in the table, comma-separated; the baseline "
+        'is always measured), e.g. --pages "members\' minutes"',
     )
     parser.add_argument(
         "--redis-dbs",

@@ -49,10 +49,19 @@ meetings_cache = GroupCache(
 # text saved at every keystroke's autosave.
 meetings_cache.watch_fields(Minutes, ("status", "adopted_at_meeting"))
 
-#: The versions of a group's minutes, their reviews and the plenaries that may adopt them
-#: (``meetings.minutes_views``): kept in each process, not in Redis.
+#: The versions of a group's minutes, their reviews and the plenaries that may adopt them,
+#: and the members' minutes page (``meetings.minutes_views``): kept in each process, not in
+#: Redis.
 minutes_cache = GroupCache(
-    "minutes", drawn_from=(Meeting, Minutes, MinutesVersion, MinutesReview), local=True
+    "minutes",
+    drawn_from=(
+        WorkingGroup,  # its slug in the links, its time zone
+        Meeting,
+        Minutes,
+        MinutesVersion,
+        MinutesReview,
+    ),
+    local=True,
 )
 
 LIST_FIELDS = ("pk", "kind", "title", "start", "venue", "status")

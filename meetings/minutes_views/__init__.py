@@ -14,6 +14,8 @@ from meetings.minutes_views.pdf import (  # noqa: F401
     PDF_STYLESHEETS,
     minutes_pdf_html,
     render_minutes_pdf,
+    render_version_pdf,
+    version_pdf_html,
 )
 from meetings.minutes_views.reading import (  # noqa: F401
     minutes_page,

@@ -268,6 +268,28 @@ def test_every_reader_gets_what_the_policy_says_on_every_channel(matrix, kind):
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_a_kept_minutes_page_reaches_only_those_who_see_the_meeting(matrix, kind, local_cache):
+    """The members' minutes page is kept in the process for everyone who reads it so (members,
+    observers, a closed meeting's grantee): each reader is let in or refused by the policy on
+    every request, whoever drew the page kept. Twice over, the second time every page kept."""
+    urls = _urls(matrix.group, matrix.held[kind])
+    for _ in range(2):
+        wrong = []
+        for reader in READERS:
+            client = _client(matrix.users[reader])
+            for channel in ("minutes", "dissemination"):
+                status, body = _get(client, urls[channel])
+                expected = _expected(kind, reader, channel, True)
+                if status != expected:
+                    wrong.append(f"{reader} {channel}: {status}, expected {expected}")
+                elif status == 200:
+                    assert canary(kind, "HELD") in body, (reader, channel)
+                else:
+                    assert "CANARY" not in body, (reader, channel)
+        assert wrong == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_listings_show_a_meeting_only_to_those_who_see_it(matrix, kind):
     group = matrix.group
     for reader in READERS:

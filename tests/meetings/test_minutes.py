@@ -16,6 +16,7 @@ from meetings.services import minutes as service
 from meetings.services.minutes import EditConflict, LeaksRemain, MinutesError
 from tests.factories import (
     add_contribution,
+    circulate_minutes,
     cold_process,
     make_adopting_plenary,
     make_coordination,
@@ -570,6 +571,71 @@ def test_kept_renderings_never_cross_readers_languages_or_groups(
     client.logout()
     sign_in(client, make_member(other_group))
     assert client.get(url).status_code == 404
+
+
+def test_the_members_page_is_kept_for_every_member_and_every_reading_is_logged(
+    client, group, held, local_cache
+):
+    """The members' page is drawn once and kept for every member (the meeting, its minutes
+    and versions not read again), every reading still logged; a change to the group's minutes
+    is read on the very next request."""
+    secretariat = make_secretariat(group)
+    minutes = make_minutes(held)
+    add_contribution(minutes, "The first text.")
+    circulate_minutes(minutes, secretariat)
+    first, second = make_representative(group), make_representative(group)
+    url = reverse("meetings:minutes", kwargs={"wg": group.slug, "pk": held.pk})
+
+    def read(user) -> tuple[str, list[str]]:
+        client.force_login(user)
+        client.get(reverse("group:home", kwargs={"wg": group.slug}))  # the permissions kept
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode(), [q["sql"] for q in ctx.captured_queries]
+
+    def reads_the_minutes(queries) -> bool:
+        return any('"meetings_minutes' in sql and "INSERT" not in sql for sql in queries)
+
+    drawn, queries = read(first.user)
+    assert "The first text." in drawn and reads_the_minutes(queries)
+    kept, queries = read(second.user)
+    assert kept.count("The first text.") == 1 and not reads_the_minutes(queries)
+    assert read(first.user)[0].count("The first text.") == 1
+    with group_scope(group):
+        assert {
+            (row.user_id, row.count) for row in MinutesAccess.objects.filter(minutes=minutes)
+        } == {(first.user_id, 2), (second.user_id, 1)}
+        # Edited (a draft again), then circulated as version 2.
+        contribution = Contribution.objects.get(section__minutes=minutes)
+        service.save_contribution(
+            section=contribution.section,
+            actor=secretariat,
+            text="The second text.",
+            speaker=service.KEEP,
+            contribution=contribution,
+            revision=contribution.revision,
+        )
+    circulate_minutes(minutes, secretariat)
+    body, queries = read(second.user)
+    assert "The second text." in body and "The first text." not in body
+    assert "Version 2" in body and reads_the_minutes(queries)
+
+
+def test_members_are_told_the_minutes_are_not_there_yet_until_they_are(
+    client, group, held, local_cache
+):
+    member = make_representative(group)
+    client.force_login(member.user)
+    url = reverse("meetings:minutes", kwargs={"wg": group.slug, "pk": held.pk})
+    for _ in range(2):  # drawn, then kept: no minutes yet
+        assert "The minutes are not available yet" in client.get(url).content.decode()
+    minutes = make_minutes(held)
+    add_contribution(minutes, "What was said.")
+    for _ in range(2):  # begun, a draft: still nothing for members
+        assert "The minutes are not available yet" in client.get(url).content.decode()
+    circulate_minutes(minutes, make_secretariat(group))
+    assert "What was said." in client.get(url).content.decode()
 
 
 def test_coordination_without_attribution_reviews_the_members_version(

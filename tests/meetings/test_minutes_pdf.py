@@ -123,6 +123,38 @@ def test_every_download_is_logged(client, group, circulated):
     assert sorted(kinds) == ["pdf_dissemination", "pdf_members"]
 
 
+def test_a_frozen_versions_pdf_is_made_from_the_kept_rendering_as_frozen(
+    client, group, circulated, tmp_path, local_cache
+):
+    """The members' PDF reuses the rendering the minutes page keeps (the version's content is
+    neither read nor rendered again), and is the PDF of the version as frozen: the meeting
+    renamed since keeps its frozen title."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from meetings.models import Meeting
+
+    minutes, _speaker = circulated
+    reader = make_representative(group)
+    sign_in(client, reader.user)
+    url = reverse("meetings:minutes_pdf", kwargs={"wg": group.slug, "pk": minutes.meeting_id})
+    with group_scope(group):
+        Meeting.objects.filter(pk=minutes.meeting_id).update(title="Renamed afterwards")
+    texts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        texts.append(pdf_text(response.content, tmp_path))
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "meetings_minutesversion"' in q["sql"]]
+    assert reads == []  # the second download: neither the content nor the heading read
+    for text in texts:
+        assert "Plenaria de noviembre" in text and "Renamed afterwards" not in text
+        assert "Contribución número 59" in text and "Ullpu" not in text
+        assert reader.user.email in text
+    assert texts[0].count("Contribución número") == texts[1].count("Contribución número")
+
+
 class CountingHandler(http.server.BaseHTTPRequestHandler):
     hits: list[str] = []
 
