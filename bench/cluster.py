@@ -746,19 +746,18 @@ def mixed_loads(
         from bench import mixed  # the mixed-traffic scenario (issue 17, part 1)
     except ImportError:
         return {}
-    if hasattr(mixed, "ensure_locust"):
-        mixed.ensure_locust()
+    mixed.ensure_locust()
     step(env, "mixed_prepare", str(users_file))
-    loads = {}
-    for name, function in (("mixed", "run_mixed"), ("baseline (same generator)", "run_baseline")):
-        if hasattr(mixed, function):
-            loads[name] = functools.partial(
-                getattr(mixed, function),
-                users_file=users_file,
-                concurrency=concurrency,
-                seconds=seconds,
+
+    def bound(function) -> LoadFn:
+        def load(base_url: str, label: str) -> dict:
+            return function(
+                base_url, users_file, concurrency=concurrency, seconds=seconds, label=label
             )
-    return loads
+
+        return load
+
+    return {"mixed": bound(mixed.run_mixed), "baseline (same generator)": bound(mixed.run_baseline)}
 
 
 def measure(cluster: Cluster, base_url: str, label: str, load: LoadFn, topology: Topology) -> dict:
