@@ -342,7 +342,7 @@ def pdf(runs: int = 9) -> dict:
     font configuration made once, so both are warm; only the product's own work differs.
     The two are timed in turn (ours, alone, alone, ours, ...), each after a garbage
     collection, so that neither pays for the other's garbage nor for a drift of the machine's
-    load (on a shared machine, blocks of seven runs one after the other differed by 15 %);
+    load (on a shared machine, runs a minute apart differ by 15 %);
     wall-clock and CPU time (this process's: what other processes take does not count) are
     both reported, as medians."""
     import gc
