@@ -71,14 +71,16 @@ def test_a_real_worker_delivers_after_commit_and_postgres_sees_it(
     assert "deliver_notifications" in celery_worker.log()
 
 
-def _worker_sessions() -> list[int]:
-    """The PostgreSQL sessions on the test database other than the test's own."""
+def _worker_sessions(worker) -> list[int]:
+    """The worker's PostgreSQL sessions (named by its ``PGAPPNAME``: live servers of earlier
+    tests may still hold sessions of their own on the test database)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pid FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "WHERE datname = current_database() AND application_name = %s",
+            [worker.env["PGAPPNAME"]],
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -106,9 +108,9 @@ def test_a_worker_keeps_its_database_session_between_tasks_and_replaces_a_dead_o
     worker keeps one as a web process does, and one that died meanwhile is replaced before
     the next task uses it, instead of failing that task."""
     _deliver_through(celery_worker, group, smtp_server, "first", 1)
-    (session,) = _worker_sessions()
+    (session,) = _worker_sessions(celery_worker)
     _deliver_through(celery_worker, group, smtp_server, "second", 2)
-    assert _worker_sessions() == [session]
+    assert _worker_sessions(celery_worker) == [session]
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -116,4 +118,4 @@ def test_a_worker_keeps_its_database_session_between_tasks_and_replaces_a_dead_o
     _deliver_through(celery_worker, group, smtp_server, "third", 3)
     assert len(smtp_server.recorder.received) == 3
     assert "ERROR" not in celery_worker.log()
-    assert _worker_sessions() not in ([], [session])
+    assert _worker_sessions(celery_worker) not in ([], [session])
