@@ -398,40 +398,6 @@ def manage(env: dict, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def start_gunicorn(env: dict, log: Path):
-    """As ``bench.run.start_gunicorn`` (2 sync workers), on the drill's own URLs."""
-    run = _run_module()
-    port = run.free_port()
-    process = subprocess.Popen(
-        [
-            run.PYTHON,
-            "-m",
-            "gunicorn",
-            "vpswg.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            "--workers=2",
-            "--access-logfile=-",
-            "--error-logfile=-",
-            "--worker-tmp-dir=/dev/shm",
-        ],
-        cwd=run.ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    server = run.Server(process, port)
-    for _ in range(120):
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn stopped at start: see {log}")
-        try:
-            if server.request("/healthz/")[0] == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"gunicorn did not answer /healthz/: see {log}")
-
-
 def start_celery(env: dict, log: Path, *command: str) -> subprocess.Popen:
     run = _run_module()
     return subprocess.Popen(
@@ -930,7 +896,7 @@ def _entry() -> str:
 def restart_drill(env: dict, primary, redis: Redis, mailbox, work: Path, processes: list) -> dict:
     bench = _run_module()
     plan = django_step(env, "prepare")
-    server = start_gunicorn(env, work / "gunicorn.log")
+    server = _run_module().start_gunicorn("", work / "gunicorn.log", env=env)
     processes.append(server.process)
     worker_log = work / "celery-worker.log"
     worker = start_celery(
