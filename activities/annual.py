@@ -55,8 +55,21 @@ def request_report(
     if pending is not None:
         return pending, False
     job = ReportJob.objects.create(working_group=working_group, year=year, requested_by=actor)
+    from vpswg.celery import enqueue
+
     group_id, job_id = working_group.pk, job.pk
-    transaction.on_commit(lambda: annual_report.delay(group_id, job_id))
+    # With the broker down the job is marked failed at once, so the page says so and the
+    # person can ask again, instead of an error page or a job that waits for ever.
+    transaction.on_commit(
+        lambda: enqueue(
+            annual_report,
+            group_id,
+            job_id,
+            on_unreachable=lambda: ReportJob.objects.filter(
+                pk=job_id, status=ReportJob.Status.QUEUED
+            ).update(status=ReportJob.Status.FAILED, error="BrokerUnavailable"),
+        )
+    )
     return job, True
 
 

@@ -1167,7 +1167,9 @@ def report_lines(result: dict) -> list[str]:
         f"Secretariat moved a venue: {empty.get('notices_queued_when_lost', 0)} notices were "
         f"queued in Redis and lost with it; the outbox sweep (beat, every minute, rows older "
         f"than {SWEEP_GRACE_SECONDS} s here, 120 s by default) sent them. Errors during a window "
-        "are the requests that met PostgreSQL or Redis down: answered 500.",
+        "are the requests that met PostgreSQL or Redis down: a service that does not answer is "
+        "answered 503 with Retry-After (vpswg.views.server_error), anything else 500; the "
+        "statuses are counted above.",
     ]
     return lines
 

@@ -48,6 +48,34 @@ def close_old_connections(sender=None, **kwargs) -> None:
     close()
 
 
+def enqueue(task, *args, on_unreachable=None) -> bool:
+    """Queue ``task`` with ``args``; when the broker cannot be reached, log it and fall back.
+
+    Called from ``on_commit`` hooks: the change is already saved, so raising here would answer
+    500 for a change that was made (the person would make it again). ``on_unreachable`` is
+    what to do instead (run the task in this process, or mark its job failed so the person can
+    ask again); without it the failure is only logged, for work a sweep picks up. Returns
+    whether the task was queued.
+    """
+    import logging
+
+    from kombu.exceptions import OperationalError
+
+    try:
+        task.delay(*args)
+    except OperationalError as exc:
+        logging.getLogger("vpswg.tasks").warning(
+            "%s: broker unreachable (%s); %s",
+            task.name,
+            exc,
+            "falling back" if on_unreachable else "left to the sweep",
+        )
+        if on_unreachable is not None:
+            on_unreachable()
+        return False
+    return True
+
+
 def route(name, args, kwargs, options, task=None, **kw):
     """Celery router (``task_routes``): mail and long reports to their own queues if set.
 

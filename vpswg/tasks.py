@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from django.db import utils as db_errors
+
 from vpswg.celery import TenantTask, app
 from vpswg.services import notifications
 
 
-@app.task(name="vpswg.deliver_notifications", base=TenantTask, bind=True)
+@app.task(
+    name="vpswg.deliver_notifications",
+    base=TenantTask,
+    bind=True,
+    # The database restarting under a delivery (a failover, a deploy): try again in 2, 4, 8…
+    # seconds rather than leave the rows to the sweep's next pass. A notice sent but not yet
+    # marked when the database went away is the one that can be sent twice (docs/scaling.md).
+    autoretry_for=(db_errors.OperationalError, db_errors.InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=6,
+)
 def deliver_notifications(self, working_group_id: int, notification_ids: list[int]) -> dict:
     """Send pending outbox rows; rows that failed are retried after their backoff."""
     result = notifications.deliver(notification_ids)

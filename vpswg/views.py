@@ -4,6 +4,7 @@ and error pages (a group's home page is the portal's). Thin: they call services 
 from __future__ import annotations
 
 import logging
+import sys
 from urllib.parse import urlencode
 
 import redis
@@ -15,8 +16,10 @@ from django.contrib.auth import login
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.paginator import Paginator
 from django.db import connection, transaction
+from django.db import utils as db_errors
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -233,5 +236,31 @@ def page_not_found(request, exception=None):
     return defaults.page_not_found(request, exception, template_name="404.html")
 
 
+#: Exceptions that mean a service the app needs did not answer, not a fault in the app: the
+#: database or Redis restarting (a failover, a deploy). They answer 503 with Retry-After, so a
+#: load balancer and a person both know to try again, instead of "something went wrong".
+UNAVAILABLE = (
+    db_errors.OperationalError,
+    db_errors.InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
+
+
 def server_error(request):
+    """The 500 handler; 503 when the uncaught exception is a service that did not answer.
+
+    Django calls the handler inside its ``except`` block, so the exception is at hand; the
+    page is rendered without a request context, as 500.html is, since the database or the
+    session store may be the thing that is down.
+    """
+    exc = sys.exc_info()[1]
+    if isinstance(exc, UNAVAILABLE):
+        # The language from the cookie or the browser: the user's own and the group's need the
+        # database, which may be what failed before LanguageMiddleware could choose.
+        with translation.override(translation.get_language_from_request(request)):
+            page = loader.get_template("503.html").render()
+        response = HttpResponse(page, status=503)
+        response["Retry-After"] = "10"
+        return response
     return defaults.server_error(request, template_name="500.html")

@@ -213,9 +213,19 @@ def review(
         data={"version": version.number, "hash": version.content_hash},
     )
     from meetings.tasks import circulate_minutes
+    from vpswg.celery import enqueue
 
     minutes_id, group_id = minutes.pk, group.pk
-    transaction.on_commit(lambda: circulate_minutes.delay(group_id, minutes_id))
+    # Circulating is a few outbox rows: with the broker down it is done in this process (the
+    # rows then wait for the sweep), never left undone behind an approval that was saved.
+    transaction.on_commit(
+        lambda: enqueue(
+            circulate_minutes,
+            group_id,
+            minutes_id,
+            on_unreachable=lambda: circulate_minutes.apply((group_id, minutes_id)),
+        )
+    )
     return ReviewOutcome(entry, approved=True, returned=False)
 
 
