@@ -914,9 +914,14 @@ def _run(source: str, args, haproxy_version: str) -> dict:
         env = cluster.env()
         session = step(env, "prepare")
         replica_before = _replica_reads(cluster.replica)
-        loads = mixed_loads(
-            env, FOLDER / "users.json", concurrency=args.connections, seconds=args.duration
-        )
+        try:
+            loads = mixed_loads(
+                env, FOLDER / "users.json", concurrency=args.connections, seconds=args.duration
+            )
+        except RuntimeError as error:  # the pages and the coherence pass are measured all the same
+            say(f"the mixed scenario could not be prepared: {error}")
+            result["mixed_error"] = str(error).splitlines()[0]
+            loads = {}
         cluster.start_nodes(sorted({t.workers for t in TOPOLOGIES}, reverse=True))
         say(f"nodes of {', '.join(map(str, cluster.pairs))} worker(s), HAProxy in front")
         counts = _warm(cluster, session)
@@ -928,9 +933,14 @@ def _run(source: str, args, haproxy_version: str) -> dict:
         for topology in TOPOLOGIES:
             target = cluster.target(topology)
             for name, load in loads.items():
-                row = measure(
-                    cluster, f"http://{HOST}:{target.port}", _label(topology), load, topology
-                )
+                try:
+                    row = measure(
+                        cluster, f"http://{HOST}:{target.port}", _label(topology), load, topology
+                    )
+                except RuntimeError as error:
+                    say(f"{_label(topology)} {name} failed: {error}")
+                    result["mixed_error"] = str(error).splitlines()[0]
+                    continue
                 result["mixed"].append(
                     {"topology": topology.label, "workers": topology.workers, "load": name, **row}
                 )
@@ -1064,6 +1074,31 @@ def report_lines(result: dict) -> list[str]:
             f"{row.get('p50_ms', 0):.1f} | {row.get('p99_ms', 0):.1f} | | {row.get('errors', 0)} | "
             f"{' / '.join(str(row['per_node'].get(k, 0)) for k in 'ab')} |"
         )
+    ratios = []
+    for row in result.get("mixed") or []:
+        if row["load"] != "mixed":
+            continue
+        base = next(
+            (
+                r
+                for r in result["mixed"]
+                if r["load"] != "mixed"
+                and r["topology"] == row["topology"]
+                and r["workers"] == row["workers"]
+            ),
+            None,
+        )
+        if base and base.get("rps"):
+            ratios.append(
+                f"{row['topology']}, {row['workers']} per node: {row['rps'] / base['rps']:.0%}"
+            )
+    if ratios:
+        lines += [
+            "",
+            "The mix against the baseline of the same generator: " + "; ".join(ratios) + ".",
+        ]
+    if result.get("mixed_error"):
+        lines += ["", f"The mixed scenario through the nodes failed: {result['mixed_error']}."]
     checks = result.get("coherence") or {}
     replica = result.get("replica") or {}
     lines += [

@@ -174,6 +174,8 @@ DATABASE_REPLICA_MAX_LAG = env.int("DATABASE_REPLICA_MAX_LAG", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+#: Entries of each process's own cache (``caches["local"]``): permissions, rendered versions.
+LOCAL_CACHE_ENTRIES = env.int("LOCAL_CACHE_ENTRIES", default=5000)
 # The cache may live in another Redis database than the broker: the test suite flushes it.
 CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
 if CACHE_URL:
@@ -189,6 +191,12 @@ if CACHE_URL:
         "local": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "vpswg",
+            # Django's default of 300 entries is less than one entry per person of a busy
+            # hour (the permissions of 600 people alone, bench/results: mixed), and a full
+            # LocMemCache drops a third of itself at random: kept renderings were drawn again
+            # for nothing. Entries are small (a permission set) to tens of kB (a rendered
+            # version), so 5,000 is some tens of MB per worker at most (docs/scaling.md).
+            "OPTIONS": {"MAX_ENTRIES": LOCAL_CACHE_ENTRIES},
         },
     }
     # The cache store, but Redis unreachable is an error, not a signed-out person (vpswg.sessions).
@@ -196,7 +204,11 @@ if CACHE_URL:
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vpswg"},
+        "local": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "vpswg",
+            "OPTIONS": {"MAX_ENTRIES": LOCAL_CACHE_ENTRIES},
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
