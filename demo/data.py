@@ -311,6 +311,9 @@ PERU_INSTITUTIONS = [
 
 #: The Secretariat is held by Socios Perú (seed step 6); one Coordination seat per pillar.
 PERU_SECRETARIAT = "socios"
+#: Its history (seed step 6c: the Secretariat rotates): a first term, then a hand-over decided
+#: by the seats. (local name of the institution, from, until)
+PERU_SECRETARIAT_TERMS = [("canada", "2010-03-01", "2014-07-01"), ("socios", "2014-07-01", None)]
 PERU_SEATS = {"companies": "antamina", "government": "minjusdh", "civil_society": "idehpucp"}
 
 GHANA = {

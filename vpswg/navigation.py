@@ -35,7 +35,19 @@ class NavSection:
 
 
 GROUP_NAV: tuple[NavSection, ...] = (
-    NavSection(_("Overview"), (NavEntry("group:home", _("Overview"), None),)),
+    NavSection(
+        _("Overview"),
+        (
+            NavEntry("group:home", _("Overview"), None),
+            # Who holds the Secretariat, its history and its hand-over (seed step 6c).
+            NavEntry(
+                "group:secretariat",
+                _("Secretariat"),
+                Action.VIEW_DIRECTORY,
+                also=("group:secretariat", "group:handover"),
+            ),
+        ),
+    ),
     NavSection(
         _("Meetings"),
         (NavEntry("meetings:list", _("Meetings"), Action.VIEW_MEETINGS, also=("meetings:",)),),

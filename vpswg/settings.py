@@ -382,6 +382,8 @@ NOTIFICATION_SWEEP_GRACE_SECONDS = env.int("NOTIFICATION_SWEEP_GRACE_SECONDS", d
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "vpswg.sweep_outbox", "schedule": 60.0},
     "membership-daily": {"task": "members.daily", "schedule": 6 * 60 * 60.0},
+    # The Secretariat handed over on its date (members.services.secretariat).
+    "secretariat-handovers": {"task": "members.handovers", "schedule": 60 * 60.0},
     # Every hour: the job is idempotent, and a reminder a day before should not wait a day.
     "convening": {"task": "meetings.daily", "schedule": 60 * 60.0},
     # Who said what, destroyed once a group's retention period after adoption has passed.
