@@ -12,6 +12,7 @@ from members.models import (
     AnnualReport,
     Application,
     ApplicationVote,
+    GroupContribution,
     HandOverVote,
     Institution,
     Representative,
@@ -403,3 +404,40 @@ class SecretariatTermForm(forms.Form):
         if started > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
         return started
+
+
+class ContributionForm(forms.Form):
+    """One institution's contribution in a year (the service checks what goes with what)."""
+
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.none()
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000)
+    kind = forms.ChoiceField(label=_("Kind"), choices=GroupContribution.Kind.choices)
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("For money; for something in kind, its value if known."),
+    )
+    currency = forms.CharField(
+        label=_("Currency"),
+        required=False,
+        max_length=3,
+        help_text=_("Three letters, e.g. PEN, USD or EUR."),
+        widget=forms.TextInput(attrs={"size": 4, "autocapitalize": "characters"}),
+    )
+    description = forms.CharField(
+        label=_("What"),
+        required=False,
+        max_length=300,
+        help_text=_("What was given in kind, e.g. the venue of the March plenary."),
+    )
+
+    def __init__(self, *args, institutions=None, **kwargs):
+        kwargs.setdefault("auto_id", "contribution-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        self.fields["year"].widget.attrs.update({"max": timezone.localdate().year + 1})

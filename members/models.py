@@ -575,3 +575,56 @@ class SecretariatTerm(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.institution} {self.started_on:%Y}–{self.ended_on or ''}"
+
+
+class GroupContribution(TenantModel):
+    """What a member institution gives to the running of the group in a year (seed step 6c:
+    "greater autonomy and sustainability if a self-funding mechanism could be established"):
+    an amount of money, or something in kind (a venue, catering, interpretation, staff time).
+    Recorded by the Secretariat (``members.services.contributions``)."""
+
+    class Kind(models.TextChoices):
+        FINANCIAL = "financial", _("Financial")
+        VENUE = "venue", _("Venue")
+        CATERING = "catering", _("Catering")
+        INTERPRETATION = "interpretation", _("Interpretation")
+        STAFF_TIME = "staff_time", _("Staff time")
+        OTHER = "other", _("Other, in kind")
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="contributions_made"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(
+        _("amount"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    description = models.CharField(_("what"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contribution to the group's running")
+        verbose_name_plural = _("contributions to the group's running")
+        ordering = ["-year", "institution__name", "id"]
+        constraints = [
+            # Money has an amount and a currency; an amount always has its currency.
+            models.CheckConstraint(
+                condition=~models.Q(kind="financial")
+                | (models.Q(amount__gt=0) & ~models.Q(currency="")),
+                name="contribution_financial_has_amount",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | ~models.Q(currency=""),
+                name="contribution_amount_has_currency",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["working_group", "year"], name="contribution_wg_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.year}: {self.get_kind_display()}"

@@ -76,6 +76,12 @@ VERBS: dict[str, Verb] = {
     ),
     "secretariat.handover_withdrawn": Verb(_("Hand-over of the Secretariat withdrawn"), HANDOVER),
     "secretariat.handed_over": Verb(_("Secretariat handed over"), HANDOVER),
+    "contribution.recorded": Verb(
+        _("Contribution to the group's running recorded"), "members.GroupContribution.kind"
+    ),
+    "contribution.deleted": Verb(
+        _("Contribution to the group's running deleted"), "members.GroupContribution.kind"
+    ),
     "report.submitted": Verb(_("Annual report submitted")),
     "report.replaced": Verb(_("Annual report replaced")),
     # Applications

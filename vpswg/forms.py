@@ -71,6 +71,7 @@ class GroupSettingsForm(forms.ModelForm):
             "annual_report_due",
             "report_reminder_days",
             "attribution_retention_days",
+            "contributions_shown_to_members",
         ]
         widgets = {"public_description": forms.Textarea(attrs={"rows": 5})}
 

@@ -14,6 +14,7 @@ from meetings.models import Attendance, Invitation, Meeting
 from members.models import (
     AnnualReport,
     Application,
+    GroupContribution,
     HandOver,
     HandOverVote,
     Institution,
@@ -206,3 +207,32 @@ def seed_secretariat_history(group: WorkingGroup) -> None:
             handover=handover,
         )
         previous = institution
+
+
+def seed_contributions(group: WorkingGroup) -> None:
+    """Last year's contributions to the group's running (seed step 6c)."""
+    from decimal import Decimal
+
+    if GroupContribution.objects.exists():
+        return
+    secretariat = User.objects.get(email=demo_email(data.PERU_SECRETARIAT, group.slug))
+    institution_of = {
+        r.user.email: r.institution
+        for r in Representative.objects.select_related("institution", "user")
+    }
+    year = datetime.date.today().year - 1
+    GroupContribution.objects.bulk_create(
+        [
+            GroupContribution(
+                working_group=group,
+                institution=institution_of[demo_email(local, group.slug)],
+                year=year,
+                kind=kind,
+                amount=Decimal(amount) if amount else None,
+                currency=currency,
+                description=what,
+                recorded_by=secretariat,
+            )
+            for local, kind, amount, currency, what in data.PERU_CONTRIBUTIONS
+        ]
+    )

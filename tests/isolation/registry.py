@@ -129,6 +129,24 @@ def _handover(group: WorkingGroup, user: User) -> dict:
     return {"pk": handover.pk}
 
 
+def _contribution(group: WorkingGroup, user: User) -> dict:
+    from members.models import GroupContribution
+    from tests.factories import make_institution, make_user
+    from vpswg.scoping import group_scope
+
+    institution = make_institution(group)
+    with group_scope(group):
+        entry = GroupContribution.objects.create(
+            working_group=group,
+            institution=institution,
+            year=date.today().year,
+            kind="venue",
+            description="The plenary's room.",
+            recorded_by=make_user(),
+        )
+    return {"pk": entry.pk}
+
+
 def _eligible_institution(group: WorkingGroup) -> dict:
     from tests.factories import make_institution
 
@@ -456,6 +474,11 @@ REGISTRY: dict[str, Probe] = {
     "group:audit": Probe(),
     "group:settings": Probe(),
     "group:secretariat": Probe(),
+    "members:contributions": Probe(),
+    "members:contribution_new": Probe(
+        method="post", ok=302, data=lambda g: {"year": date.today().year, "kind": "venue"}
+    ),
+    "members:contribution_delete": Probe(method="post", ok=302, obj=_contribution),
     # Each form answers with the page (a redirect), its message saying what was refused.
     "group:secretariat_term": Probe(method="post", ok=302),
     "group:handover_propose": Probe(method="post", ok=302, data=_eligible_institution),

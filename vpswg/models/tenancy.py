@@ -199,6 +199,14 @@ class WorkingGroup(models.Model):
             "Never tied to what was said. Otherwise attendance is given as counts by pillar."
         ),
     )
+    # The group's own funding (seed step 6c: "a self-funding mechanism").
+    contributions_shown_to_members = models.BooleanField(
+        _("members see each institution's contributions"),
+        default=False,
+        help_text=_(
+            "Otherwise a member sees its own institution's entries and the totals by pillar."
+        ),
+    )
     minutes_review_days = models.PositiveSmallIntegerField(
         _("days the Coordination Group has to review minutes"),
         default=7,
