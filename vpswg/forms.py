@@ -72,6 +72,10 @@ class GroupSettingsForm(forms.ModelForm):
             "report_reminder_days",
             "attribution_retention_days",
             "contributions_shown_to_members",
+            "initiative_shares_meetings",
+            "initiative_shares_activities",
+            "initiative_shares_membership",
+            "initiative_shares_minutes",
         ]
         widgets = {"public_description": forms.Textarea(attrs={"rows": 5})}
 

@@ -176,6 +176,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 #: Entries of each process's own cache (``caches["local"]``): permissions, rendered versions.
 LOCAL_CACHE_ENTRIES = env.int("LOCAL_CACHE_ENTRIES", default=5000)
+#: The Initiative's view across groups (activities.initiative) withholds a count under this.
+INITIATIVE_MIN_COUNT = env.int("INITIATIVE_MIN_COUNT", default=3)
 # The cache may live in another Redis database than the broker: the test suite flushes it.
 CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
 if CACHE_URL:

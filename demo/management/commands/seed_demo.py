@@ -43,6 +43,13 @@ class Command(BaseCommand):
                 seed_meetings(peru)
                 seed_minutes(peru)
                 seed_register(peru)
+            # The Initiative's view (activities.initiative): Peru shares three families of
+            # figures, Ghana none yet.
+            WorkingGroup.objects.filter(pk=peru.pk).update(
+                initiative_shares_meetings=True,
+                initiative_shares_activities=True,
+                initiative_shares_minutes=True,
+            )
         self.print_accounts(accounts)
 
     def print_accounts(self, accounts) -> None:
