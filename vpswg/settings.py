@@ -175,7 +175,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 #: Entries of each process's own cache (``caches["local"]``): permissions, rendered versions.
-LOCAL_CACHE_ENTRIES = env.int("LOCAL_CACHE_ENTRIES", default=5000)
+LOCAL_CACHE_ENTRIES = env.int("LOCAL_CACHE_ENTRIES", default=2000)
 #: The Initiative's view across groups (activities.initiative) withholds a count under this.
 INITIATIVE_MIN_COUNT = env.int("INITIATIVE_MIN_COUNT", default=3)
 # The cache may live in another Redis database than the broker: the test suite flushes it.
@@ -196,8 +196,8 @@ if CACHE_URL:
             # Django's default of 300 entries is less than one entry per person of a busy
             # hour (the permissions of 600 people alone, bench/results: mixed), and a full
             # LocMemCache drops a third of itself at random: kept renderings were drawn again
-            # for nothing. Entries are small (a permission set) to tens of kB (a rendered
-            # version), so 5,000 is some tens of MB per worker at most (docs/scaling.md).
+            # for nothing. Entries are small (a permission set) to about 28 kB (a members'
+            # minutes page), so 2,000 is at most about 60 MB per worker (docs/scaling.md).
             "OPTIONS": {"MAX_ENTRIES": LOCAL_CACHE_ENTRIES},
         },
     }
