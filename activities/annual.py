@@ -18,6 +18,7 @@ from activities.models import ReportJob
 from meetings.access import Reader, visible_meetings
 from meetings.models import Attendance, Meeting
 from members.history import composition_on, year_end
+from members.services import contributions
 from vpswg import pdf
 from vpswg.models import User, WorkingGroup
 from workplan.models import WorkPlan
@@ -117,7 +118,14 @@ def contents(group: WorkingGroup, year: int, reader: User, *, progress=None) -> 
         ).prefetch_related("objectives__activities")
     )
     step(70)
+    # A document that leaves the app: amounts by institution only if the group shows them to
+    # its members, whoever asked for it (members.services.contributions).
+    shown = group.contributions_shown_to_members
+    year_summaries = contributions.summaries([year], amounts_shown=shown)
     return {
+        "contributions": year_summaries[0] if year_summaries else None,
+        "contributions_withheld": not shown,
+        "min_contributors": contributions.MIN_CONTRIBUTORS,
         "group": group,
         "year": year,
         "composition": composition_on(group, year_end(year)),

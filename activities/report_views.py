@@ -18,6 +18,7 @@ from activities import annual as annual_service
 from activities import reports
 from activities.forms import AnnualReportForm, PeriodForm
 from activities.models import ReportJob
+from members.services import contributions
 from vpswg.db import reporting
 from vpswg.exports import csv_response
 from vpswg.permissions import can, requires
@@ -36,14 +37,25 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, int | None, int | None]:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     form, start, end = _period(request)
+    group = request.working_group
+    shown = contributions.amounts_shown_to(group, request.wg_perms)
+    this_year = timezone.localdate().year
+    # The period's years, or the last five: a table per year (three queries in all).
+    last = min(end or this_year, this_year + 1)
+    first = max(start or last - 4, 2000)
     return render(
         request,
         "reports/index.html",
         {
             "form": form,
-            "figures": figures(request.working_group, start, end),
+            "figures": figures(group, start, end),
             "query": request.GET.urlencode(),
-            "this_year": timezone.localdate().year,
+            "this_year": this_year,
+            "contributions": contributions.summaries(
+                list(range(first, last + 1)), amounts_shown=shown
+            ),
+            "contributions_withheld": not shown,
+            "min_contributors": contributions.MIN_CONTRIBUTORS,
         },
     )
 

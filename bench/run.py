@@ -318,6 +318,9 @@ def start_gunicorn(
             "--access-logfile=-",
             "--error-logfile=-",
             "--worker-tmp-dir=/dev/shm",
+            # gunicorn 23+ opens a control socket at one fixed path per user: the two nodes of
+            # the two-node run (and a run beside the test suite) would share it.
+            "--no-control-socket",
         ],
         cwd=ROOT,
         env=env or app_env(database),

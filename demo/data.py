@@ -311,6 +311,22 @@ PERU_INSTITUTIONS = [
 
 #: The Secretariat is held by Socios Perú (seed step 6); one Coordination seat per pillar.
 PERU_SECRETARIAT = "socios"
+#: Its history (seed step 6c: the Secretariat rotates): a first term, then a hand-over decided
+#: by the seats. (local name of the institution, from, until)
+#: A year of contributions to the group's running: (local name, kind, amount, currency, what).
+PERU_CONTRIBUTIONS = [
+    ("canada", "financial", "15000", "USD", "Apoyo a la Secretaría técnica"),
+    ("switzerland", "financial", "12000", "CHF", "Apoyo a la Secretaría técnica"),
+    ("uk", "financial", "8000", "GBP", "Estudio de línea de base"),
+    ("usa", "interpretation", None, "", "Interpretación inglés–castellano de dos plenarias"),
+    ("antamina", "venue", None, "", "Sala de la plenaria de marzo"),
+    ("repsol", "catering", None, "", "Refrigerio de la plenaria de junio"),
+    ("yanacocha", "venue", None, "", "Sala de la plenaria de septiembre"),
+    ("minem", "venue", None, "", "Sala de la plenaria de diciembre"),
+    ("socios", "staff_time", "24000", "PEN", "Dos personas a tiempo parcial en la Secretaría"),
+    ("idehpucp", "staff_time", None, "", "Relatoría de las plenarias"),
+]
+PERU_SECRETARIAT_TERMS = [("canada", "2010-03-01", "2014-07-01"), ("socios", "2014-07-01", None)]
 PERU_SEATS = {"companies": "antamina", "government": "minjusdh", "civil_society": "idehpucp"}
 
 GHANA = {

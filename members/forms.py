@@ -12,6 +12,8 @@ from members.models import (
     AnnualReport,
     Application,
     ApplicationVote,
+    GroupContribution,
+    HandOverVote,
     Institution,
     Representative,
     StandingDecision,
@@ -318,3 +320,124 @@ class AnnualReportForm(forms.ModelForm):
             coerce=int,
             initial=this_year - 1,
         )
+
+
+class HandOverTargetForm(forms.Form):
+    """First step of a hand-over: which member institution takes the Secretariat (its people
+    are then offered in the second step)."""
+
+    to = forms.ModelChoiceField(
+        label=_("Institution that takes over the Secretariat"), queryset=Institution.objects.none()
+    )
+
+    def __init__(self, *args, institutions=None, **kwargs):
+        kwargs.setdefault("auto_id", "handover-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = institutions
+
+
+class HandOverForm(forms.Form):
+    """Second step: the date and who of the incoming institution will hold the Secretariat."""
+
+    effective_on = forms.DateField(
+        label=_("Date of the hand-over"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("On this date the roles move. Until then both see the hand-over checklist."),
+    )
+    incoming = forms.MultipleChoiceField(
+        label=_("Who will hold the Secretariat"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("They must set up a second factor before they reach anything."),
+    )
+    reason = forms.CharField(
+        label=_("Why, and what was agreed (for the seats)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, people=(), **kwargs):
+        kwargs.setdefault("auto_id", "handover-%s")
+        super().__init__(*args, **kwargs)
+        self.people = {str(u.pk): u for u in people}
+        self.fields["incoming"].choices = [
+            (pk, u.get_full_name() or u.email) for pk, u in self.people.items()
+        ]
+
+    def clean_incoming(self):
+        return [self.people[pk] for pk in self.cleaned_data["incoming"]]
+
+
+class HandOverVoteForm(forms.Form):
+    vote = forms.ChoiceField(
+        label=_("Your seat's vote"), choices=HandOverVote.Vote.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment (for the other seats)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "handover-vote-%s")
+        super().__init__(*args, **kwargs)
+
+
+class SecretariatTermForm(forms.Form):
+    """For a group whose Secretariat began before vpswg: which institution holds it, since."""
+
+    institution = forms.ModelChoiceField(
+        label=_("Institution that holds the Secretariat"), queryset=Institution.objects.none()
+    )
+    started_on = forms.DateField(
+        label=_("Since"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, institutions=None, **kwargs):
+        kwargs.setdefault("auto_id", "term-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+
+    def clean_started_on(self):
+        started = self.cleaned_data["started_on"]
+        if started > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return started
+
+
+class ContributionForm(forms.Form):
+    """One institution's contribution in a year (the service checks what goes with what)."""
+
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.none()
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000)
+    kind = forms.ChoiceField(label=_("Kind"), choices=GroupContribution.Kind.choices)
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("For money; for something in kind, its value if known."),
+    )
+    currency = forms.CharField(
+        label=_("Currency"),
+        required=False,
+        max_length=3,
+        help_text=_("Three letters, e.g. PEN, USD or EUR."),
+        widget=forms.TextInput(attrs={"size": 4, "autocapitalize": "characters"}),
+    )
+    description = forms.CharField(
+        label=_("What"),
+        required=False,
+        max_length=300,
+        help_text=_("What was given in kind, e.g. the venue of the March plenary."),
+    )
+
+    def __init__(self, *args, institutions=None, **kwargs):
+        kwargs.setdefault("auto_id", "contribution-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        self.fields["year"].widget.attrs.update({"max": timezone.localdate().year + 1})

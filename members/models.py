@@ -447,3 +447,184 @@ class AnnualReport(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.institution} {self.year}"
+
+
+class HandOver(TenantModel):
+    """The Secretariat passing from one member institution to another on a date (seed step 6c:
+    "the Secretariat should rotate between Group participants").
+
+    Proposed by the Secretariat, with the people of the incoming institution who will hold it;
+    voted on by the Coordination Group's seats and decided under the group's decision rule, as
+    an application is; on ``effective_on`` the roles move (``members.services.secretariat``).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Awaiting the Coordination Group")
+        SCHEDULED = "scheduled", _("Agreed, to take effect on its date")
+        COMPLETED = "completed", _("Completed")
+        REJECTED = "rejected", _("Not agreed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    from_institution = models.ForeignKey(
+        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="handovers_received"
+    )
+    effective_on = models.DateField(_("date of the hand-over"))
+    incoming = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("who will hold the Secretariat")
+    )
+    reason = models.TextField(_("why, and what was agreed"), blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Secretariat hand-over")
+        verbose_name_plural = _("Secretariat hand-overs")
+        ordering = ["-effective_on", "-id"]
+        constraints = [
+            # One hand-over at a time: two agreed ones could both move the roles.
+            models.UniqueConstraint(
+                fields=["working_group"],
+                condition=models.Q(status__in=["open", "scheduled"]),
+                name="handover_one_active",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["working_group", "status"], name="handover_wg_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_institution or '—'} → {self.to_institution} ({self.effective_on})"
+
+    @property
+    def pillar(self) -> str:
+        """The pillar whose seat must agree under the default rule: the incoming one's."""
+        return self.to_institution.pillar
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {self.Status.OPEN, self.Status.SCHEDULED}
+
+
+class HandOverVote(TenantModel):
+    """One Coordination seat's vote on one hand-over."""
+
+    class Vote(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        DECLINE = "decline", _("Decline")
+        ABSTAIN = "abstain", _("Abstain")
+
+    handover = models.ForeignKey(HandOver, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    pillar = models.CharField(_("seat"), max_length=20, choices=Pillar.choices)
+    vote = models.CharField(_("vote"), max_length=10, choices=Vote.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("vote on a hand-over")
+        verbose_name_plural = _("votes on hand-overs")
+        constraints = [
+            models.UniqueConstraint(fields=["handover", "voter"], name="handover_vote_once"),
+        ]
+        indexes = [
+            models.Index(fields=["working_group", "handover"], name="handover_vote_wg"),
+        ]
+
+
+class SecretariatTerm(TenantModel):
+    """A member institution's time holding the Secretariat: the group's history ("Socios Perú
+    2010–2026, …"). The open term (no ``ended_on``) is the current one."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="secretariat_terms"
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    #: The hand-over that began the term (none for a group's first Secretariat).
+    handover = models.OneToOneField(
+        HandOver, null=True, blank=True, on_delete=models.SET_NULL, related_name="term"
+    )
+
+    class Meta:
+        verbose_name = _("Secretariat term")
+        verbose_name_plural = _("Secretariat terms")
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["working_group"],
+                condition=models.Q(ended_on__isnull=True),
+                name="secretariat_one_current_term",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="secretariat_term_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.started_on:%Y}–{self.ended_on or ''}"
+
+
+class GroupContribution(TenantModel):
+    """What a member institution gives to the running of the group in a year (seed step 6c:
+    "greater autonomy and sustainability if a self-funding mechanism could be established"):
+    an amount of money, or something in kind (a venue, catering, interpretation, staff time).
+    Recorded by the Secretariat (``members.services.contributions``)."""
+
+    class Kind(models.TextChoices):
+        FINANCIAL = "financial", _("Financial")
+        VENUE = "venue", _("Venue")
+        CATERING = "catering", _("Catering")
+        INTERPRETATION = "interpretation", _("Interpretation")
+        STAFF_TIME = "staff_time", _("Staff time")
+        OTHER = "other", _("Other, in kind")
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="contributions_made"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(
+        _("amount"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    description = models.CharField(_("what"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contribution to the group's running")
+        verbose_name_plural = _("contributions to the group's running")
+        ordering = ["-year", "institution__name", "id"]
+        constraints = [
+            # Money has an amount and a currency; an amount always has its currency.
+            models.CheckConstraint(
+                condition=~models.Q(kind="financial")
+                | (models.Q(amount__gt=0) & ~models.Q(currency="")),
+                name="contribution_financial_has_amount",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | ~models.Q(currency=""),
+                name="contribution_amount_has_currency",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["working_group", "year"], name="contribution_wg_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.year}: {self.get_kind_display()}"

@@ -10,6 +10,7 @@ from meetings.access import Reader
 from meetings.queries import meeting_list
 from members.queries import composition
 from members.services import institutions as institution_service
+from members.services import secretariat as secretariat_service
 from vpswg.permissions import public
 
 
@@ -20,8 +21,20 @@ def group_home(request: HttpRequest) -> HttpResponse:
     group = request.working_group
     context = {"composition": composition(group)}
     if request.wg_roles:
+        # Its history names member institutions: the dashboard's, never the public page's,
+        # which gives the composition only as counts.
+        context["terms"] = secretariat_service.terms()
         upcoming, _past = meeting_list(Reader.of(request))
         context["next_meetings"] = list(upcoming[:3])
+        handover = secretariat_service.active_handover()
+        if handover is not None:
+            incoming = secretariat_service.incoming_ids(handover)
+            involved = "secretariat" in request.wg_roles or request.user.pk in incoming
+            # Before the seats have decided, a hand-over is not yet the members' business.
+            seat = "coordination" in request.wg_roles
+            if involved or seat or handover.status == handover.Status.SCHEDULED:
+                context["handover"] = handover
+                context["handover_involved"] = involved
         return render(request, "portal/dashboard.html", context)
     notice = institution_service.standing_notice(request.user)
     if notice is not None:

@@ -70,6 +70,29 @@ class VpswgAdminSite(admin.AdminSite):
     site_header = "vpswg"
     site_title = "vpswg"
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        #: Operator pages of the apps above the kernel (``register_view``): (route, view, name).
+        self.extra_views: list[tuple[str, object, str]] = []
+
+    def register_view(self, route: str, view, name: str) -> None:
+        """An operator page of an app the kernel may not import (the Initiative's view is the
+        portal's): served under the admin, with its checks (staff, the second factor)."""
+        self.extra_views.append((route, view, name))
+
+    def get_urls(self):
+        from django.urls import path
+
+        extra = [
+            path(route, self.admin_view(view), name=name) for route, view, name in self.extra_views
+        ]
+        return extra + super().get_urls()
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        context["extra_views"] = [name for _route, _view, name in self.extra_views]
+        return context
+
     def has_permission(self, request: HttpRequest) -> bool:
         if not super().has_permission(request):
             return False

@@ -31,6 +31,7 @@ ROLE = "vpswg.RoleAssignment.role"
 APPLICATION = "members.Application.status"
 STANDING = "members.Institution.standing"
 PROPOSAL = "members.StandingProposal.status"
+HANDOVER = "members.HandOver.status"
 MEETING = "meetings.Meeting.status"
 MINUTES = "meetings.Minutes.status"
 TOPIC = "meetings.DiscussionTopic.status"
@@ -64,6 +65,23 @@ VERBS: dict[str, Verb] = {
     "standing.voted": Verb(_("Vote on a decision on standing"), "members.StandingVote.vote"),
     "standing.decided": Verb(_("Coordination Group's decision on standing recorded"), PROPOSAL),
     "standing.proposal_withdrawn": Verb(_("Proposed decision on standing withdrawn"), PROPOSAL),
+    # The Secretariat's rotation
+    "secretariat.term_recorded": Verb(_("Institution holding the Secretariat recorded")),
+    "secretariat.handover_proposed": Verb(_("Hand-over of the Secretariat proposed"), HANDOVER),
+    "secretariat.handover_voted": Verb(
+        _("Vote on a hand-over of the Secretariat"), "members.HandOverVote.vote"
+    ),
+    "secretariat.handover_decided": Verb(
+        _("Coordination Group's decision on a hand-over recorded"), HANDOVER
+    ),
+    "secretariat.handover_withdrawn": Verb(_("Hand-over of the Secretariat withdrawn"), HANDOVER),
+    "secretariat.handed_over": Verb(_("Secretariat handed over"), HANDOVER),
+    "contribution.recorded": Verb(
+        _("Contribution to the group's running recorded"), "members.GroupContribution.kind"
+    ),
+    "contribution.deleted": Verb(
+        _("Contribution to the group's running deleted"), "members.GroupContribution.kind"
+    ),
     "report.submitted": Verb(_("Annual report submitted")),
     "report.replaced": Verb(_("Annual report replaced")),
     # Applications

@@ -71,6 +71,11 @@ class GroupSettingsForm(forms.ModelForm):
             "annual_report_due",
             "report_reminder_days",
             "attribution_retention_days",
+            "contributions_shown_to_members",
+            "initiative_shares_meetings",
+            "initiative_shares_activities",
+            "initiative_shares_membership",
+            "initiative_shares_minutes",
         ]
         widgets = {"public_description": forms.Textarea(attrs={"rows": 5})}
 

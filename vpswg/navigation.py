@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vpswg.roles import Action
 
@@ -35,7 +36,19 @@ class NavSection:
 
 
 GROUP_NAV: tuple[NavSection, ...] = (
-    NavSection(_("Overview"), (NavEntry("group:home", _("Overview"), None),)),
+    NavSection(
+        _("Overview"),
+        (
+            NavEntry("group:home", _("Overview"), None),
+            # Who holds the Secretariat, its history and its hand-over (seed step 6c).
+            NavEntry(
+                "group:secretariat",
+                _("Secretariat"),
+                Action.VIEW_DIRECTORY,
+                also=("group:secretariat", "group:handover"),
+            ),
+        ),
+    ),
     NavSection(
         _("Meetings"),
         (NavEntry("meetings:list", _("Meetings"), Action.VIEW_MEETINGS, also=("meetings:",)),),
@@ -78,7 +91,17 @@ GROUP_NAV: tuple[NavSection, ...] = (
     ),
     NavSection(
         _("Reports"),
-        (NavEntry("reports:index", _("Reports"), Action.VIEW_REPORTS, also=("reports:",)),),
+        (
+            NavEntry("reports:index", _("Reports"), Action.VIEW_REPORTS, also=("reports:",)),
+            # The group's own funding (seed step 6c).
+            NavEntry(
+                "members:contributions",
+                # "Contributions" alone is the minutes' statements (Intervenciones).
+                pgettext_lazy("the group's funding", "Contributions"),
+                Action.VIEW_DIRECTORY,
+                also=("members:contribution",),
+            ),
+        ),
     ),
     NavSection(
         _("Administration"),

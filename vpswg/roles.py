@@ -63,6 +63,7 @@ class Action(models.TextChoices):
     VIEW_REPORTS = "view_reports", _("See reports")
     PREPARE_ANNUAL_REPORT = "prepare_annual_report", _("Prepare the annual report PDF")
     VIEW_STATE_PARTICIPATION = "view_state_participation", _("See state participation")
+    DECIDE_HANDOVER = "decide_handover", _("Decide on handing the Secretariat over")
 
 
 _EVERYONE = {
@@ -86,6 +87,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         Action.REVIEW_MINUTES,
         Action.ANSWER_INVITATION,
         Action.REPORT_COMPLIANCE,
+        # Who holds the Secretariat next is the seats' decision, not the Secretariat's own.
+        Action.DECIDE_HANDOVER,
     },
     Role.COORDINATION: frozenset(
         _EVERYONE
@@ -99,6 +102,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.REVIEW_MINUTES,
             Action.VIEW_OUTREACH,
             Action.VIEW_STATE_PARTICIPATION,
+            Action.DECIDE_HANDOVER,
             # The report the Coordination Group presents: a heavy PDF made in the background,
             # for those who need it, not for every member.
             Action.PREPARE_ANNUAL_REPORT,

@@ -175,7 +175,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 #: Entries of each process's own cache (``caches["local"]``): permissions, rendered versions.
-LOCAL_CACHE_ENTRIES = env.int("LOCAL_CACHE_ENTRIES", default=5000)
+LOCAL_CACHE_ENTRIES = env.int("LOCAL_CACHE_ENTRIES", default=2000)
+#: The Initiative's view across groups (activities.initiative) withholds a count under this.
+INITIATIVE_MIN_COUNT = env.int("INITIATIVE_MIN_COUNT", default=3)
 # The cache may live in another Redis database than the broker: the test suite flushes it.
 CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
 if CACHE_URL:
@@ -194,8 +196,8 @@ if CACHE_URL:
             # Django's default of 300 entries is less than one entry per person of a busy
             # hour (the permissions of 600 people alone, bench/results: mixed), and a full
             # LocMemCache drops a third of itself at random: kept renderings were drawn again
-            # for nothing. Entries are small (a permission set) to tens of kB (a rendered
-            # version), so 5,000 is some tens of MB per worker at most (docs/scaling.md).
+            # for nothing. Entries are small (a permission set) to about 28 kB (a members'
+            # minutes page), so 2,000 is at most about 60 MB per worker (docs/scaling.md).
             "OPTIONS": {"MAX_ENTRIES": LOCAL_CACHE_ENTRIES},
         },
     }
@@ -382,6 +384,8 @@ NOTIFICATION_SWEEP_GRACE_SECONDS = env.int("NOTIFICATION_SWEEP_GRACE_SECONDS", d
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "vpswg.sweep_outbox", "schedule": 60.0},
     "membership-daily": {"task": "members.daily", "schedule": 6 * 60 * 60.0},
+    # The Secretariat handed over on its date (members.services.secretariat).
+    "secretariat-handovers": {"task": "members.handovers", "schedule": 60 * 60.0},
     # Every hour: the job is idempotent, and a reminder a day before should not wait a day.
     "convening": {"task": "meetings.daily", "schedule": 60 * 60.0},
     # Who said what, destroyed once a group's retention period after adoption has passed.

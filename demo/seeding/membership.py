@@ -14,8 +14,12 @@ from meetings.models import Attendance, Invitation, Meeting
 from members.models import (
     AnnualReport,
     Application,
+    GroupContribution,
+    HandOver,
+    HandOverVote,
     Institution,
     Representative,
+    SecretariatTerm,
     StandingDecision,
 )
 from members.services import applications as application_service
@@ -148,3 +152,87 @@ def _admissions(group: WorkingGroup, by_local: dict, reps: dict) -> None:
             )
         )
     StandingDecision.objects.bulk_create(decisions)
+
+
+def seed_secretariat_history(group: WorkingGroup) -> None:
+    """The Secretariat's past (seed step 6c): a first term, then a hand-over the seats agreed,
+    as the hand-over service leaves them (the roles of 2014 are not replayed: today's
+    Secretariat is the demo's)."""
+    if SecretariatTerm.objects.exists():
+        return
+    by_local = {
+        local: User.objects.get(email=demo_email(local, group.slug))
+        for *_, local in data.PERU_INSTITUTIONS
+    }
+    institution_of = {
+        r.user_id: r.institution for r in Representative.objects.select_related("institution")
+    }
+    previous = None
+    for local, start, end in data.PERU_SECRETARIAT_TERMS:
+        institution = institution_of[by_local[local].pk]
+        started = datetime.date.fromisoformat(start)
+        handover = None
+        if previous is not None:
+            decided = datetime.datetime.combine(
+                started - datetime.timedelta(days=45), datetime.time(12), tzinfo=group.zone
+            )
+            handover = HandOver.objects.create(
+                working_group=group,
+                from_institution=previous,
+                to_institution=institution,
+                effective_on=started,
+                reason="Rotación acordada en la plenaria: cuatro años de Secretaría por institución.",
+                status=HandOver.Status.COMPLETED,
+                proposed_by=by_local[data.PERU_SECRETARIAT_TERMS[0][0]],
+                decided_by=by_local[data.PERU_SEATS["companies"]],
+                decided_at=decided,
+                completed_at=datetime.datetime.combine(
+                    started, datetime.time(0, 5), tzinfo=group.zone
+                ),
+            )
+            handover.incoming.set([by_local[local]])
+            for pillar, seat in data.PERU_SEATS.items():
+                HandOverVote.objects.create(
+                    working_group=group,
+                    handover=handover,
+                    voter=by_local[seat],
+                    pillar=pillar,
+                    vote=HandOverVote.Vote.APPROVE,
+                )
+        SecretariatTerm.objects.create(
+            working_group=group,
+            institution=institution,
+            started_on=started,
+            ended_on=datetime.date.fromisoformat(end) if end else None,
+            handover=handover,
+        )
+        previous = institution
+
+
+def seed_contributions(group: WorkingGroup) -> None:
+    """Last year's contributions to the group's running (seed step 6c)."""
+    from decimal import Decimal
+
+    if GroupContribution.objects.exists():
+        return
+    secretariat = User.objects.get(email=demo_email(data.PERU_SECRETARIAT, group.slug))
+    institution_of = {
+        r.user.email: r.institution
+        for r in Representative.objects.select_related("institution", "user")
+    }
+    year = datetime.date.today().year - 1
+    GroupContribution.objects.bulk_create(
+        [
+            GroupContribution(
+                working_group=group,
+                institution=institution_of[demo_email(local, group.slug)],
+                year=year,
+                kind=kind,
+                amount=Decimal(amount) if amount else None,
+                currency=currency,
+                description=what,
+                recorded_by=secretariat,
+            )
+            for local, kind, amount, currency, what in data.PERU_CONTRIBUTIONS
+        ]
+    )

@@ -18,6 +18,11 @@ from members.views.compliance import (  # noqa: F401
     compliance,
     report_file,
 )
+from members.views.contributions import (  # noqa: F401
+    contribution_delete,
+    contribution_new,
+    contributions,
+)
 from members.views.institutions import (  # noqa: F401
     directory,
     institution_create,

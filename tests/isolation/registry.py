@@ -18,6 +18,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from vpswg.models import User, WorkingGroup
 from vpswg.roles import ROLE_ACTIONS, Action
@@ -105,6 +106,51 @@ def _standing_proposal_voted(group: WorkingGroup, user: User) -> dict:
             vote="approve",
         )
     return ids
+
+
+def _handover(group: WorkingGroup, user: User) -> dict:
+    """An open hand-over of the group's Secretariat to one of its member institutions."""
+    from members.models import HandOver
+    from tests.factories import make_representative, make_user
+    from vpswg.scoping import group_scope
+
+    rep = make_representative(group)
+    with group_scope(group):
+        HandOver.objects.filter(working_group=group, status__in=["open", "scheduled"]).update(
+            status="withdrawn"
+        )
+        handover = HandOver.objects.create(
+            working_group=group,
+            to_institution=rep.institution,
+            effective_on=date.today() + timedelta(days=30),
+            proposed_by=make_user(),
+        )
+        handover.incoming.set([rep.user])
+    return {"pk": handover.pk}
+
+
+def _contribution(group: WorkingGroup, user: User) -> dict:
+    from members.models import GroupContribution
+    from tests.factories import make_institution, make_user
+    from vpswg.scoping import group_scope
+
+    institution = make_institution(group)
+    with group_scope(group):
+        entry = GroupContribution.objects.create(
+            working_group=group,
+            institution=institution,
+            year=date.today().year,
+            kind="venue",
+            description="The plenary's room.",
+            recorded_by=make_user(),
+        )
+    return {"pk": entry.pk}
+
+
+def _eligible_institution(group: WorkingGroup) -> dict:
+    from tests.factories import make_institution
+
+    return {"to": make_institution(group).pk}
 
 
 def _application(status: str):
@@ -427,6 +473,22 @@ REGISTRY: dict[str, Probe] = {
     "group:home": Probe(),
     "group:audit": Probe(),
     "group:settings": Probe(),
+    "group:secretariat": Probe(),
+    "members:contributions": Probe(),
+    "members:contribution_new": Probe(
+        method="post", ok=302, data=lambda g: {"year": date.today().year, "kind": "venue"}
+    ),
+    "members:contribution_delete": Probe(method="post", ok=302, obj=_contribution),
+    # Each form answers with the page (a redirect), its message saying what was refused.
+    "group:secretariat_term": Probe(method="post", ok=302),
+    "group:handover_propose": Probe(method="post", ok=302, data=_eligible_institution),
+    "group:handover_vote": Probe(
+        method="post", ok=302, obj=_handover, data=lambda g: {"vote": "approve"}
+    ),
+    "group:handover_decide": Probe(
+        method="post", ok=302, obj=_handover, data=lambda g: {"confirm": "on"}
+    ),
+    "group:handover_withdraw": Probe(method="post", ok=302, obj=_handover),
     # Applying (public)
     "apply:form": Probe(),
     "apply:thanks": Probe(ok=302),  # nothing was sent from this session: back to the form

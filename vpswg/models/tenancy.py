@@ -199,6 +199,33 @@ class WorkingGroup(models.Model):
             "Never tied to what was said. Otherwise attendance is given as counts by pillar."
         ),
     )
+    # The group's own funding (seed step 6c: "a self-funding mechanism").
+    contributions_shown_to_members = models.BooleanField(
+        _("members see each institution's contributions"),
+        default=False,
+        help_text=_(
+            "Otherwise a member sees its own institution's entries and the totals by pillar."
+        ),
+    )
+    # What the VPs Initiative may see of the group (activities.initiative): counts only, per
+    # family of figures, none by default.
+    initiative_shares_meetings = models.BooleanField(
+        _("share with the Initiative: plenaries held, attendance by pillar, host state present"),
+        default=False,
+    )
+    initiative_shares_activities = models.BooleanField(
+        _("share with the Initiative: activities and participants by kind and sector"),
+        default=False,
+    )
+    initiative_shares_membership = models.BooleanField(
+        _("share with the Initiative: applications received and institutions admitted"),
+        default=False,
+    )
+    initiative_shares_minutes = models.BooleanField(
+        _("share with the Initiative: minutes adopted and days to adoption"),
+        default=False,
+        help_text=_("Counts only, never a name, a text or a file; a count under 3 is withheld."),
+    )
     minutes_review_days = models.PositiveSmallIntegerField(
         _("days the Coordination Group has to review minutes"),
         default=7,

@@ -12,7 +12,11 @@ from django.test.utils import override_settings
 
 from demo import data
 from demo.seeding.meetings import seed_meetings, seed_minutes
-from demo.seeding.membership import seed_membership_in_motion
+from demo.seeding.membership import (
+    seed_contributions,
+    seed_membership_in_motion,
+    seed_secretariat_history,
+)
 from demo.seeding.people import ADMIN_EMAIL, ensure_user, seed_group
 from demo.seeding.register import seed_register
 from vpswg.models import WorkingGroup
@@ -34,9 +38,18 @@ class Command(BaseCommand):
             peru = WorkingGroup.objects.get(slug=data.PERU["slug"])
             with group_scope(peru):
                 seed_membership_in_motion(peru)
+                seed_secretariat_history(peru)
+                seed_contributions(peru)
                 seed_meetings(peru)
                 seed_minutes(peru)
                 seed_register(peru)
+            # The Initiative's view (activities.initiative): Peru shares three families of
+            # figures, Ghana none yet.
+            WorkingGroup.objects.filter(pk=peru.pk).update(
+                initiative_shares_meetings=True,
+                initiative_shares_activities=True,
+                initiative_shares_minutes=True,
+            )
         self.print_accounts(accounts)
 
     def print_accounts(self, accounts) -> None:

@@ -1,0 +1,404 @@
+"""The Secretariat passing from one member institution to another (seed step 6c).
+
+Proposed by the Secretariat (the incoming institution, the date, the people of that institution
+who will hold it), voted on by the Coordination Group's seats and decided under the group's
+decision rule as an application is (``applications.common.outcome``, the incoming
+institution's pillar standing for the applicant's), then carried out on its date by
+``complete`` (the hourly job ``members.handovers``, or at once when the date has come).
+
+What moves is the role, and with it everything the role gives: the outgoing people lose the
+Secretariat on their next request (roles are read on every request), the incoming people must
+enrol a second factor before they reach anything (``vpswg.middleware.MFARequiredMiddleware``),
+and the custody of the attributed records follows, because it was never personal: a minutes'
+data key is wrapped by the platform's key ring and opened for whoever holds the role, so
+nothing is re-keyed and nobody hands over a key by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from members.models import HandOver, HandOverVote, Institution, Representative, SecretariatTerm
+from members.services.applications.common import Tally, outcome, tally
+from vpswg.models import RoleAssignment, User, WorkingGroup
+from vpswg.roles import Role
+from vpswg.services import notifications
+from vpswg.services.audit import record
+from vpswg.services.roles import grant_role, revoke_role, seat_of, seats, secretariat_users
+from vpswg.services.transitions import transition
+
+Status = HandOver.Status
+
+
+class HandOverError(ValidationError):
+    """A step on a hand-over that is not possible now; the message says why."""
+
+
+def _link(group: WorkingGroup) -> str:
+    return reverse("group:secretariat", kwargs={"wg": group.slug})
+
+
+def today(group: WorkingGroup) -> date:
+    """The date in the group's own time zone: a hand-over "on 1 July" is Lima's 1 July."""
+    return timezone.localtime(timezone.now(), group.zone).date()
+
+
+# --- Reading (in the active group's scope) ----------------------------------------------------
+
+
+def current_term() -> SecretariatTerm | None:
+    return (
+        SecretariatTerm.objects.filter(ended_on__isnull=True).select_related("institution").first()
+    )
+
+
+def terms() -> list[SecretariatTerm]:
+    """The group's Secretariats, latest first."""
+    return list(SecretariatTerm.objects.select_related("institution").order_by("-started_on"))
+
+
+def active_handover() -> HandOver | None:
+    """The hand-over before the seats or agreed and waiting for its date, if any."""
+    return (
+        HandOver.objects.filter(status__in=[Status.OPEN, Status.SCHEDULED])
+        .select_related("from_institution", "to_institution", "proposed_by")
+        .prefetch_related("incoming")
+        .first()
+    )
+
+
+def incoming_ids(handover: HandOver | None) -> set[int]:
+    return {u.pk for u in handover.incoming.all()} if handover else set()
+
+
+def count(handover: HandOver) -> Tally:
+    return tally(handover, list(handover.votes.all()), len(seats()))
+
+
+def current_representatives(institution: Institution) -> list[User]:
+    """Who may be named to hold the Secretariat for ``institution``: its current people."""
+    now = timezone.localdate()
+    return [
+        r.user
+        for r in Representative.objects.filter(
+            institution=institution, start_date__lte=now, end_date__isnull=True
+        )
+        .select_related("user")
+        .order_by("user__full_name", "user_id")
+        if r.user.is_active
+    ]
+
+
+# --- Steps -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def propose(
+    *,
+    working_group: WorkingGroup,
+    actor: User,
+    to_institution: Institution,
+    effective_on: date,
+    incoming: Iterable[User],
+    reason: str = "",
+) -> HandOver:
+    """The Secretariat proposes the hand-over; the seats are asked for their votes."""
+    incoming = list(incoming)
+    term = current_term()
+    if to_institution.working_group_id != working_group.pk:
+        raise HandOverError(_("Choose an institution of the group."))
+    if (
+        to_institution.participation != Institution.Participation.MEMBER
+        or to_institution.standing != Institution.Standing.ACTIVE
+    ):
+        raise HandOverError(
+            _("The Secretariat passes only to a member institution in good standing.")
+        )
+    if term is not None and term.institution_id == to_institution.pk:
+        raise HandOverError(_("This institution holds the Secretariat already."))
+    if effective_on < today(working_group):
+        raise HandOverError(_("The date of the hand-over cannot be in the past."))
+    if not incoming:
+        raise HandOverError(
+            _("Name at least one person of the incoming institution to hold the Secretariat.")
+        )
+    allowed = {u.pk for u in current_representatives(to_institution)}
+    if any(u.pk not in allowed for u in incoming):
+        raise HandOverError(
+            _("Only current representatives of %(institution)s can hold its Secretariat.")
+            % {"institution": to_institution.name}
+        )
+    if not seats():
+        raise HandOverError(_("The group has no Coordination Group seat to decide it."))
+    try:
+        with transaction.atomic():
+            handover = HandOver.objects.create(
+                working_group=working_group,
+                from_institution=term.institution if term else None,
+                to_institution=to_institution,
+                effective_on=effective_on,
+                reason=reason.strip(),
+                proposed_by=actor,
+            )
+    except IntegrityError:
+        raise HandOverError(
+            _("A hand-over of the Secretariat is already before the group.")
+        ) from None
+    handover.incoming.set(incoming)
+    record(
+        working_group=working_group,
+        actor=actor,
+        verb="secretariat.handover_proposed",
+        obj=handover,
+        to_state=Status.OPEN,
+        data={
+            "to": to_institution.pk,
+            "from": term.institution_id if term else None,
+            "on": effective_on.isoformat(),
+            "incoming": sorted(u.pk for u in incoming),
+        },
+    )
+    notifications.notify(
+        working_group=working_group,
+        recipients=_involved(handover, exclude=actor),
+        kind="handover_proposed",
+        key=str(handover.pk),
+        context={
+            "to_institution": to_institution.name,
+            "from_institution": term.institution.name if term else "",
+            "effective_on": effective_on,
+        },
+        link=_link(working_group),
+    )
+    return handover
+
+
+def _involved(handover: HandOver, exclude: User | None = None) -> list[User]:
+    """The seats, the Secretariat and the incoming people: who the hand-over concerns."""
+    people = {u.pk: u for u in [s.user for s in seats()] + secretariat_users()}
+    people.update({u.pk: u for u in handover.incoming.all()})
+    return [
+        u for pk, u in sorted(people.items()) if u.is_active and (not exclude or pk != exclude.pk)
+    ]
+
+
+def _locked(handover: HandOver, *states: str) -> HandOver:
+    handover = (
+        HandOver.objects.select_for_update()
+        .select_related("to_institution", "from_institution")
+        .get(pk=handover.pk)
+    )
+    if handover.status not in (states or (Status.OPEN,)):
+        raise HandOverError(_("This hand-over has been decided, completed or withdrawn."))
+    return handover
+
+
+@transaction.atomic
+def vote(*, handover: HandOver, actor: User, choice: str, comment: str = "") -> HandOverVote:
+    handover = _locked(handover)
+    seat = seat_of(actor)
+    if seat is None:
+        raise HandOverError(_("Only a Coordination Group seat votes on the hand-over."))
+    if choice not in HandOverVote.Vote.values:
+        raise HandOverError(_("Choose approve, decline or abstain."))
+    ballot, _created = HandOverVote.objects.update_or_create(
+        handover=handover,
+        voter=actor,
+        defaults={
+            "working_group": handover.working_group,
+            "pillar": seat.pillar,
+            "vote": choice,
+            "comment": comment.strip(),
+        },
+    )
+    record(
+        working_group=handover.working_group,
+        actor=actor,
+        verb="secretariat.handover_voted",
+        obj=handover,
+        to_state=choice,
+        data={"seat": seat.pillar},
+    )
+    return ballot
+
+
+@transaction.atomic
+def decide(*, handover: HandOver, actor: User, confirmed: bool) -> HandOver:
+    """A seat records the outcome once a majority of the seats has voted. Agreed, the
+    hand-over waits for its date, or is carried out at once when the date has come."""
+    handover = _locked(handover)
+    if seat_of(actor) is None:
+        raise HandOverError(_("Only a Coordination Group seat records the decision."))
+    if not confirmed:
+        raise HandOverError(_("Confirm the decision: on its date the Secretariat changes hands."))
+    t = count(handover)
+    if not t.can_decide:
+        raise HandOverError(
+            ngettext(
+                "Wait for the votes: %(voted)s of %(seats)s seats has voted; a majority must.",
+                "Wait for the votes: %(voted)s of %(seats)s seats have voted; a majority must.",
+                t.voted,
+            )
+            % {"voted": t.voted, "seats": t.seats}
+        )
+    group = handover.working_group
+    agreed = outcome(group.application_rule, handover, t)
+    transition(
+        handover,
+        to=Status.SCHEDULED if agreed else Status.REJECTED,
+        verb="secretariat.handover_decided",
+        actor=actor,
+        also={"decided_by": actor, "decided_at": timezone.now()},
+        data={
+            "approve": t.approve,
+            "decline": t.decline,
+            "abstain": t.abstain,
+            "rule": group.application_rule,
+        },
+    )
+    notifications.notify(
+        working_group=group,
+        recipients=[*_involved(handover), handover.proposed_by],
+        kind="handover_decided",
+        key=str(handover.pk),
+        context={
+            "to_institution": handover.to_institution.name,
+            "effective_on": handover.effective_on,
+            "agreed": agreed,
+            "tally": t,
+        },
+        link=_link(group),
+    )
+    if agreed and handover.effective_on <= today(group):
+        complete(handover=handover)
+        handover.refresh_from_db()
+    return handover
+
+
+@transaction.atomic
+def withdraw(*, handover: HandOver, actor: User) -> HandOver:
+    """Whoever proposed it, or the Secretariat, withdraws it before its date."""
+    handover = _locked(handover, Status.OPEN, Status.SCHEDULED)
+    if actor.pk != handover.proposed_by_id and actor not in secretariat_users():
+        raise HandOverError(_("Only whoever proposed it, or the Secretariat, withdraws it."))
+    transition(handover, to=Status.WITHDRAWN, verb="secretariat.handover_withdrawn", actor=actor)
+    return handover
+
+
+@transaction.atomic
+def complete(*, handover: HandOver) -> bool:
+    """On the date: the roles move, the term changes, everyone in the group is told.
+
+    The outgoing people are those holding the Secretariat now, whoever named them; someone
+    named for the incoming institution who held it already keeps it. False if the hand-over
+    is no longer agreed (withdrawn meanwhile, or completed by another run).
+    """
+    try:
+        handover = _locked(handover, Status.SCHEDULED)
+    except HandOverError:
+        return False
+    group = handover.working_group
+    incoming = list(handover.incoming.filter(is_active=True))
+    if not incoming:
+        # Everyone named has left (accounts closed) since the decision: the Secretariat would
+        # be left to nobody. It stays where it is; the Secretariat is told to propose again.
+        transition(
+            handover,
+            to=Status.WITHDRAWN,
+            verb="secretariat.handover_withdrawn",
+            actor=None,
+            data={"reason": "nobody to hold it"},
+        )
+        return False
+    keep = {u.pk for u in incoming}
+    outgoing = [
+        a.user
+        for a in RoleAssignment.objects.filter(role=Role.SECRETARIAT).select_related("user")
+        if a.user_id not in keep
+    ]
+    # Told before the roles move: who was in the group at the hand-over, old Secretariat too.
+    told = list(
+        User.objects.filter(
+            pk__in=RoleAssignment.objects.values("user_id"), is_active=True
+        ).order_by("pk")
+    )
+    for user in outgoing:
+        revoke_role(working_group=group, user=user, role=Role.SECRETARIAT, actor=None)
+    for user in incoming:
+        grant_role(working_group=group, user=user, role=Role.SECRETARIAT, actor=None, notify=False)
+    SecretariatTerm.objects.filter(ended_on__isnull=True).update(
+        ended_on=max(handover.effective_on, _current_start())
+    )
+    SecretariatTerm.objects.create(
+        working_group=group,
+        institution=handover.to_institution,
+        started_on=handover.effective_on,
+        handover=handover,
+    )
+    transition(
+        handover,
+        to=Status.COMPLETED,
+        verb="secretariat.handed_over",
+        actor=None,
+        also={"completed_at": timezone.now()},
+        data={
+            "from": handover.from_institution_id,
+            "to": handover.to_institution_id,
+            "outgoing": sorted(u.pk for u in outgoing),
+            "incoming": sorted(keep),
+        },
+    )
+    told_ids = {u.pk for u in told}
+    notifications.notify(
+        working_group=group,
+        recipients=told + [u for u in incoming if u.pk not in told_ids],
+        kind="secretariat_handed_over",
+        key=str(handover.pk),
+        context={
+            "to_institution": handover.to_institution.name,
+            "from_institution": handover.from_institution.name if handover.from_institution else "",
+            "effective_on": handover.effective_on,
+        },
+        link=_link(group),
+    )
+    return True
+
+
+def _current_start() -> date:
+    term = SecretariatTerm.objects.filter(ended_on__isnull=True).first()
+    return term.started_on if term else date.min
+
+
+def complete_due(working_group: WorkingGroup) -> int:
+    """The agreed hand-overs whose date has come (the hourly job; in the group's scope)."""
+    due = HandOver.objects.filter(status=Status.SCHEDULED, effective_on__lte=today(working_group))
+    return sum(complete(handover=h) for h in due)
+
+
+@transaction.atomic
+def record_term(
+    *, working_group: WorkingGroup, institution: Institution, started_on: date, actor: User | None
+) -> SecretariatTerm:
+    """Record which institution holds the Secretariat now, for a group whose history starts
+    before vpswg (the demo, a group the operator creates for an existing Secretariat)."""
+    if current_term() is not None:
+        raise HandOverError(_("The current Secretariat is recorded already: hand it over instead."))
+    term = SecretariatTerm.objects.create(
+        working_group=working_group, institution=institution, started_on=started_on
+    )
+    record(
+        working_group=working_group,
+        actor=actor,
+        verb="secretariat.term_recorded",
+        obj=term,
+        data={"institution": institution.pk, "from": started_on.isoformat()},
+    )
+    return term
