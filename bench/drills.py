@@ -116,6 +116,7 @@ def seed() -> dict:
     own): in each of three groups an activity's evidence (PDF), an institution's annual report
     (DOCX) and an application letter (PDF); a TOTP authenticator for each group's
     Secretariat."""
+    from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     from activities.models import Activity
@@ -125,8 +126,6 @@ def seed() -> dict:
     from members.services.compliance import submit_annual_report
     from vpswg.models import RoleAssignment, WorkingGroup
     from vpswg.scoping import group_scope
-
-    from allauth.mfa.models import Authenticator
 
     uploads = authenticators = 0
     for n, group in enumerate(WorkingGroup.objects.order_by("slug")):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from activities import initiative
-from activities.models import Activity, ParticipantCount
+from activities.models import Activity, Sector
 from vpswg.exports import csv_bytes, csv_response
 from vpswg.roles import Pillar
 
@@ -74,7 +74,7 @@ def _percent(value: float | None) -> str | None:
 
 def _display(row: initiative.GroupYear) -> dict:
     """The row as the page shows it: labels in the reader's language, shares as percentages."""
-    kinds, sectors = dict(Activity.Kind.choices), dict(ParticipantCount.Sector.choices)
+    kinds, sectors = dict(Activity.Kind.choices), dict(Sector.choices)
     out: dict = {"group": row.group, "year": row.year, "shares": row.shares}
     meetings = row.family("meetings")
     if meetings is not None:

@@ -192,7 +192,8 @@ def _involved(handover: HandOver, exclude: User | None = None) -> list[User]:
 
 def _locked(handover: HandOver, *states: str) -> HandOver:
     handover = (
-        HandOver.objects.select_for_update()
+        # The row alone is locked: the institutions are read beside it (one may be null).
+        HandOver.objects.select_for_update(of=("self",))
         .select_related("to_institution", "from_institution")
         .get(pk=handover.pk)
     )

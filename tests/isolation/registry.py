@@ -129,6 +129,25 @@ def _handover(group: WorkingGroup, user: User) -> dict:
     return {"pk": handover.pk}
 
 
+def _handover_voted(group: WorkingGroup, user: User) -> dict:
+    """An open hand-over the requesting user, as a seat, has voted for: ready to be decided
+    where they are the group's only seat."""
+    from members.models import HandOver, HandOverVote
+    from vpswg.scoping import group_scope
+
+    ids = _handover(group, user)
+    with group_scope(group):
+        handover = HandOver.objects.select_related("to_institution").get(pk=ids["pk"])
+        HandOverVote.objects.create(
+            working_group=group,
+            handover=handover,
+            voter=user,
+            pillar=handover.to_institution.pillar or "companies",
+            vote="approve",
+        )
+    return ids
+
+
 def _contribution(group: WorkingGroup, user: User) -> dict:
     from members.models import GroupContribution
     from tests.factories import make_institution, make_user
@@ -486,7 +505,7 @@ REGISTRY: dict[str, Probe] = {
         method="post", ok=302, obj=_handover, data=lambda g: {"vote": "approve"}
     ),
     "group:handover_decide": Probe(
-        method="post", ok=302, obj=_handover, data=lambda g: {"confirm": "on"}
+        method="post", ok=302, obj=_handover_voted, data=lambda g: {"confirm": "on"}
     ),
     "group:handover_withdraw": Probe(method="post", ok=302, obj=_handover),
     # Applying (public)

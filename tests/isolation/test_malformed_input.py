@@ -183,6 +183,18 @@ def _later_plenary(c: Ctx) -> dict:
     return {"meeting": make_meeting(c.group, "held", days=-0.5).pk, "confirm": "on"}
 
 
+def _handover_proposal(c: Ctx) -> dict:
+    """A member institution of the group with a representative to name, and a date to come."""
+    from tests.factories import make_representative
+
+    rep = make_representative(c.group)
+    return {
+        "to": rep.institution_id,
+        "incoming": str(rep.user_id),
+        "effective_on": (timezone.localdate() + datetime.timedelta(days=20)).isoformat(),
+    }
+
+
 def _objective(c: Ctx) -> dict:
     return {"objective": make_objective(make_plan(c.group)).pk}
 
@@ -310,6 +322,33 @@ INPUTS: dict[str, Inputs] = {
     "group:home": Inputs(),
     "group:audit": Inputs(query=("verb", "page"), paginated=True),
     "group:settings": Inputs(form=lambda c: GroupSettingsForm(instance=c.group)),
+    # The Secretariat and its hand-over
+    "group:secretariat": Inputs(query=("to",)),
+    "group:secretariat_term": Inputs(
+        form=lambda c: members_forms.SecretariatTermForm(institutions=Institution.objects.all())
+    ),
+    "group:handover_propose": Inputs(
+        form=lambda c: members_forms.HandOverForm(people=[]),
+        post=("to",),
+        valid=lambda c: _handover_proposal(c),
+    ),
+    "group:handover_vote": Inputs(
+        form=lambda c: members_forms.HandOverVoteForm(), actor=Role.COORDINATION
+    ),
+    "group:handover_decide": Inputs(post=("confirm",), actor=Role.COORDINATION),
+    "group:handover_withdraw": Inputs(),
+    # Contributions to the group's running
+    "members:contributions": Inputs(query=("year",)),
+    "members:contribution_new": Inputs(
+        form=lambda c: members_forms.ContributionForm(institutions=Institution.objects.all()),
+        valid=lambda c: {
+            "institution": make_institution(c.group).pk,
+            "year": timezone.localdate().year,
+            "kind": "venue",
+            "description": "The plenary's room",
+        },
+    ),
+    "members:contribution_delete": Inputs(),
     # Applying (public)
     "apply:form": Inputs(
         form=lambda c: members_forms.ApplicationForm(),

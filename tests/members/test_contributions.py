@@ -188,6 +188,7 @@ def test_the_page_runs_a_constant_number_of_queries(client, w):
                 kind=["financial", "catering"][n % 2],
                 amount=Decimal("10"),
                 currency=["USD", "EUR", "PEN"][n % 3],
+                description="Lunch",
             )
     with CaptureQueriesContext(connection) as many:
         client.get(url(w))

@@ -305,6 +305,10 @@ def test_the_checklist_shows_the_incoming_person_only_what_a_member_may_read(cli
 
 
 def test_the_checklist_runs_a_constant_number_of_queries(client, world):
+    """The same count with one and with five of each: plenaries to come, applications, open
+    minutes (a next plenary costs a query to know if the reader may name it, whatever the
+    data)."""
+    make_meeting(world["group"], "planned", days=45)
     propose(world)
     client.force_login(world["outgoing"])
     url = reverse("group:secretariat", kwargs={"wg": world["group"].slug})
