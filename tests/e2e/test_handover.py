@@ -39,8 +39,8 @@ def test_the_secretariat_handed_over_from_the_vote_to_the_first_act(
     base = live_server.url
     group = make_group("andes", name="Andes Working Group")
     outgoing = make_secretariat(group)
-    socios = outgoing.representations.get().institution
     with group_scope(group):
+        socios = outgoing.representations.select_related("institution").get().institution
         service.record_term(
             working_group=group,
             institution=socios,
