@@ -86,7 +86,7 @@ def rows(years: list[int]) -> list[GroupYear]:
                 | Q(initiative_shares_minutes=True)
             ).order_by("name")
         ]
-        by_family = {f: [g.pk for g in groups if f in _shares(g)] for f in FAMILIES}
+        by_family = {f: {g.pk for g in groups if f in _shares(g)} for f in FAMILIES}
         result = {(g.pk, y): GroupYear(g, y, _shares(g)) for g in groups for y in sorted(years)}
         if by_family["meetings"]:
             _meetings(result, by_family["meetings"], years)
@@ -99,7 +99,7 @@ def rows(years: list[int]) -> list[GroupYear]:
     return sorted(result.values(), key=lambda r: (r.group.name, r.year))
 
 
-def _meetings(result: dict, group_ids: list[int], years: list[int]) -> None:
+def _meetings(result: dict, group_ids: set[int], years: list[int]) -> None:
     held = {
         (r["working_group_id"], r["year"]): r["n"]
         for r in Meeting.objects.filter(
@@ -163,7 +163,7 @@ def _meetings(result: dict, group_ids: list[int], years: list[int]) -> None:
         row.figures["meetings"] = figures
 
 
-def _activities(result: dict, group_ids: list[int], years: list[int]) -> None:
+def _activities(result: dict, group_ids: set[int], years: list[int]) -> None:
     confirmed = Activity.objects.filter(
         working_group_id__in=group_ids,
         status=Activity.Status.CONFIRMED,
@@ -201,7 +201,7 @@ def _activities(result: dict, group_ids: list[int], years: list[int]) -> None:
         }
 
 
-def _membership(result: dict, group_ids: list[int], years: list[int]) -> None:
+def _membership(result: dict, group_ids: set[int], years: list[int]) -> None:
     received = {
         (r["working_group_id"], r["year"]): r["n"]
         for r in Application.objects.filter(
@@ -234,7 +234,7 @@ def _membership(result: dict, group_ids: list[int], years: list[int]) -> None:
             }
 
 
-def _minutes(result: dict, group_ids: list[int], years: list[int]) -> None:
+def _minutes(result: dict, group_ids: set[int], years: list[int]) -> None:
     days: dict = defaultdict(list)
     for group_id, adopted_at, start in Minutes.objects.filter(
         working_group_id__in=group_ids,

@@ -34,7 +34,7 @@ from members.models import Application, HandOver, Institution
 from members.services import secretariat as service
 from vpswg.permissions import can, requires
 from vpswg.roles import Action
-from vpswg.services.roles import seat_of, secretariat_users
+from vpswg.services.roles import secretariat_users
 from workplan.models import PlannedActivity, WorkPlan
 
 #: Rows of each list of the checklist; the rest is counted.
@@ -143,7 +143,8 @@ def secretariat(request: HttpRequest) -> HttpResponse:
     handover = service.active_handover()
     incoming = service.incoming_ids(handover)
     is_secretariat = can(request, Action.MANAGE_GROUP)
-    is_seat = can(request, Action.DECIDE_HANDOVER) and seat_of(user) is not None
+    # A Coordination seat's action only (vpswg.roles): whoever holds it holds a seat.
+    is_seat = can(request, Action.DECIDE_HANDOVER)
     concerned = is_secretariat or is_seat or user.pk in incoming
     if handover is not None and handover.status == HandOver.Status.OPEN and not concerned:
         handover = None  # before the seats: not yet the members' business
@@ -180,7 +181,7 @@ def secretariat(request: HttpRequest) -> HttpResponse:
             chosen = target.cleaned_data["to"]
             context["chosen"] = chosen
             context["handover_form"] = HandOverForm(
-                people=service.current_representatives(chosen),
+                people=service.people_of(chosen),
                 initial={"effective_on": service.today(group) + timedelta(days=30)},
             )
         if term is None:
@@ -210,7 +211,7 @@ def handover_propose(request: HttpRequest) -> HttpResponse:
         _errors(request, target)
         return _back(request, "propose")
     chosen = target.cleaned_data["to"]
-    form = HandOverForm(request.POST, people=service.current_representatives(chosen))
+    form = HandOverForm(request.POST, people=service.people_of(chosen))
     if not form.is_valid():
         _errors(request, form)
         return redirect(

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from members.models import GroupContribution, Institution
 from vpswg.models import User, WorkingGroup
-from vpswg.roles import Pillar
+from vpswg.roles import Action, Pillar
 from vpswg.services.audit import record
 
 Kind = GroupContribution.Kind
@@ -199,6 +199,4 @@ def summaries(years: list[int] | None = None, *, amounts_shown: bool) -> list[Ye
 
 def amounts_shown_to(working_group: WorkingGroup, perms) -> bool:
     """Whether a reader with these permissions sees each institution's amounts."""
-    from vpswg.roles import Action
-
     return Action.MANAGE_MEMBERSHIP.value in perms or working_group.contributions_shown_to_members

@@ -26,7 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from members.models import HandOver, HandOverVote, Institution, Representative, SecretariatTerm
+from members.models import HandOver, HandOverVote, Institution, SecretariatTerm
+from members.services import institutions as institution_service
 from members.services.applications.common import Tally, outcome, tally
 from vpswg.models import RoleAssignment, User, WorkingGroup
 from vpswg.roles import Role
@@ -83,17 +84,14 @@ def count(handover: HandOver) -> Tally:
     return tally(handover, list(handover.votes.all()), len(seats()))
 
 
-def current_representatives(institution: Institution) -> list[User]:
+def people_of(institution: Institution) -> list[User]:
     """Who may be named to hold the Secretariat for ``institution``: its current people."""
-    now = timezone.localdate()
     return [
         r.user
-        for r in Representative.objects.filter(
-            institution=institution, start_date__lte=now, end_date__isnull=True
-        )
+        for r in institution_service.current_representatives(institution)
+        .filter(start_date__lte=timezone.localdate(), user__is_active=True)
         .select_related("user")
         .order_by("user__full_name", "user_id")
-        if r.user.is_active
     ]
 
 
@@ -130,7 +128,7 @@ def propose(
         raise HandOverError(
             _("Name at least one person of the incoming institution to hold the Secretariat.")
         )
-    allowed = {u.pk for u in current_representatives(to_institution)}
+    allowed = {u.pk for u in people_of(to_institution)}
     if any(u.pk not in allowed for u in incoming):
         raise HandOverError(
             _("Only current representatives of %(institution)s can hold its Secretariat.")
@@ -335,9 +333,10 @@ def complete(*, handover: HandOver) -> bool:
         revoke_role(working_group=group, user=user, role=Role.SECRETARIAT, actor=None)
     for user in incoming:
         grant_role(working_group=group, user=user, role=Role.SECRETARIAT, actor=None, notify=False)
-    SecretariatTerm.objects.filter(ended_on__isnull=True).update(
-        ended_on=max(handover.effective_on, _current_start())
-    )
+    term = current_term()
+    if term is not None:
+        term.ended_on = max(handover.effective_on, term.started_on)
+        term.save(update_fields=["ended_on"])
     SecretariatTerm.objects.create(
         working_group=group,
         institution=handover.to_institution,
@@ -371,11 +370,6 @@ def complete(*, handover: HandOver) -> bool:
         link=_link(group),
     )
     return True
-
-
-def _current_start() -> date:
-    term = SecretariatTerm.objects.filter(ended_on__isnull=True).first()
-    return term.started_on if term else date.min
 
 
 def complete_due(working_group: WorkingGroup) -> int:
