@@ -11,3 +11,8 @@ class ActivitiesConfig(AppConfig):
         # The kept renderings (their caches connect their watchers where they are defined).
         import activities.queries
         import activities.reports  # noqa: F401
+
+        # The search index of activities and outreach (``activities.search``).
+        from activities.search import connect
+
+        connect()

@@ -37,3 +37,7 @@ class MeetingsConfig(AppConfig):
         )
         # Compliance (members) counts attendance through this, not by importing meetings.
         provide(PlenaryAttendance())
+        # The search index of meetings, minutes, topics and documents (``meetings.search``).
+        from meetings.search import connect
+
+        connect()

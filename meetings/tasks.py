@@ -56,3 +56,30 @@ def retention_daily() -> int:
     for pk in ids:
         retention.delay(pk)
     return len(ids)
+
+
+@app.task(
+    name="meetings.extract_document_text",
+    base=TenantTask,
+    soft_time_limit=120,
+    autoretry_for=(OSError,),
+    retry_backoff=5,
+    max_retries=3,
+)
+def extract_document_text(working_group_id: int, version_id: int) -> str:
+    """Read an uploaded document's text for search (``meetings.documents.extraction``)."""
+    from meetings.documents.extraction import extract
+    from meetings.models import DocumentVersion
+
+    version = DocumentVersion.objects.filter(pk=version_id).first()
+    return extract(version) if version is not None else "gone"
+
+
+@app.task(name="meetings.meeting_pack", base=TenantTask, soft_time_limit=600)
+def meeting_pack(working_group_id: int, job_id: int) -> str:
+    """Assemble one reader's meeting pack (``meetings.documents.pack``)."""
+    from meetings.documents.pack import build
+    from meetings.models import PackJob
+
+    job = PackJob.objects.filter(pk=job_id).select_related("meeting", "requested_by").first()
+    return build(job) if job is not None else "gone"

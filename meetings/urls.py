@@ -1,6 +1,7 @@
 from django.urls import path
 
 from meetings import minutes_views, views
+from meetings.documents import views as document_views
 
 app_name = "meetings"
 
@@ -40,6 +41,9 @@ urlpatterns = [
         name="minutes_version",
     ),
     path("<int:pk>/minutes/compare/", minutes_views.minutes_compare, name="minutes_compare"),
+    path("<int:pk>/pack/", document_views.pack_start, name="pack"),
+    path("<int:pk>/pack/<int:job>/", document_views.pack_status, name="pack_status"),
+    path("<int:pk>/pack/<int:job>/file/", document_views.pack_file, name="pack_file"),
     path("<int:pk>/agenda/add/", views.agenda_item, name="agenda_add"),
     path("<int:pk>/agenda/<int:item>/", views.agenda_item, name="agenda_edit"),
     path("<int:pk>/agenda/<int:item>/delete/", views.agenda_item_delete, name="agenda_delete"),

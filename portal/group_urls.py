@@ -3,6 +3,7 @@ settings (the kernel's)."""
 
 from django.urls import path
 
+from portal import search as search_views
 from portal import secretariat
 from portal import views as portal_views
 from vpswg import views
@@ -11,6 +12,7 @@ app_name = "group"
 
 urlpatterns = [
     path("", portal_views.group_home, name="home"),
+    path("search/", search_views.search_page, name="search"),
     path("audit/", views.audit_log, name="audit"),
     path("settings/", views.group_settings, name="settings"),
     path("secretariat/", secretariat.secretariat, name="secretariat"),

@@ -17,6 +17,7 @@ group_urlpatterns = [
     path("apply/", include("members.apply_urls")),
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
+    path("documents/", include("meetings.document_urls")),
     path("workplan/", include("workplan.urls")),
     path("activities/", include("activities.urls")),
     path("reports/", include("activities.report_urls")),

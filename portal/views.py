@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from meetings.access import Reader
+from meetings.documents.access import public_documents
 from meetings.queries import meeting_list
 from members.queries import composition
 from members.services import institutions as institution_service
@@ -46,4 +47,7 @@ def group_home(request: HttpRequest) -> HttpResponse:
             "members/standing_notice.html",
             {"institution": representative.institution, "decision": decision},
         )
+    context["public_documents"] = list(
+        public_documents().select_related("current_version").order_by("-date", "-pk")[:20]
+    )
     return render(request, "portal/group_public.html", context)

@@ -127,6 +127,12 @@ VERBS: dict[str, Verb] = {
     "minutes.circulated": Verb(_("Minutes circulated"), MINUTES),
     "minutes.adopted": Verb(_("Minutes adopted"), MINUTES),
     "minutes.attribution_destroyed": Verb(_("Attributed record destroyed")),
+    # Documents
+    "document.added": Verb(_("Document added")),
+    "document.version_added": Verb(_("New version of a document uploaded")),
+    "document.changed": Verb(_("Document's details changed")),
+    "document.removed": Verb(_("Document removed")),
+    "document.pack_requested": Verb(_("Meeting pack requested")),
     # Work plans
     "workplan.created": Verb(_("Work plan drafted"), PLAN),
     "workplan.changed": Verb(_("Work plan changed")),

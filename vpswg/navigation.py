@@ -51,7 +51,12 @@ GROUP_NAV: tuple[NavSection, ...] = (
     ),
     NavSection(
         _("Meetings"),
-        (NavEntry("meetings:list", _("Meetings"), Action.VIEW_MEETINGS, also=("meetings:",)),),
+        (
+            NavEntry("meetings:list", _("Meetings"), Action.VIEW_MEETINGS, also=("meetings:",)),
+            NavEntry(
+                "documents:library", _("Documents"), Action.VIEW_MEETINGS, also=("documents:",)
+            ),
+        ),
     ),
     NavSection(
         _("Members"),

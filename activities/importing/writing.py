@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from activities.importing.checking import check
 from activities.importing.columns import KEYS, MAX_CELL
 from activities.models import Activity, ActivityImport, ParticipantCount
+from vpswg import search
 from vpswg.models import User
 from vpswg.services.audit import record
 
@@ -79,6 +80,8 @@ def commit(*, imported: ActivityImport, actor: User) -> int:
             for institution in row.organisers
         ]
     )
+    # Made in bulk, so no signal: the search index is told here (``activities.search``).
+    search.refresh_many("activity", [activity.pk for activity in activities])
     ParticipantCount.objects.bulk_create(
         [
             ParticipantCount(

@@ -1,3 +1,4 @@
+from meetings.models.documents import Document, DocumentVersion, PackJob
 from meetings.models.meetings import (
     AgendaItem,
     Attendance,
@@ -29,6 +30,8 @@ __all__ = [
     "Contribution",
     "Decision",
     "DiscussionTopic",
+    "Document",
+    "DocumentVersion",
     "Guest",
     "GuestReply",
     "Invitation",
@@ -41,5 +44,6 @@ __all__ = [
     "MinutesReview",
     "MinutesSection",
     "MinutesVersion",
+    "PackJob",
     "TopicInterest",
 ]

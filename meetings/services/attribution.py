@@ -145,6 +145,14 @@ def data_key(minutes: Minutes | int, *, create: bool = False) -> DataKey:
             return DataKey(minutes_id, None)
         created = create_key(minutes)
         row = {"wrapped": created.wrapped, "destroyed_at": None}
+    return open_key_row(minutes_id, row)
+
+
+def open_key_row(minutes_id: int, row: dict | None) -> DataKey:
+    """A ``MinutesKey`` row's ``wrapped`` and ``destroyed_at``, opened (read by the caller,
+    with others: the search page opens the keys of a page of statements in one query)."""
+    if row is None:
+        return DataKey(minutes_id, None)
     if row["destroyed_at"] is not None or not row["wrapped"]:
         return DataKey(minutes_id, None, row["destroyed_at"] or timezone.now())
     try:

@@ -22,6 +22,7 @@ from meetings.access import (
     closed_grantees,
     is_closed,
 )
+from meetings.documents.pack import meeting_documents
 from meetings.forms import (
     AnswerForm,
     AttendanceForm,
@@ -31,7 +32,7 @@ from meetings.forms import (
     GuestReplyForm,
     NextMeetingForm,
 )
-from meetings.models import Meeting
+from meetings.models import Meeting, PackJob
 from meetings.queries import (
     guest_replies,
     meeting_list,
@@ -151,6 +152,12 @@ def _page_context(request: HttpRequest, meeting: Meeting, access: MeetingAccess,
             )
             context["started"] = meeting.start <= timezone.now()
         return {**context, **extra}
+    context["documents"] = meeting_documents(Reader.of(request), meeting)
+    context["pack_job"] = (
+        PackJob.objects.filter(meeting=meeting, requested_by=request.user)
+        .order_by("-created_at")
+        .first()
+    )
     invitation = participation.invitation_for(meeting, request.user)
     context["invitation"] = invitation
     if invitation is not None and access.answer:

@@ -30,6 +30,7 @@ from meetings.services.minutes.common import (
     Status,
 )
 from members.models import Institution, Representative
+from vpswg import search
 from vpswg.forms import posted_id
 from vpswg.models import User
 from vpswg.services.audit import record
@@ -61,6 +62,7 @@ def start_minutes(*, meeting: Meeting, actor: User) -> Minutes:
             for index, item in enumerate(meeting.agenda_items.order_by("position", "id"), start=1)
         ]
     )
+    search.refresh("minutes", minutes.pk)  # its sections, made in bulk (no signal)
     record(
         working_group=meeting.working_group,
         actor=actor,
@@ -112,12 +114,30 @@ def _update(model, obj, revision: int | None, actor: User, *, unchanged=None, **
         revision=F("revision") + 1, **fields, **extra
     )
     fresh = model.objects.get(pk=obj.pk)
+    if changed:
+        _reindex(fresh)
     if not changed:
         same = unchanged or (lambda row: all(getattr(row, k) == v for k, v in fields.items()))
         if same(fresh):
             return fresh
         raise EditConflict(fresh, by=getattr(fresh, "updated_by", None), actor=actor)
     return fresh
+
+
+def _reindex(row) -> None:
+    """The search index of the working record, after a save by ``update`` (which sends no
+    signal: ``meetings.search``)."""
+    if isinstance(row, Minutes):
+        search.refresh("minutes", row.pk)
+    elif isinstance(row, MinutesSection):
+        search.refresh("minutes", row.minutes_id)
+    elif hasattr(row, "section_id"):
+        search.refresh(
+            "minutes",
+            MinutesSection.objects.filter(pk=row.section_id)
+            .values_list("minutes_id", flat=True)
+            .first(),
+        )
 
 
 @transaction.atomic
