@@ -4,6 +4,8 @@ and the outreach log for those who see it (the Secretariat and the seats)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
 
@@ -15,55 +17,72 @@ from vpswg.roles import Action
 from vpswg.search import Row
 
 
-def build_activity(pk: int) -> tuple[int | None, list[Row]]:
-    activity = Activity.objects.select_related("working_group").filter(pk=pk).first()
-    if activity is None or activity.status == Activity.Status.DECLINED:
-        return None, []
-    group = activity.working_group
-    organisers = [name for (name,) in activity.organisers.values_list("name")]
-    confirmed = activity.status == Activity.Status.CONFIRMED
-    return group.pk, [
-        Row(
-            kind=SearchEntry.Kind.ACTIVITY,
-            title=activity.title,
-            body="\n".join(
-                [
-                    activity.description,
-                    activity.place,
-                    activity.region,
-                    activity.partners,
-                    *organisers,
-                ]
-            ),
-            url=reverse("activities:detail", kwargs={"wg": group.slug, "pk": activity.pk}),
-            requires=(Action.VIEW_ACTIVITIES if confirmed else Action.MANAGE_ACTIVITIES).value,
-            date=activity.start_date,
-            language=group.default_language,
-        )
-    ]
-
-
-def build_outreach(pk: int) -> tuple[int | None, list[Row]]:
-    entry = (
-        OutreachEntry.objects.select_related("working_group", "by_institution", "guest")
-        .filter(pk=pk)
-        .first()
+def build_activity(ids: list[int]) -> dict[int, tuple[int, list[Row]]]:
+    activities = list(
+        Activity.objects.select_related("working_group")
+        .filter(pk__in=ids)
+        .exclude(status=Activity.Status.DECLINED)
     )
-    if entry is None:
-        return None, []
-    group = entry.working_group
-    by = entry.by_institution.name if entry.by_institution else ""
-    return group.pk, [
-        Row(
-            kind=SearchEntry.Kind.OUTREACH,
-            title=entry.target_name,
-            body="\n".join([entry.outcome, by, entry.guest.name if entry.guest else ""]),
-            url=reverse("activities:outreach", kwargs={"wg": group.slug}) + f"#outreach-{entry.pk}",
-            requires=Action.VIEW_OUTREACH.value,
-            date=entry.date,
-            language=group.default_language,
+    organisers = defaultdict(list)
+    for activity_id, name in Activity.organisers.through.objects.filter(
+        activity__in=activities
+    ).values_list("activity_id", "institution__name"):
+        organisers[activity_id].append(name)
+    built = {}
+    for activity in activities:
+        group = activity.working_group
+        confirmed = activity.status == Activity.Status.CONFIRMED
+        built[activity.pk] = (
+            group.pk,
+            [
+                Row(
+                    kind=SearchEntry.Kind.ACTIVITY,
+                    title=activity.title,
+                    body="\n".join(
+                        [
+                            activity.description,
+                            activity.place,
+                            activity.region,
+                            activity.partners,
+                            *organisers[activity.pk],
+                        ]
+                    ),
+                    url=reverse("activities:detail", kwargs={"wg": group.slug, "pk": activity.pk}),
+                    requires=(
+                        Action.VIEW_ACTIVITIES if confirmed else Action.MANAGE_ACTIVITIES
+                    ).value,
+                    date=activity.start_date,
+                    language=group.default_language,
+                )
+            ],
         )
-    ]
+    return built
+
+
+def build_outreach(ids: list[int]) -> dict[int, tuple[int, list[Row]]]:
+    entries = OutreachEntry.objects.select_related(
+        "working_group", "by_institution", "guest"
+    ).filter(pk__in=ids)
+    built = {}
+    for entry in entries:
+        group = entry.working_group
+        by = entry.by_institution.name if entry.by_institution else ""
+        built[entry.pk] = (
+            group.pk,
+            [
+                Row(
+                    kind=SearchEntry.Kind.OUTREACH,
+                    title=entry.target_name,
+                    body="\n".join([entry.outcome, by, entry.guest.name if entry.guest else ""]),
+                    url=reverse("activities:outreach", kwargs={"wg": group.slug})
+                    + f"#outreach-{entry.pk}",
+                    requires=Action.VIEW_OUTREACH.value,
+                    date=entry.date,
+                    language=group.default_language,
+                )
+            ],
+        )
+    return built
 
 
 def _on_activity(sender, instance, **kwargs) -> None:

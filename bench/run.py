@@ -136,6 +136,10 @@ def fingerprint() -> str:
     files = [
         *sorted((ROOT / "demo" / "scale").glob("*.py")),
         ROOT / "demo" / "management" / "commands" / "seed_scale.py",
+        # What the search index holds is built by these (``reindex_group`` at the end).
+        ROOT / "vpswg" / "search" / "__init__.py",
+        ROOT / "meetings" / "search.py",
+        ROOT / "activities" / "search.py",
         *sorted(ROOT.glob("*/migrations/0*.py")),
     ]
     for path in files:
@@ -426,6 +430,10 @@ def check_page(name: str, role: str, status: int, headers: dict, body: bytes, re
         raise SystemExit("the members' minutes carry a speaker's name")
     if name == "attributed minutes" and not names:
         raise SystemExit("the attributed minutes carry no speaker: wrong page measured")
+    if name == "search" and names:
+        raise SystemExit("the members' search results carry a speaker's name")
+    if name.startswith("search") and b"<mark>" not in body:
+        raise SystemExit(f"{name} found nothing: the index of the dataset is empty")
 
 
 def flush_cache() -> None:

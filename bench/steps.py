@@ -116,6 +116,10 @@ def prepare_clients() -> dict:
         ("applications review", "coordination", f"{g}/members/applications/"),
         ("activity register", "secretariat", f"{g}/activities/"),
         ("reports", "secretariat", f"{g}/reports/"),
+        # Words every group's minutes hold many times: the ranking and the snippets of a page
+        # of twenty are drawn over hundreds of matches.
+        ("search", "member", f"{g}/search/?q=police+agreement"),
+        ("search attributed", "secretariat", f"{g}/search/?q=police+agreement"),
     ]
     return {"clients": clients, "pages": pages, "member_name": member.full_name}
 

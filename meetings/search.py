@@ -63,51 +63,64 @@ def _day(meeting: Meeting):
 # --- minutes -----------------------------------------------------------------------------------
 
 
-def build_minutes(pk: int) -> tuple[int | None, list[Row]]:
-    minutes = Minutes.objects.select_related("meeting", "working_group").filter(pk=pk).first()
-    if minutes is None:
-        return None, []
-    meeting, group = minutes.meeting, minutes.working_group
-    meeting.working_group = group
-    _requires, closed = meeting_requires(meeting)
-    url = reverse("meetings:minutes", kwargs={"wg": group.slug, "pk": meeting.pk})
-    common = {
-        "kind": Kind.MINUTES,
-        "date": _day(meeting),
-        "closed_meeting_id": closed,
-        "language": group.default_language,
-    }
-    rows = _working_record(minutes, meeting, url, common)
-    if minutes.circulated_version_id:
-        content = (
-            MinutesVersion.objects.filter(pk=minutes.circulated_version_id)
-            .values_list("members", flat=True)
-            .get()
-        )
-        rows += _rendering_rows(content, meeting.title, url, common)
-    return group.pk, rows
-
-
-def _working_record(minutes: Minutes, meeting: Meeting, url: str, common: dict) -> list[Row]:
-    """The Secretariat's rows: the record as it stands, statements without their speaker."""
-    sections = list(
-        MinutesSection.objects.filter(minutes=minutes).values_list("pk", "title", "main_points")
+def build_minutes(ids: list[int]) -> dict[int, tuple[int, list[Row]]]:
+    """The rows of these minutes: seven queries, whatever their number."""
+    minutes_list = list(
+        Minutes.objects.select_related("meeting", "working_group").filter(pk__in=ids)
     )
-    ids = [pk for pk, _t, _m in sections]
+    if not minutes_list:
+        return {}
+    sections = defaultdict(list)
+    section_ids = []
+    for pk, minutes_id, title, main_points in MinutesSection.objects.filter(
+        minutes_id__in=[m.pk for m in minutes_list]
+    ).values_list("pk", "minutes_id", "title", "main_points"):
+        sections[minutes_id].append((pk, title, main_points))
+        section_ids.append(pk)
     said = defaultdict(list)
-    for pk, section_id, text in Contribution.objects.filter(section_id__in=ids).values_list(
-        "pk", "section_id", "text"
+    for pk, section_id, text in (
+        Contribution.objects.filter(section_id__in=section_ids)
+        .order_by("position", "pk")
+        .values_list("pk", "section_id", "text")
     ):
         said[section_id].append((pk, text))
     extra = defaultdict(list)
-    for section_id, text in Decision.objects.filter(section_id__in=ids).values_list(
+    for section_id, text in Decision.objects.filter(section_id__in=section_ids).values_list(
         "section_id", "text"
     ):
         extra[section_id].append(text)
-    for section_id, what, institution in ActionItem.objects.filter(section_id__in=ids).values_list(
-        "section_id", "what", "institution__name"
-    ):
+    for section_id, what, institution in ActionItem.objects.filter(
+        section_id__in=section_ids
+    ).values_list("section_id", "what", "institution__name"):
         extra[section_id].append(f"{what} ({institution})" if institution else what)
+    circulated = dict(
+        MinutesVersion.objects.filter(
+            pk__in=[m.circulated_version_id for m in minutes_list if m.circulated_version_id]
+        ).values_list("pk", "members")
+    )
+    built = {}
+    for minutes in minutes_list:
+        meeting, group = minutes.meeting, minutes.working_group
+        meeting.working_group = group
+        _requires, closed = meeting_requires(meeting)
+        url = reverse("meetings:minutes", kwargs={"wg": group.slug, "pk": meeting.pk})
+        common = {
+            "kind": Kind.MINUTES,
+            "date": _day(meeting),
+            "closed_meeting_id": closed,
+            "language": group.default_language,
+        }
+        rows = _working_record(minutes, meeting, sections[minutes.pk], said, extra, url, common)
+        if minutes.circulated_version_id in circulated:
+            rows += _rendering_rows(
+                circulated[minutes.circulated_version_id], meeting.title, url, common
+            )
+        built[minutes.pk] = (group.pk, rows)
+    return built
+
+
+def _working_record(minutes, meeting, sections, said, extra, url: str, common: dict) -> list[Row]:
+    """The Secretariat's rows: the record as it stands, statements without their speaker."""
     secretariat = {**common, "requires": Action.EDIT_MINUTES.value, "rendering": "attributed"}
     rows = []
     if minutes.summary:
@@ -214,96 +227,108 @@ def speaker_labels(contribution_ids: list[int]) -> dict[int, str]:
 # --- meetings, agenda items, topics ------------------------------------------------------------
 
 
-def build_meeting(pk: int) -> tuple[int | None, list[Row]]:
-    meeting = Meeting.objects.select_related("working_group").filter(pk=pk).first()
-    if meeting is None:
-        return None, []
-    group = meeting.working_group
-    requires, closed = meeting_requires(meeting)
-    url = reverse("meetings:detail", kwargs={"wg": group.slug, "pk": meeting.pk})
-    common = {
-        "kind": Kind.AGENDA,
-        "requires": requires,
-        "closed_meeting_id": closed,
-        "date": _day(meeting),
-        "language": group.default_language,
-    }
-    rows = [Row(title=meeting.title, body=meeting.venue, url=url, **common)]
+def build_meeting(ids: list[int]) -> dict[int, tuple[int, list[Row]]]:
+    """Meetings and their agenda items (with the guests who speak at them): three queries."""
+    meetings = list(Meeting.objects.select_related("working_group").filter(pk__in=ids))
     guests = defaultdict(list)
     for item_id, name, organisation in AgendaItem.guests.through.objects.filter(
-        agendaitem__meeting=meeting
+        agendaitem__meeting__in=meetings
     ).values_list("agendaitem_id", "guest__name", "guest__organisation"):
         guests[item_id].append(f"{name} ({organisation})" if organisation else name)
-    for pk, topic, description in meeting.agenda_items.values_list("pk", "topic", "description"):
-        rows.append(
-            Row(
-                title=topic,
-                body="\n".join([description, *guests[pk]]),
-                url=f"{url}#item-{pk}",
-                part=f"a{pk}",
-                **common,
+    items = defaultdict(list)
+    for pk, meeting_id, topic, description in AgendaItem.objects.filter(
+        meeting__in=meetings
+    ).values_list("pk", "meeting_id", "topic", "description"):
+        items[meeting_id].append((pk, topic, description))
+    built = {}
+    for meeting in meetings:
+        group = meeting.working_group
+        requires, closed = meeting_requires(meeting)
+        url = reverse("meetings:detail", kwargs={"wg": group.slug, "pk": meeting.pk})
+        common = {
+            "kind": Kind.AGENDA,
+            "requires": requires,
+            "closed_meeting_id": closed,
+            "date": _day(meeting),
+            "language": group.default_language,
+        }
+        rows = [Row(title=meeting.title, body=meeting.venue, url=url, **common)]
+        for pk, topic, description in items[meeting.pk]:
+            rows.append(
+                Row(
+                    title=topic,
+                    body="\n".join([description, *guests[pk]]),
+                    url=f"{url}#item-{pk}",
+                    part=f"a{pk}",
+                    **common,
+                )
             )
-        )
-    return group.pk, rows
+        built[meeting.pk] = (group.pk, rows)
+    return built
 
 
-def build_topic(pk: int) -> tuple[int | None, list[Row]]:
-    topic = (
+def build_topic(ids: list[int]) -> dict[int, tuple[int, list[Row]]]:
+    topics = (
         DiscussionTopic.objects.select_related("working_group")
-        .filter(pk=pk)
+        .filter(pk__in=ids)
         .exclude(status=DiscussionTopic.Status.WITHDRAWN)
-        .first()
     )
-    if topic is None:
-        return None, []
-    group = topic.working_group
-    url = reverse("meetings:topics", kwargs={"wg": group.slug})
-    return group.pk, [
-        Row(
-            kind=Kind.TOPIC,
-            title=topic.title,
-            body=topic.description,
-            url=f"{url}#topic-{topic.pk}",
-            requires=Action.VIEW_MEETINGS.value,
-            date=timezone.localdate(topic.created_at, group.zone),
-            language=group.default_language,
+    built = {}
+    for topic in topics:
+        group = topic.working_group
+        url = reverse("meetings:topics", kwargs={"wg": group.slug})
+        built[topic.pk] = (
+            group.pk,
+            [
+                Row(
+                    kind=Kind.TOPIC,
+                    title=topic.title,
+                    body=topic.description,
+                    url=f"{url}#topic-{topic.pk}",
+                    requires=Action.VIEW_MEETINGS.value,
+                    date=timezone.localdate(topic.created_at, group.zone),
+                    language=group.default_language,
+                )
+            ],
         )
-    ]
+    return built
 
 
 # --- documents --------------------------------------------------------------------------------
 
 
-def build_document(pk: int) -> tuple[int | None, list[Row]]:
-    document = (
-        Document.objects.select_related(
-            "working_group", "meeting", "agenda_item", "current_version"
+def build_document(ids: list[int]) -> dict[int, tuple[int, list[Row]]]:
+    documents = Document.objects.select_related(
+        "working_group", "meeting", "agenda_item", "current_version"
+    ).filter(pk__in=ids, current_version__isnull=False)
+    built = {}
+    for document in documents:
+        group = document.working_group
+        requires, closed = document_requires(document)
+        version = document.current_version
+        context = []
+        if document.meeting is not None:
+            context.append(document.meeting.title)
+        if document.agenda_item is not None:
+            context.append(document.agenda_item.topic)
+        built[document.pk] = (
+            group.pk,
+            [
+                Row(
+                    kind=Kind.DOCUMENT,
+                    title=document.title,
+                    body="\n".join(
+                        [*context, document.description, version.file_name, version.text]
+                    ),
+                    url=reverse("documents:detail", kwargs={"wg": group.slug, "pk": document.pk}),
+                    requires=requires,
+                    closed_meeting_id=closed,
+                    date=document.date,
+                    language=document.language,
+                )
+            ],
         )
-        .filter(pk=pk, current_version__isnull=False)
-        .first()
-    )
-    if document is None:
-        return None, []
-    group = document.working_group
-    requires, closed = document_requires(document)
-    version = document.current_version
-    context = []
-    if document.meeting is not None:
-        context.append(document.meeting.title)
-    if document.agenda_item is not None:
-        context.append(document.agenda_item.topic)
-    return group.pk, [
-        Row(
-            kind=Kind.DOCUMENT,
-            title=document.title,
-            body="\n".join([*context, document.description, version.file_name, version.text]),
-            url=reverse("documents:detail", kwargs={"wg": group.slug, "pk": document.pk}),
-            requires=requires,
-            closed_meeting_id=closed,
-            date=document.date,
-            language=document.language,
-        )
-    ]
+    return built
 
 
 # --- registration and signals -----------------------------------------------------------------

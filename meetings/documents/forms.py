@@ -56,7 +56,7 @@ class DocumentDetailsForm(forms.Form):
                 ("", _("None: the group's library")),
                 *[
                     (m.pk, f"{m.title} ({timezone.localdate(m.start, group.zone):%Y-%m-%d})")
-                    for m in Meeting.objects.order_by("-start")[:200]
+                    for m in Meeting.objects.order_by("-start")
                 ],
             ]
             self.items = []

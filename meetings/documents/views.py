@@ -27,6 +27,7 @@ from meetings.documents.forms import (
 )
 from meetings.models import Document, Meeting, PackJob
 from meetings.views.common import _meeting, members_or_guests
+from vpswg.forms import posted_id
 from vpswg.permissions import public, requires
 from vpswg.roles import Action
 from vpswg.uploads import attachment_response
@@ -76,11 +77,11 @@ def document_new(request: HttpRequest) -> HttpResponse:
     meeting = None
     meeting_id = request.GET.get("meeting") or request.POST.get("for_meeting")
     if meeting_id:
-        meeting = get_object_or_404(Meeting, pk=meeting_id if str(meeting_id).isdigit() else 0)
+        meeting = get_object_or_404(Meeting, pk=posted_id(meeting_id) or 0)
     initial = {}
-    item = request.GET.get("item")
-    if item and item.isdigit():
-        initial["agenda_item"] = int(item)
+    item = posted_id(request.GET.get("item"))
+    if item is not None:
+        initial["agenda_item"] = item
     if meeting is not None:
         initial["date"] = meeting.start.date()
     form = DocumentForm(
@@ -149,9 +150,8 @@ def _detail_context(request, document: Document, reader: Reader, **forms) -> dic
                 "meeting": document.meeting_id,
                 "agenda_item": document.agenda_item_id,
             },
-            prefix="details",
         )
-        context["version_form"] = forms.get("version_form") or VersionForm(prefix="version")
+        context["version_form"] = forms.get("version_form") or VersionForm()
         context["details_form"].items_of_meeting = (
             list(document.meeting.agenda_items.order_by("position", "pk"))
             if document.meeting is not None
@@ -164,7 +164,7 @@ def _detail_context(request, document: Document, reader: Reader, **forms) -> dic
 @require_POST
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document(request, pk)
-    form = DocumentDetailsForm(request.POST, group=request.working_group, prefix="details")
+    form = DocumentDetailsForm(request.POST, group=request.working_group)
     if form.is_valid():
         try:
             services.change_document(document=document, actor=request.user, **form.details())
@@ -181,7 +181,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_version(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document(request, pk)
-    form = VersionForm(request.POST, request.FILES, prefix="version")
+    form = VersionForm(request.POST, request.FILES)
     if form.is_valid():
         version = services.add_version(
             document=document,

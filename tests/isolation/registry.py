@@ -477,6 +477,78 @@ def _job(done: bool):
     return factory
 
 
+def _document(audience: str = "members", meeting: bool = False):
+    """A document of the group (in its library, or of a held plenary), read by ``audience``."""
+
+    def factory(group: WorkingGroup, user: User) -> dict:
+        from django.utils import timezone
+
+        from meetings.documents import services
+        from tests.factories import make_meeting, make_user, upload
+        from vpswg.scoping import group_scope
+
+        held = make_meeting(group, "held", days=-2) if meeting else None
+        with group_scope(group):
+            document = services.add_document(
+                working_group=group,
+                actor=make_user(),
+                upload=upload("paper.pdf"),
+                title="Background paper",
+                kind="background",
+                language="en",
+                date=timezone.localdate(),
+                audience=audience,
+                meeting=held,
+            )
+        return {"pk": document.pk}
+
+    return factory
+
+
+def _document_version(group: WorkingGroup, user: User) -> dict:
+    return {**_document()(group, user), "number": 1}
+
+
+def _document_details(group: WorkingGroup) -> dict:
+    return {
+        "title": "Background paper, revised",
+        "kind": "background",
+        "language": "es",
+        "date": date.today().isoformat(),
+        "audience": "members",
+    }
+
+
+def _new_version(group: WorkingGroup) -> dict:
+    from tests.factories import upload
+
+    return {"file": upload("paper-v2.pdf"), "note": "Figures corrected"}
+
+
+def _pack_job(done: bool):
+    """The requesting user's meeting pack of a held plenary (made, with its file, if ``done``)."""
+
+    def factory(group: WorkingGroup, user: User) -> dict:
+        from django.core.files.base import ContentFile
+
+        from meetings.models import PackJob
+        from tests.factories import MINIMAL_PDF, make_meeting
+        from vpswg.scoping import group_scope
+
+        meeting = make_meeting(group, "held", days=-2)
+        with group_scope(group):
+            job = PackJob(working_group=group, meeting=meeting, requested_by=user)
+            if done:
+                job.status, job.progress = PackJob.Status.DONE, 100
+                job.file.save(
+                    f"packs/{group.pk}/{uuid.uuid4().hex}.pdf", ContentFile(MINIMAL_PDF), save=False
+                )
+            job.save()
+        return {"pk": meeting.pk, "job": job.pk}
+
+    return factory
+
+
 REGISTRY: dict[str, Probe] = {
     # Top level
     "home": Probe(),
@@ -605,6 +677,20 @@ REGISTRY: dict[str, Probe] = {
         method="post", ok=302, obj=_closed_meeting, data=_closed_revoke_data
     ),
     # Minutes
+    # Documents and the meeting pack
+    "documents:library": Probe(),
+    "documents:new": Probe(),
+    "documents:detail": Probe(obj=_document()),
+    "documents:edit": Probe(method="post", ok=302, obj=_document(), data=_document_details),
+    "documents:version": Probe(method="post", ok=302, obj=_document(), data=_new_version),
+    "documents:remove": Probe(method="post", ok=302, obj=_document()),
+    "documents:file": Probe(obj=_document()),
+    "documents:version_file": Probe(obj=_document_version),
+    "documents:public_file": Probe(obj=_document("public")),
+    "meetings:pack": Probe(method="post", ok=302, obj=_meeting("held", days=-2)),
+    "meetings:pack_status": Probe(obj=_pack_job(done=False)),
+    "meetings:pack_file": Probe(obj=_pack_job(done=True)),
+    "group:search": Probe(),
     "meetings:minutes": Probe(obj=_minutes("circulated")),
     "meetings:minutes_pdf": Probe(obj=_minutes("circulated")),
     "meetings:minutes_start": Probe(method="post", ok=302, obj=_meeting("held")),

@@ -34,6 +34,7 @@ from django.utils import timezone
 from activities import forms as activities_forms
 from activities.models import Activity, Sector
 from meetings import forms as meetings_forms
+from meetings.documents import forms as document_forms
 from meetings.models import AgendaItem, Contribution, Meeting
 from meetings.services import minutes as minutes_service
 from members import forms as members_forms
@@ -398,6 +399,39 @@ INPUTS: dict[str, Inputs] = {
     "members:report_file": Inputs(),
     # Meetings
     "meetings:list": Inputs(query=("kind", "year", "page"), paginated=True),
+    # Documents, the meeting pack and search
+    "documents:library": Inputs(query=("kind", "year", "page"), paginated=True),
+    "documents:new": Inputs(
+        query=("meeting", "item"),
+        form=lambda c: document_forms.DocumentForm(group=c.group),
+        post=("for_meeting",),
+        valid=lambda c: {
+            "file": Upload("paper.pdf", MINIMAL_PDF),
+            "title": "Scoping study",
+            "kind": "study",
+            "language": "es",
+            "date": "2026-03-10",
+            "audience": "members",
+            "for_meeting": MISSING,
+        },
+    ),
+    "documents:detail": Inputs(),
+    "documents:edit": Inputs(
+        form=lambda c: document_forms.DocumentDetailsForm(group=c.group),
+        valid=lambda c: {"audience": "coordination", "meeting": "", "agenda_item": ""},
+    ),
+    "documents:version": Inputs(
+        form=lambda c: document_forms.VersionForm(),
+        valid=lambda c: {"file": Upload("v2.pdf", MINIMAL_PDF), "note": "Annex"},
+    ),
+    "documents:remove": Inputs(),
+    "documents:file": Inputs(),
+    "documents:version_file": Inputs(),
+    "documents:public_file": Inputs(),
+    "meetings:pack": Inputs(),
+    "meetings:pack_status": Inputs(),
+    "meetings:pack_file": Inputs(),
+    "group:search": Inputs(query=("q", "kind", "year", "page"), paginated=True),
     "meetings:new": Inputs(
         form=lambda c: meetings_forms.MeetingForm(),
         valid=lambda c: {

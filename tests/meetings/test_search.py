@@ -334,9 +334,7 @@ def test_a_new_version_keeps_the_old_and_search_follows_it(
     url = reverse("documents:version", kwargs={"wg": group.slug, "pk": document.pk})
     new = pdf_bytes("Versión corregida: conflictos hídricos en Moquegua")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            url, {"version-file": _file("v2.pdf", new), "version-note": "Cifras 2016"}
-        )
+        response = client.post(url, {"file": _file("v2.pdf", new), "note": "Cifras 2016"})
     assert response.status_code == 302
     with group_scope(group):
         versions = list(DocumentVersion.objects.filter(document=document).order_by("number"))

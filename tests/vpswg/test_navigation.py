@@ -34,9 +34,10 @@ def user_for(group, role):
 
 def test_six_sections_hold_every_page():
     """Every page of the old eleven-item row is still reachable: under its section (and, since,
-    the Secretariat's page under the overview and the contributions under the reports)."""
+    the Secretariat's page under the overview, the contributions under the reports and the
+    documents under the meetings)."""
     every_page = {entry.url_name for section in GROUP_NAV for entry in section.entries}
-    assert len(every_page) == 13
+    assert len(every_page) == 14
     assert {"group:secretariat", "members:contributions"} <= every_page
     assert all(
         entry.action is None or any(entry.action in ROLE_ACTIONS[role] for role in Role)

@@ -140,9 +140,17 @@ def test_seed_scale_builds_groups_in_bulk(django_assert_max_num_queries):
     # Bulk: a constant number of queries per table, plus the projections of each minutes (the
     # attributed one opens the minutes' data key and reads its speakers' names by id, the
     # sealed speakers being no columns to join; the speakers' institutions by constituency,
-    # and the guests agreed for the next meeting, one query each).
-    with django_assert_max_num_queries(80 + 30 * 12):
+    # and the guests agreed for the next meeting, one query each); and the search index, built
+    # once at the end, a few queries per family of rows, not per row (``vpswg.search``).
+    with django_assert_max_num_queries(80 + 30 * 12 + 80):
         call_command("seed_scale", groups=1, start=10, years=3, verbosity=0)
+    from vpswg.models import SearchEntry
+
+    latest = WorkingGroup.objects.get(slug="scale-0010")
+    with group_scope(latest):
+        kinds = set(SearchEntry.objects.values_list("kind", flat=True))
+        assert {"minutes", "agenda", "activity", "outreach"} <= kinds
+        assert SearchEntry.objects.filter(rendering="members").exists()
 
 
 def test_seed_scale_refuses_to_build_over_existing_groups():

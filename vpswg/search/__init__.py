@@ -67,13 +67,17 @@ class Row:
 @dataclass(frozen=True)
 class Family:
     name: str
-    #: The object's group id and rows; (None, []) when it is gone (its rows are removed).
-    build: Callable[[int], tuple[int | None, list[Row]]]
+    #: The rows of the objects of ``ids`` that still exist: {object id: (group id, rows)}, in
+    #: a constant number of queries whatever the number of ids (a reindex builds a group's
+    #: minutes in a few queries, not a few per minutes).
+    build: Callable[[list[int]], dict[int, tuple[int, list[Row]]]]
     #: The ids of the active group's objects of this family.
     ids: Callable[[], Iterable[int]]
 
 
 FAMILIES: dict[str, Family] = {}
+#: A reindex builds this many objects at a time (bounded memory, few queries).
+BATCH = 200
 
 _local = threading.local()
 
@@ -88,8 +92,8 @@ def is_postgres() -> bool:
 
 @contextmanager
 def deferred() -> Iterator[None]:
-    """Collect refreshes and make each once, at the end (seeding, an import, a reindex): a
-    minutes of forty statements saved one by one is rebuilt once, not forty times."""
+    """Collect refreshes and make them once, at the end, a family's objects together (an
+    import): a minutes of forty statements saved one by one is rebuilt once, not forty times."""
     outer = getattr(_local, "pending", None)
     if outer is not None:
         yield
@@ -100,59 +104,81 @@ def deferred() -> Iterator[None]:
         pending = _local.pending
     finally:
         _local.pending = None
+    by_family: dict[str, list[int]] = {}
     for family, object_id in pending:
-        _refresh_now(family, object_id)
+        by_family.setdefault(family, []).append(object_id)
+    for family, ids in by_family.items():
+        for start in range(0, len(ids), BATCH):
+            _refresh_now(family, ids[start : start + BATCH])
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """Make no refresh at all (bulk seeding, which ends with ``reindex_group``)."""
+    outer = getattr(_local, "suspended", False)
+    _local.suspended = True
+    try:
+        yield
+    finally:
+        _local.suspended = outer
 
 
 def refresh(family: str, object_id: int | None) -> None:
     """Rebuild the rows of one object (inside its group's scope, in the writer's transaction)."""
     if object_id is None:
         return
-    pending = getattr(_local, "pending", None)
-    if pending is not None:
-        pending[(family, int(object_id))] = None
-        return
-    _refresh_now(family, int(object_id))
+    refresh_many(family, [object_id])
 
 
 def refresh_many(family: str, object_ids: Iterable[int]) -> None:
-    for object_id in object_ids:
-        refresh(family, object_id)
+    if getattr(_local, "suspended", False):
+        return
+    ids = sorted({int(pk) for pk in object_ids if pk is not None})
+    if not ids:
+        return
+    pending = getattr(_local, "pending", None)
+    if pending is not None:
+        for object_id in ids:
+            pending[(family, object_id)] = None
+        return
+    for start in range(0, len(ids), BATCH):
+        _refresh_now(family, ids[start : start + BATCH])
 
 
 @transaction.atomic
-def _refresh_now(family_name: str, object_id: int) -> None:
+def _refresh_now(family_name: str, object_ids: list[int]) -> None:
     family = FAMILIES[family_name]
-    group_id, rows = family.build(object_id)
-    SearchEntry.objects.filter(family=family_name, object_id=object_id).delete()
-    if group_id is None or not rows:
-        return
-    seen: set[tuple[str, str]] = set()
+    built = family.build(object_ids)
+    SearchEntry.objects.filter(family=family_name, object_id__in=object_ids).delete()
     stored = []
-    for row in rows:
-        if (row.part, row.rendering) in seen:
-            continue
-        seen.add((row.part, row.rendering))
-        stored.append(
-            SearchEntry(
-                working_group_id=group_id,
-                kind=row.kind,
-                family=family_name,
-                object_id=object_id,
-                part=row.part[:40],
-                rendering=row.rendering,
-                requires=row.requires,
-                closed_meeting_id=row.closed_meeting_id,
-                title=clean(row.title)[:300],
-                body=clean(row.body)[:MAX_BODY],
-                date=row.date,
-                url=row.url[:300],
-                config=config_for(row.language),
+    for object_id, (group_id, rows) in built.items():
+        seen: set[tuple[str, str]] = set()
+        for row in rows:
+            if (row.part, row.rendering) in seen:
+                continue
+            seen.add((row.part, row.rendering))
+            stored.append(
+                SearchEntry(
+                    working_group_id=group_id,
+                    kind=row.kind,
+                    family=family_name,
+                    object_id=object_id,
+                    part=row.part[:40],
+                    rendering=row.rendering,
+                    requires=row.requires,
+                    closed_meeting_id=row.closed_meeting_id,
+                    title=clean(row.title)[:300],
+                    body=clean(row.body)[:MAX_BODY],
+                    date=row.date,
+                    url=row.url[:300],
+                    config=config_for(row.language),
+                )
             )
-        )
-    SearchEntry.objects.bulk_create(stored)
+    if not stored:
+        return
+    SearchEntry.objects.bulk_create(stored, batch_size=500)
     if is_postgres():
-        _vectorise(SearchEntry.objects.filter(family=family_name, object_id=object_id))
+        _vectorise(SearchEntry.objects.filter(family=family_name, object_id__in=list(built)))
 
 
 def _vectorise(queryset) -> None:
@@ -173,8 +199,9 @@ def _vectorise(queryset) -> None:
 def reindex_group(families: Iterable[str] | None = None) -> int:
     """Rebuild every row of the active group (of ``families``, or all): returns the rows."""
     names = list(families or FAMILIES)
-    with deferred():
-        for name in names:
-            SearchEntry.objects.filter(family=name).delete()
-            refresh_many(name, list(FAMILIES[name].ids()))
+    for name in names:
+        SearchEntry.objects.filter(family=name).delete()
+        ids = sorted(FAMILIES[name].ids())
+        for start in range(0, len(ids), BATCH):
+            _refresh_now(name, ids[start : start + BATCH])
     return SearchEntry.objects.filter(family__in=names).count()

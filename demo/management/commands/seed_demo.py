@@ -11,6 +11,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from demo import data
+from demo.seeding.documents import seed_documents
 from demo.seeding.meetings import seed_meetings, seed_minutes
 from demo.seeding.membership import (
     seed_contributions,
@@ -19,6 +20,7 @@ from demo.seeding.membership import (
 )
 from demo.seeding.people import ADMIN_EMAIL, ensure_user, seed_group
 from demo.seeding.register import seed_register
+from vpswg import search
 from vpswg.models import WorkingGroup
 from vpswg.scoping import group_scope
 
@@ -34,15 +36,23 @@ class Command(BaseCommand):
             transaction.atomic(),
         ):
             ensure_user(ADMIN_EMAIL, "Platform operator", is_staff=True, is_superuser=True)
-            accounts = [account for spec in data.GROUPS for account in seed_group(spec)]
-            peru = WorkingGroup.objects.get(slug=data.PERU["slug"])
-            with group_scope(peru):
-                seed_membership_in_motion(peru)
-                seed_secretariat_history(peru)
-                seed_contributions(peru)
-                seed_meetings(peru)
-                seed_minutes(peru)
-                seed_register(peru)
+            # The search index is built once at the end, not row by row as the services write.
+            with search.suspended():
+                accounts = [account for spec in data.GROUPS for account in seed_group(spec)]
+                peru = WorkingGroup.objects.get(slug=data.PERU["slug"])
+                with group_scope(peru):
+                    seed_membership_in_motion(peru)
+                    seed_secretariat_history(peru)
+                    seed_contributions(peru)
+                    seed_meetings(peru)
+                    seed_minutes(peru)
+                    seed_register(peru)
+                    seed_documents(peru)
+            for group in WorkingGroup.objects.filter(
+                slug__in=[g.fields["slug"] for g in data.GROUPS]
+            ):
+                with group_scope(group):
+                    search.reindex_group()
             # The Initiative's view (activities.initiative): Peru shares three families of
             # figures, Ghana none yet.
             WorkingGroup.objects.filter(pk=peru.pk).update(

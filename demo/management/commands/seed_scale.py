@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from demo.scale import build_group
+from vpswg import search
 from vpswg.models import WorkingGroup
 from vpswg.permissions import sync_role_groups
 from vpswg.scoping import group_scope
@@ -52,7 +53,9 @@ class Command(BaseCommand):
                 )
                 sync_role_groups(group)
                 with group_scope(group):
-                    build_group(group, n, password_hash, years)
+                    with search.suspended():
+                        build_group(group, n, password_hash, years)
+                    search.reindex_group()
             if options.get("verbosity", 1) > 1:
                 self.stdout.write(f"{slug}: {time.monotonic() - began:.1f}s")
         elapsed = time.monotonic() - began
