@@ -318,7 +318,7 @@ def build_document(ids: list[int]) -> dict[int, tuple[int, list[Row]]]:
                     kind=Kind.DOCUMENT,
                     title=document.title,
                     body="\n".join(
-                        [*context, document.description, version.file_name, version.text]
+                        [*context, document.description, version.text, version.file_name]
                     ),
                     url=reverse("documents:detail", kwargs={"wg": group.slug, "pk": document.pk}),
                     requires=requires,

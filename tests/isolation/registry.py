@@ -493,7 +493,7 @@ def _document(audience: str = "members", meeting: bool = False):
                 working_group=group,
                 actor=make_user(),
                 upload=upload("paper.pdf"),
-                title="Background paper",
+                title="Informe Quellaveco 2026",
                 kind="background",
                 language="en",
                 date=timezone.localdate(),
@@ -511,7 +511,7 @@ def _document_version(group: WorkingGroup, user: User) -> dict:
 
 def _document_details(group: WorkingGroup) -> dict:
     return {
-        "title": "Background paper, revised",
+        "title": "Informe Quellaveco 2026, revisado",
         "kind": "background",
         "language": "es",
         "date": date.today().isoformat(),
