@@ -534,3 +534,48 @@ def test_an_institution_renamed_is_found_by_its_new_name(
         institution.save()
     assert count(search(client, group, "Renovada")) == 1
     assert count(search(client, group, "Antigua")) == 0
+
+
+def test_a_meetings_documents_follow_the_meeting_for_every_reader(
+    client, group, world, django_capture_on_commit_callbacks
+):
+    """A document for members of a planned meeting is the Secretariat's and the seats' until
+    the meeting is convened; one of a closed meeting is theirs and its grantees'; a
+    Secretariat-only document is not the seats'."""
+    from meetings.services import meetings as meeting_service
+    from meetings.services.closed import grant_closed_access
+
+    secretariat = world["secretariat"]
+    planned = make_meeting(group, "planned", days=60, title="Plenaria de junio")
+    with django_capture_on_commit_callbacks(execute=True):
+        early = add_document(
+            group, secretariat, title="Borrador Ilo", text="Puerto de Ilo", meeting=planned
+        )
+        closed = add_document(
+            group, secretariat, title="Nota Chala", text="Caleta de Chala", meeting=world["closed"]
+        )
+        own = add_document(
+            group,
+            secretariat,
+            title="Cuentas Nasca",
+            text="Líneas de Nasca",
+            audience="secretariat",
+        )
+
+    def reads(user, document, word):
+        switch(client, user)
+        url = reverse("documents:detail", kwargs={"wg": group.slug, "pk": document.pk})
+        return client.get(url).status_code == 200, count(search(client, group, word))
+
+    assert reads(world["member"], early, "Ilo") == (False, 0)
+    assert reads(world["seat"], early, "Ilo") == (True, 1)
+    assert reads(world["member"], closed, "Chala") == (False, 0)
+    assert reads(world["seat"], closed, "Chala") == (True, 1)
+    assert reads(world["seat"], own, "Nasca") == (False, 0)
+    assert reads(secretariat, own, "Nasca") == (True, 1)
+    with group_scope(group):
+        meeting_service.convene(meeting=planned, actor=secretariat)
+        grant_closed_access(meeting=world["closed"], user=world["member"], actor=secretariat)
+    assert reads(world["member"], early, "Ilo") == (True, 1)
+    assert reads(world["member"], closed, "Chala") == (True, 1)
+    assert reads(world["observer"], closed, "Chala") == (False, 0)
