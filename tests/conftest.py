@@ -283,6 +283,8 @@ def start_worker(
         "CELERY_QUEUE": queue,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "NOTIFICATION_BACKOFF_SECONDS": "1",
+        # The test's uploads (``_private_media``): a task reads the files the test wrote.
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         # Its database sessions, told apart from the others of the run (libpq's variable).
         "PGAPPNAME": f"celery-{queue}",
     }
