@@ -10,7 +10,8 @@ listing, task and notice; templates only show what a view was allowed to give th
   or the members', as the group decided), and reads the members' version once circulated; it
   opens every frozen version in the rendering it reviews in. The Secretariat and the seats
   read the seats' comments on sections and statements (they may name who spoke).
-* Members and observers see plenaries and extraordinary meetings once convened, and read the
+* Members and observers see plenaries and extraordinary meetings once convened (a meeting
+  cancelled before it was convened stays the Secretariat's and the seats'), and read the
   members' and dissemination versions once circulated; of the frozen versions, only those
   approved, up to the one circulated, in the members' rendering.
 * A Coordination Group meeting is closed: only the Secretariat, the seats and people given the
@@ -158,13 +159,27 @@ def is_closed(meeting: Meeting) -> bool:
     return meeting.kind in CLOSED_KINDS
 
 
+def is_draft(meeting: Meeting) -> bool:
+    """The Secretariat's and the seats' alone: planned, or cancelled before it was convened
+    (nobody else was ever told of it)."""
+    return meeting.status == Meeting.Status.PLANNED or (
+        meeting.status == Meeting.Status.CANCELLED and meeting.convened_at is None
+    )
+
+
+#: ``is_draft`` as a filter.
+DRAFTS = Q(status=Meeting.Status.PLANNED) | Q(
+    status=Meeting.Status.CANCELLED, convened_at__isnull=True
+)
+
+
 def _sees(reader: Reader, meeting: Meeting) -> bool:
     """Whether the reader sees the meeting as a member of the group (not as a guest)."""
     if not reader.in_group:
         return False
     if reader.manages or reader.reviews:
         return True
-    if meeting.status == Meeting.Status.PLANNED:
+    if is_draft(meeting):
         return False
     if not is_closed(meeting):
         return True
@@ -236,7 +251,7 @@ def visible_meetings(reader: Reader) -> QuerySet[Meeting]:
     qs = Meeting.objects.all()
     if reader.manages or reader.reviews:
         return qs
-    qs = qs.exclude(status=Meeting.Status.PLANNED)
+    qs = qs.exclude(DRAFTS)
     closed = Q(kind__in=CLOSED_KINDS)
     grants = reader.closed_grants()
     if grants:

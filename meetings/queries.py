@@ -15,6 +15,8 @@ from meetings.models import (
     AgendaItem,
     Attendance,
     DiscussionTopic,
+    Document,
+    DocumentVersion,
     Guest,
     GuestReply,
     Invitation,
@@ -48,6 +50,8 @@ meetings_cache = GroupCache(
 # The list says when a meeting's minutes were circulated or adopted: their status, not the
 # text saved at every keystroke's autosave.
 meetings_cache.watch_fields(Minutes, ("status", "adopted_at_meeting"))
+# A meeting's documents, per audience (``meetings.views.pages``).
+meetings_cache.watch(Document, DocumentVersion)
 
 #: The versions of a group's minutes, their reviews and the plenaries that may adopt them,
 #: and the members' minutes page (``meetings.minutes_views``): kept in each process, not in

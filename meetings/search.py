@@ -23,7 +23,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.access import is_closed
+from meetings.access import is_closed, is_draft
 from meetings.documents.access import requires as document_requires
 from meetings.models import (
     ActionItem,
@@ -52,7 +52,7 @@ Kind = SearchEntry.Kind
 def meeting_requires(meeting: Meeting) -> tuple[str, int | None]:
     """What reading a meeting's rows needs: the meetings list's rule (a planned meeting is the
     Secretariat's and the seats'), and the meeting itself if it is closed."""
-    requires = SEATS if meeting.status == Meeting.Status.PLANNED else Action.VIEW_MEETINGS.value
+    requires = SEATS if is_draft(meeting) else Action.VIEW_MEETINGS.value
     return requires, (meeting.pk if is_closed(meeting) else None)
 
 
@@ -219,7 +219,8 @@ def speaker_labels(contribution_ids: list[int]) -> dict[int, str]:
     labels = {}
     for pk, ref in refs.items():
         speaker = redaction._speaker(ref, names)
-        if speaker:
+        # A destroyed or unreadable attribution reads as nobody (no name, no error).
+        if speaker and speaker.get("type") in {"representative", "guest"}:
             labels[pk] = ", ".join(x for x in (speaker["name"], speaker["institution"]) if x)
     return labels
 
@@ -352,6 +353,11 @@ def _on_meeting(sender, instance: Meeting, **kwargs) -> None:
 
 def _on_agenda_item(sender, instance, **kwargs) -> None:
     search.refresh("meeting", instance.meeting_id)
+    # Its documents' rows name it (renamed; or removed, which empties their item unseen).
+    search.refresh_many(
+        "document",
+        Document.objects.filter(meeting_id=instance.meeting_id).values_list("pk", flat=True),
+    )
 
 
 def _on_agenda_guests(sender, instance, action, **kwargs) -> None:

@@ -25,6 +25,9 @@ class VpswgConfig(AppConfig):
         from vpswg.crypto import register_rotator
 
         signals.connect()
+        from vpswg import search
+
+        search.connect()
         # The second factors' secrets (vpswg.adapters.MFAAdapter), for `manage.py rotate_keys`.
         register_rotator("mfa", "VPSWG_MFA_KEYS", rotate_mfa_secrets)
         # What `manage.py verify_integrity` checks after a restore (the apps add theirs).

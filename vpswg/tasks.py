@@ -32,3 +32,12 @@ def deliver_notifications(self, working_group_id: int, notification_ids: list[in
 def sweep_outbox() -> int:
     """Periodic safety net: dispatch rows whose delivery was lost or whose retry is due."""
     return notifications.sweep()
+
+
+@app.task(name="vpswg.reindex_search", base=TenantTask)
+def reindex_search(working_group_id: int) -> int:
+    """Rebuild a group's search index (its language, time zone or address changed: every
+    row's configuration, dates or links with it)."""
+    from vpswg import search
+
+    return search.reindex_group()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from meetings.access import CLOSED_KINDS, Reader, _sees, is_closed, visible_meetings
+from meetings.access import CLOSED_KINDS, Reader, _sees, is_closed, is_draft, visible_meetings
 from meetings.models import Document, Meeting
 from vpswg.models.search import SEATS
 from vpswg.roles import Action
@@ -50,7 +50,7 @@ def requires(document: Document) -> tuple[str, int | None]:
     meeting = document.meeting
     if meeting is None:
         return needed, None
-    if meeting.status == Meeting.Status.PLANNED:
+    if is_draft(meeting):
         needed = max(needed, SEATS, key=_ORDER.index)
     return needed, (meeting.pk if is_closed(meeting) else None)
 
@@ -70,9 +70,11 @@ def visible_documents(reader: Reader) -> QuerySet[Document]:
 
 
 def public_documents() -> QuerySet[Document]:
-    """What the group's public page lists: public documents, not of a closed or planned
-    meeting (a public document cannot be attached to one: ``DocumentForm``)."""
+    """What the group's public page lists: public documents, not of a closed meeting (a public
+    document cannot be attached to one: ``check_placement``) nor of one not yet convened (or
+    cancelled before it was)."""
     return Document.objects.filter(current_version__isnull=False, audience=Audience.PUBLIC).exclude(
         Q(meeting__status=Meeting.Status.PLANNED)
+        | Q(meeting__status=Meeting.Status.CANCELLED, meeting__convened_at__isnull=True)
         | Q(meeting__kind__in=[str(k) for k in CLOSED_KINDS])
     )

@@ -55,9 +55,10 @@ def docx_text(data: bytes) -> str:
 def extract(version: DocumentVersion) -> str:
     """Read ``version``'s text into it and refresh the document's search rows; returns the
     status. Never raises for a file it cannot read: the document stays, found by its title."""
+    # A storage that does not answer (OSError) is raised: the task tries again later.
+    with version.file.open("rb") as handle:
+        data = handle.read()
     try:
-        with version.file.open("rb") as handle:
-            data = handle.read()
         pages = None
         if version.is_pdf:
             text, pages = pdf_text(data)

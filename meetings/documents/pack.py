@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from meetings.access import Reader, meeting_access
-from meetings.documents.access import visible_documents
+from meetings.documents.access import audiences
 from meetings.models import Document, Meeting, PackJob
 from vpswg import pdf
 from vpswg.models import User, WorkingGroup
@@ -41,11 +41,17 @@ A4 = (595.28, 841.89)
 
 
 def meeting_documents(reader: Reader, meeting: Meeting) -> list[Document]:
-    """The meeting's documents the reader may read, in the agenda's order: one query."""
+    """The documents of a meeting the reader sees (the caller has checked that with
+    ``meeting_access``) that their audience lets them read, in the agenda's order: one
+    query."""
     documents = list(
-        visible_documents(reader)
-        .filter(meeting=meeting)
+        Document.objects.filter(
+            meeting=meeting,
+            current_version__isnull=False,
+            audience__in=[str(a) for a in audiences(reader)],
+        )
         .select_related("current_version", "agenda_item")
+        .defer("current_version__text")  # read for search, not for a list or a pack
         .order_by("agenda_item__position", "agenda_item_id", "date", "pk")
     )
     # Those of no agenda item (background for the whole meeting) after the items'.
@@ -93,6 +99,40 @@ def request_pack(*, meeting: Meeting, actor: User) -> tuple[PackJob, bool]:
         )
     )
     return job, True
+
+
+def still_readable(job: PackJob, reader: Reader) -> bool:
+    """Whether the pack may still be handed to its reader: made less than ``KEEP`` ago, and
+    every document in it still one they may read, in the version put in it (a document made
+    "Secretariat only", removed or replaced since is not served from an old pack)."""
+    if job.status != PackJob.Status.DONE or not job.file:
+        return False
+    if job.finished_at is None or job.finished_at < timezone.now() - KEEP:
+        return False
+    current = {
+        d.current_version_id for d in meeting_documents(reader, job.meeting) if d.current_version_id
+    }
+    return set(job.contents) <= current
+
+
+def is_lost(job: PackJob) -> bool:
+    """A job waiting or running for longer than a pack takes: its worker was stopped."""
+    return job.status in {PackJob.Status.QUEUED, PackJob.Status.RUNNING} and (
+        job.created_at < timezone.now() - STALE_AFTER
+    )
+
+
+def forget_packs(meeting_id: int | None) -> None:
+    """Delete a meeting's packs with their files (after the commit): a document of it was
+    changed, replaced or removed, so that what they hold may no longer be what its readers may
+    read."""
+    if meeting_id is None:
+        return
+    jobs = list(PackJob.objects.filter(meeting_id=meeting_id))
+    names = [job.file.name for job in jobs if job.file]
+    storage = PackJob._meta.get_field("file").storage
+    PackJob.objects.filter(pk__in=[job.pk for job in jobs]).delete()
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 
 def _progress(job: PackJob, value: int, status: str = PackJob.Status.RUNNING) -> None:
@@ -177,8 +217,18 @@ def _assemble(job, group, meeting, reader) -> tuple[bytes, list[int]]:
     _progress(job, 40)
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(cover)))
-    for index, (_document, parsed, _count) in enumerate(parts, start=1):
-        writer.append(parsed)
+    included = []
+    for index, (document, parsed, count) in enumerate(parts, start=1):
+        before = len(writer.pages)
+        try:
+            writer.append(parsed)
+        except Exception:  # noqa: BLE001 (one odd file does not stop the pack)
+            logger.warning("meeting pack %s: document %s not joined", job.pk, document.pk)
+            while len(writer.pages) > before:
+                writer.remove_page(len(writer.pages) - 1)
+            continue
+        if len(writer.pages) - before == count:
+            included.append(document)
         _progress(job, 40 + int(40 * index / max(len(parts), 1)))
     total = len(writer.pages)
     stamp = PdfReader(io.BytesIO(_stamps(group, meeting, job.requested_by, total)))
@@ -188,7 +238,7 @@ def _assemble(job, group, meeting, reader) -> tuple[bytes, list[int]]:
     out = io.BytesIO()
     writer.write(out)
     _progress(job, 95)
-    return out.getvalue(), [d.current_version_id for d, _p, _c in parts]
+    return out.getvalue(), [d.current_version_id for d in included]
 
 
 def _stamps(group, meeting, user: User, total: int) -> bytes:

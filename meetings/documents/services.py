@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from meetings.access import is_closed
+from meetings.documents.pack import forget_packs
 from meetings.models import AgendaItem, Document, DocumentVersion, Meeting
 from vpswg.models import User, WorkingGroup
 from vpswg.services.audit import record
@@ -61,6 +62,7 @@ def _store(document: Document, actor: User, upload, note: str) -> DocumentVersio
     version.save()
     document.current_version = version
     document.save(update_fields=["current_version", "updated_at"])
+    forget_packs(document.meeting_id)
     _read_later(document.working_group_id, version.pk)
     return version
 
@@ -145,9 +147,11 @@ def change_document(*, document: Document, actor: User, **fields) -> Document:
         agenda_item=fields.get("agenda_item", document.agenda_item),
     )
     before = document.audience
+    forget_packs(document.meeting_id)
     for name, value in fields.items():
         setattr(document, name, value.strip() if isinstance(value, str) else value)
     document.save()
+    forget_packs(document.meeting_id)  # and of the meeting it moved to
     record(
         working_group=document.working_group,
         actor=actor,
@@ -164,6 +168,7 @@ def remove_document(*, document: Document, actor: User) -> None:
     files = [v.file.name for v in document.versions.all() if v.file]
     storage = DocumentVersion._meta.get_field("file").storage
     Document.objects.filter(pk=document.pk).update(current_version=None)
+    forget_packs(document.meeting_id)
     record(
         working_group=document.working_group,
         actor=actor,

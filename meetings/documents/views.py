@@ -248,7 +248,7 @@ def pack_start(request: HttpRequest, pk: int) -> HttpResponse:
     job, _started = pack_service.request_pack(meeting=meeting, actor=request.user)
     if request.htmx:
         return render(
-            request, "meetings/documents/pack_status.html", {"job": job, "meeting": meeting}
+            request, "meetings/documents/pack_status.html", _pack_context(request, job, meeting)
         )
     return redirect(
         reverse("meetings:detail", kwargs={"wg": request.working_group.slug, "pk": meeting.pk})
@@ -261,7 +261,18 @@ def pack_start(request: HttpRequest, pk: int) -> HttpResponse:
 def pack_status(request: HttpRequest, pk: int, job: int) -> HttpResponse:
     meeting = _pack_meeting(request, pk)
     job = _job(request, meeting, job)
-    return render(request, "meetings/documents/pack_status.html", {"job": job, "meeting": meeting})
+    return render(
+        request, "meetings/documents/pack_status.html", _pack_context(request, job, meeting)
+    )
+
+
+def _pack_context(request, job: PackJob, meeting: Meeting) -> dict:
+    return {
+        "job": job,
+        "meeting": meeting,
+        "lost": pack_service.is_lost(job),
+        "readable": pack_service.still_readable(job, Reader.of(request)),
+    }
 
 
 @members_or_guests
@@ -269,7 +280,7 @@ def pack_status(request: HttpRequest, pk: int, job: int) -> HttpResponse:
 def pack_file(request: HttpRequest, pk: int, job: int) -> HttpResponse:
     meeting = _pack_meeting(request, pk)
     job = _job(request, meeting, job)
-    if job.status != PackJob.Status.DONE or not job.file:
+    if not pack_service.still_readable(job, Reader.of(request)):
         raise Http404
     name = _("Meeting pack - %(title)s.pdf") % {"title": meeting.title[:80]}
     return attachment_response(job.file, name, "application/pdf")

@@ -22,6 +22,8 @@ from meetings.access import (
     closed_grantees,
     is_closed,
 )
+from meetings.documents import pack as pack_service
+from meetings.documents.access import audiences
 from meetings.documents.pack import meeting_documents
 from meetings.forms import (
     AnswerForm,
@@ -152,12 +154,23 @@ def _page_context(request: HttpRequest, meeting: Meeting, access: MeetingAccess,
             )
             context["started"] = meeting.start <= timezone.now()
         return {**context, **extra}
-    context["documents"] = meeting_documents(Reader.of(request), meeting)
-    context["pack_job"] = (
+    # The same for everyone of one audience: kept until a document of the group changes.
+    reader = Reader.of(request)
+    readable = "-".join(str(a) for a in audiences(reader))
+    context["documents"] = meetings_cache.get_or_set(
+        request.working_group.pk,
+        ("documents", meeting.pk, readable, get_language()),
+        lambda: meeting_documents(reader, meeting),
+    )
+    pack_job = (
         PackJob.objects.filter(meeting=meeting, requested_by=request.user)
         .order_by("-created_at")
         .first()
     )
+    context["pack_job"] = pack_job
+    if pack_job is not None:
+        context["lost"] = pack_service.is_lost(pack_job)
+        context["readable"] = pack_service.still_readable(pack_job, Reader.of(request))
     invitation = participation.invitation_for(meeting, request.user)
     context["invitation"] = invitation
     if invitation is not None and access.answer:

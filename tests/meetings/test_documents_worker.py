@@ -58,6 +58,7 @@ def test_a_worker_reads_a_document_and_makes_a_watermarked_pack(
     wait_for(read, worker=celery_worker)
     assert "meetings.extract_document_text" in celery_worker.log()
     client.logout()
+    client.cookies["vpswg_language"] = "en"
     sign_in(client, member)
     assert count(search(client, group, "Quellaveco")) == 1
 

@@ -104,6 +104,12 @@ def add_document(
         )
 
 
+@pytest.fixture(autouse=True)
+def _english(client):
+    """The pages in English for these tests' assertions (the group itself speaks Spanish)."""
+    client.cookies["vpswg_language"] = "en"
+
+
 def held(group, actor, title, kind="plenary", topic="Seguridad privada"):
     """A meeting held a week ago with one agenda item."""
     from datetime import timedelta
@@ -197,7 +203,8 @@ def world(group, other_group, eager_tasks, django_capture_on_commit_callbacks):
 
 
 def switch(client, user) -> None:
-    client.logout()
+    client.logout()  # which forgets the cookies
+    client.cookies["vpswg_language"] = "en"
     sign_in(client, user)
 
 
@@ -579,3 +586,110 @@ def test_a_meetings_documents_follow_the_meeting_for_every_reader(
     assert reads(world["member"], early, "Ilo") == (True, 1)
     assert reads(world["member"], closed, "Chala") == (True, 1)
     assert reads(world["observer"], closed, "Chala") == (False, 0)
+
+
+def test_a_meeting_cancelled_before_it_was_convened_stays_the_secretariats(
+    client, group, world, django_capture_on_commit_callbacks
+):
+    from meetings.services import meetings as meeting_service
+
+    secretariat = world["secretariat"]
+    draft = make_meeting(group, "planned", days=50, title="Sesión extraordinaria Tacna")
+    with django_capture_on_commit_callbacks(execute=True):
+        note = add_document(
+            group,
+            secretariat,
+            title="Nota Tacna",
+            text="Frontera de Tacna",
+            meeting=draft,
+            audience="members",
+        )
+        press = add_document(
+            group,
+            secretariat,
+            title="Comunicado Tacna",
+            text="Comunicado",
+            meeting=draft,
+            audience="public",
+        )
+    with group_scope(group):
+        meeting_service.cancel(meeting=draft, actor=secretariat, reason="No quorum.")
+    switch(client, world["member"])
+    assert count(search(client, group, "Tacna")) == 0
+    page = reverse("meetings:detail", kwargs={"wg": group.slug, "pk": draft.pk})
+    assert client.get(page).status_code == 404
+    detail = reverse("documents:detail", kwargs={"wg": group.slug, "pk": note.pk})
+    assert client.get(detail).status_code == 404
+    client.logout()
+    client.cookies["vpswg_language"] = "en"
+    public = reverse("documents:public_file", kwargs={"wg": group.slug, "pk": press.pk})
+    assert client.get(public).status_code == 404
+    assert (
+        "Comunicado Tacna"
+        not in client.get(reverse("group:home", kwargs={"wg": group.slug})).content.decode()
+    )
+    switch(client, world["seat"])
+    assert count(search(client, group, "Tacna")) >= 2
+
+
+def test_the_secretariats_results_survive_a_destroyed_attribution(client, group, world):
+    from meetings.services import attribution
+
+    with group_scope(group):
+        attribution.destroy(minutes=world["minutes"], actor=world["secretariat"])
+    switch(client, world["secretariat"])
+    html = search(client, group, "tripartito Cajamarca")
+    assert count(html) == 1 and SPEAKER not in html and "Said by" not in html
+
+
+def test_a_word_left_out_is_left_out_in_every_language(client, group, world):
+    switch(client, world["member"])
+    assert count(search(client, group, "tripartito")) == 1
+    assert count(search(client, group, "tripartito -Cajamarca")) == 0
+    assert count(search(client, group, 'tripartito -"seguridad privada"')) == 0
+    assert count(search(client, group, "tripartito -Lima")) == 1
+
+
+def test_the_text_fallbacks_snippet_escapes_every_piece():
+    from vpswg.search.query import _simple_snippet
+
+    snippet = str(_simple_snippet('Tom & <b>"amp"</b> said amp', ["amp"]))
+    assert (
+        snippet == "Tom &amp; &lt;b&gt;&quot;<mark>amp</mark>&quot;&lt;/b&gt; said <mark>amp</mark>"
+    )
+
+
+def test_an_old_pack_is_not_served_once_a_document_in_it_changed(
+    client, group, world, tmp_path, django_capture_on_commit_callbacks
+):
+    switch(client, world["member"])
+    url = reverse("meetings:pack", kwargs={"wg": group.slug, "pk": world["plenary"].pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    with group_scope(group):
+        job = PackJob.objects.get(requested_by=world["member"])
+    kwargs = {"wg": group.slug, "pk": world["plenary"].pk, "job": job.pk}
+    assert client.get(reverse("meetings:pack_file", kwargs=kwargs)).status_code == 200
+    with group_scope(group), django_capture_on_commit_callbacks(execute=True):
+        documents.change_document(
+            document=world["presentation"], actor=world["secretariat"], audience="secretariat"
+        )
+    assert client.get(reverse("meetings:pack_file", kwargs=kwargs)).status_code == 404
+    with group_scope(group):
+        assert not PackJob.objects.filter(pk=job.pk).exists()
+
+
+def test_a_group_that_changes_its_language_is_indexed_again(
+    group, world, eager_tasks, django_capture_on_commit_callbacks
+):
+    with group_scope(group):
+        assert set(SearchEntry.objects.filter(kind="minutes").values_list("config", flat=True)) == {
+            "spanish"
+        }
+    with django_capture_on_commit_callbacks(execute=True):
+        group.default_language = "fr"
+        group.save()
+    with group_scope(group):
+        assert set(SearchEntry.objects.filter(kind="minutes").values_list("config", flat=True)) == {
+            "french"
+        }

@@ -29,9 +29,9 @@ logger = logging.getLogger(__name__)
 
 #: The PostgreSQL text search configuration of each shipped language.
 CONFIGS = {"es": "spanish", "en": "english", "fr": "french"}
-#: Text beyond this is not indexed (PostgreSQL's tsvector holds at most 1 MB; a 300-page
-#: report is about 600,000 characters).
-MAX_BODY = 400_000
+#: Text beyond this is not indexed: PostgreSQL's tsvector holds at most 1 MB, which a text
+#: of unusual words could reach from about 400,000 characters; 200,000 is some 100 pages.
+MAX_BODY = 200_000
 
 
 #: The marks ``ts_headline`` puts around a match (``vpswg.search.query``): control
@@ -148,6 +148,7 @@ def refresh_many(family: str, object_ids: Iterable[int]) -> None:
 @transaction.atomic
 def _refresh_now(family_name: str, object_ids: list[int]) -> None:
     family = FAMILIES[family_name]
+    _lock(family_name, object_ids)
     built = family.build(object_ids)
     SearchEntry.objects.filter(family=family_name, object_id__in=object_ids).delete()
     stored = []
@@ -181,18 +182,33 @@ def _refresh_now(family_name: str, object_ids: list[int]) -> None:
         _vectorise(SearchEntry.objects.filter(family=family_name, object_id__in=list(built)))
 
 
+def _lock(family_name: str, object_ids: list[int]) -> None:
+    """Two writers rebuilding the same object's rows at once (a document's text read by the
+    worker while the Secretariat saves its details) take turns, until their transactions end:
+    without it the second would not see the first's rows to replace and break the unique
+    constraint. In ids' order, so two batches never wait on each other in a circle."""
+    if not is_postgres():
+        return  # SQLite writes one transaction at a time
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s), id) FROM unnest(%s::int[]) AS id "
+            "ORDER BY id",
+            [f"search:{family_name}", sorted(object_ids)],
+        )
+
+
 def _vectorise(queryset) -> None:
-    """The rows' tsvector, in its language's configuration (the title weighs more), and as
-    written."""
+    """The rows' tsvector, in its language's configuration (the title weighs more)."""
     from django.contrib.postgres.search import SearchVector
     from django.db.models import F
 
+    # One vector, in the row's language: the query is parsed in every language's
+    # configuration (``query._pg_query``), so a word of another language than the row's is
+    # found by its own stem. (A second vector "as written" doubled the rows' width, and the
+    # time of every search, for little: docs/scaling.md.)
     queryset.update(
         vector=SearchVector("title", weight="A", config=F("config"))
         + SearchVector("body", weight="B", config=F("config"))
-        # The words as written too: a name, or a word of another language than the row's,
-        # is found as typed whatever the stemming of either (``query._pg_query``).
-        + SearchVector("title", "body", weight="D", config="simple")
     )
 
 
@@ -205,3 +221,46 @@ def reindex_group(families: Iterable[str] | None = None) -> int:
         for start in range(0, len(ids), BATCH):
             _refresh_now(name, ids[start : start + BATCH])
     return SearchEntry.objects.filter(family__in=names).count()
+
+
+#: What of a group its rows are made from: their language's configuration, their dates (in
+#: its time zone) and their links (its address).
+GROUP_FIELDS = ("default_language", "timezone", "slug")
+
+
+def _group_before(sender, instance, **kwargs) -> None:
+    instance._search_before = (
+        sender.objects.filter(pk=instance.pk).values_list(*GROUP_FIELDS).first()
+        if instance.pk
+        else None
+    )
+
+
+def _group_after(sender, instance, created: bool = False, **kwargs) -> None:
+    before = getattr(instance, "_search_before", None)
+    if created or before is None:
+        return
+    if tuple(getattr(instance, name) for name in GROUP_FIELDS) == tuple(before):
+        return
+    from vpswg.celery import enqueue
+    from vpswg.tasks import reindex_search
+
+    group_id = instance.pk
+
+    def rebuild_here() -> None:
+        from vpswg.scoping import group_scope
+
+        with group_scope(group_id):
+            reindex_group()
+
+    transaction.on_commit(lambda: enqueue(reindex_search, group_id, on_unreachable=rebuild_here))
+
+
+def connect() -> None:
+    """The group's own changes that every row depends on (``vpswg.apps``)."""
+    from django.db.models.signals import post_save, pre_save
+
+    from vpswg.models import WorkingGroup
+
+    pre_save.connect(_group_before, sender=WorkingGroup, dispatch_uid="search-group-before")
+    post_save.connect(_group_after, sender=WorkingGroup, dispatch_uid="search-group-after")

@@ -70,16 +70,29 @@ def normalise(text: str) -> str:
     return " ".join(clean(text or "").split())[:MAX_QUERY]
 
 
+#: A word or "phrase" to leave out, as web search writes it: ``-word``, ``-"two words"``.
+_EXCLUDED = re.compile(r'(?:^|\s)-("[^"]*"|[^\s"]+)')
+
+
 def _pg_query(text: str):
+    """Any language's reading of what is asked for, and none of what is left out: a word to
+    leave out is left out in every language's stem (each configuration's query alone would
+    let rows of the other stems back in)."""
     from django.contrib.postgres.search import SearchQuery
 
-    return reduce(
+    configs = [*CONFIGS.values(), "simple"]
+    excluded = [m.strip('"') for m in _EXCLUDED.findall(text)]
+    wanted = _EXCLUDED.sub(" ", text).strip()
+    query = reduce(
         operator.or_,
-        [
-            SearchQuery(text, config=config, search_type="websearch")
-            for config in [*CONFIGS.values(), "simple"]
-        ],
+        [SearchQuery(wanted or text, config=c, search_type="websearch") for c in configs],
     )
+    for words in excluded:
+        if not words.strip():
+            continue
+        for config in configs:
+            query &= ~SearchQuery(words, config=config, search_type="phrase")
+    return query
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -132,8 +145,28 @@ def _search_postgres(qs, text: str, page) -> tuple[Page, list[Result]]:
             .order_by("-rank", "-date", "-id")
         )
     qs = qs.defer("body", "vector")
-    page_obj = Paginator(qs, PER_PAGE).get_page(page)
+    page_obj = _one_query_page(qs, page)
     return page_obj, [Result(e, _marked(getattr(e, "snippet", ""))) for e in page_obj]
+
+
+def _one_query_page(qs, page) -> Page:
+    """The page and the total in one query (the count as a window over the matches): the
+    matching is the cost of a search, and a count apart would do it twice. A page past the
+    last (an old link) costs a count and answers the last page, as ``get_page`` does."""
+    from django.db.models import Count, Window
+
+    try:
+        number = max(1, int(page))
+    except (TypeError, ValueError, OverflowError):
+        number = 1
+    number = min(number, 10_000)
+    paginator = Paginator(qs, PER_PAGE)
+    start = (number - 1) * PER_PAGE
+    rows = list(qs.annotate(total=Window(Count("id")))[start : start + PER_PAGE])
+    if not rows and number > 1:
+        return paginator.get_page(number)
+    paginator.count = rows[0].total if rows else 0  # the cached property, known already
+    return Page(rows, number, paginator)
 
 
 def _marked(snippet: str) -> SafeString:
@@ -154,21 +187,21 @@ def _search_simple(qs, text: str, page) -> tuple[Page, list[Result]]:
 
 
 def _simple_snippet(body: str, words: list[str]) -> SafeString:
-    lowered = body.lower()
-    at = min((i for i in (lowered.find(w.lower()) for w in words) if i >= 0), default=0)
-    start = max(0, at - SNIPPET_CHARS // 3)
+    """Around the first word found, the words marked: matched in the text as written, each
+    piece escaped on its own (marking the escaped text would split its entities)."""
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I)
+    first = pattern.search(body)
+    start = max(0, (first.start() if first else 0) - SNIPPET_CHARS // 3)
     piece = body[start : start + SNIPPET_CHARS]
-    marked = html.escape(piece)
-    for word in sorted(words, key=len, reverse=True):
-        marked = re.sub(
-            re.escape(html.escape(word)),
-            lambda m: f"{START}{m.group(0)}{STOP}",
-            marked,
-            flags=re.IGNORECASE,
-        )
+    out, at = [], 0
+    for match in pattern.finditer(piece):
+        out.append(html.escape(piece[at : match.start()]))
+        out.append(f"<mark>{html.escape(match.group(0))}</mark>")
+        at = match.end()
+    out.append(html.escape(piece[at:]))
     prefix = "… " if start else ""
     suffix = " …" if start + SNIPPET_CHARS < len(body) else ""
-    return mark_safe(prefix + marked.replace(START, "<mark>").replace(STOP, "</mark>") + suffix)
+    return mark_safe(prefix + "".join(out) + suffix)
 
 
 def years(scope: Scope) -> list[int]:
