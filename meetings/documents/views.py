@@ -261,9 +261,9 @@ def pack_start(request: HttpRequest, pk: int) -> HttpResponse:
 def pack_status(request: HttpRequest, pk: int, job: int) -> HttpResponse:
     meeting = _pack_meeting(request, pk)
     job = _job(request, meeting, job)
-    return render(
-        request, "meetings/documents/pack_status.html", _pack_context(request, job, meeting)
-    )
+    # htmx polls the fragment; a person without JavaScript reloads a page around it.
+    template = "pack_status.html" if request.htmx else "pack_page.html"
+    return render(request, f"meetings/documents/{template}", _pack_context(request, job, meeting))
 
 
 def _pack_context(request, job: PackJob, meeting: Meeting) -> dict:

@@ -67,6 +67,7 @@ PART_OF_NAMESPACE = {
     "group": "members",
     "members": "members",
     "meetings": "meetings",
+    "documents": "meetings",
     "workplan": "activities",
     "activities": "activities",
     "reports": "activities",

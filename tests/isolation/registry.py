@@ -530,6 +530,7 @@ def _pack_job(done: bool):
 
     def factory(group: WorkingGroup, user: User) -> dict:
         from django.core.files.base import ContentFile
+        from django.utils import timezone
 
         from meetings.models import PackJob
         from tests.factories import MINIMAL_PDF, make_meeting
@@ -540,6 +541,7 @@ def _pack_job(done: bool):
             job = PackJob(working_group=group, meeting=meeting, requested_by=user)
             if done:
                 job.status, job.progress = PackJob.Status.DONE, 100
+                job.finished_at = timezone.now()
                 job.file.save(
                     f"packs/{group.pk}/{uuid.uuid4().hex}.pdf", ContentFile(MINIMAL_PDF), save=False
                 )
