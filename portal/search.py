@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from meetings.access import Reader
+from meetings.forms import FilterForm
 from meetings.search import speaker_labels
 from vpswg.forms import FilterSelect
 from vpswg.models import SearchEntry
@@ -26,7 +27,9 @@ from vpswg.search.query import MAX_QUERY, Scope, years
 from vpswg.search.query import search as run_search
 
 
-class SearchForm(forms.Form):
+class SearchForm(FilterForm):
+    """The words, and the meetings list's filters with the kinds of results."""
+
     q = forms.CharField(
         label=_("Search"), max_length=1000, required=False, widget=forms.SearchInput
     )
@@ -36,13 +39,11 @@ class SearchForm(forms.Form):
         required=False,
         widget=FilterSelect,
     )
-    year = forms.TypedChoiceField(
-        label=_("Year"), coerce=int, required=False, choices=[], widget=FilterSelect
-    )
 
-    def __init__(self, *args, years: list[int] = (), **kwargs):
+    field_order = ["q", "kind", "year"]
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All years")), *[(y, y) for y in years]]
         self.fields["q"].widget.attrs.update({"maxlength": str(MAX_QUERY), "autocomplete": "off"})
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meetings.forms import FilterForm
 from meetings.models import AgendaItem, Document, Meeting
 from vpswg.forms import FilterSelect, PostedIdField
 from vpswg.uploads import DocumentField
@@ -116,17 +117,12 @@ class VersionForm(forms.Form):
     )
 
 
-class LibraryFilterForm(forms.Form):
+class LibraryFilterForm(FilterForm):
+    """The meetings list's filters, with the kinds of documents."""
+
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=[("", _("All kinds")), *Document.Kind.choices],
         required=False,
         widget=FilterSelect,
     )
-    year = forms.TypedChoiceField(
-        label=_("Year"), coerce=int, required=False, choices=[], widget=FilterSelect
-    )
-
-    def __init__(self, *args, years: list[int] = (), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All years")), *[(y, y) for y in years]]

@@ -91,28 +91,6 @@ def is_postgres() -> bool:
 
 
 @contextmanager
-def deferred() -> Iterator[None]:
-    """Collect refreshes and make them once, at the end, a family's objects together (an
-    import): a minutes of forty statements saved one by one is rebuilt once, not forty times."""
-    outer = getattr(_local, "pending", None)
-    if outer is not None:
-        yield
-        return
-    _local.pending = {}
-    try:
-        yield
-        pending = _local.pending
-    finally:
-        _local.pending = None
-    by_family: dict[str, list[int]] = {}
-    for family, object_id in pending:
-        by_family.setdefault(family, []).append(object_id)
-    for family, ids in by_family.items():
-        for start in range(0, len(ids), BATCH):
-            _refresh_now(family, ids[start : start + BATCH])
-
-
-@contextmanager
 def suspended() -> Iterator[None]:
     """Make no refresh at all (bulk seeding, which ends with ``reindex_group``)."""
     outer = getattr(_local, "suspended", False)
@@ -135,11 +113,6 @@ def refresh_many(family: str, object_ids: Iterable[int]) -> None:
         return
     ids = sorted({int(pk) for pk in object_ids if pk is not None})
     if not ids:
-        return
-    pending = getattr(_local, "pending", None)
-    if pending is not None:
-        for object_id in ids:
-            pending[(family, object_id)] = None
         return
     for start in range(0, len(ids), BATCH):
         _refresh_now(family, ids[start : start + BATCH])
