@@ -400,6 +400,139 @@ GHANA_SECRETARIAT = "cdd"
 GHANA_SEATS = {"companies": "newmont", "government": "mlnr", "civil_society": "wacam"}
 
 
+PERU_TERMS_ADOPTED_ON = "2010-09-28"
+#: The Peruvian group's terms of reference in force (seed steps 2, 4, 5 and 6).
+PERU_TERMS = {
+    "objectives": (
+        "Promover la implementación de los Principios Voluntarios en el Perú mediante un "
+        "espacio de diálogo de confianza entre empresas, Estado y sociedad civil, y mejorar las "
+        "prácticas de seguridad y derechos humanos en las operaciones extractivas."
+    ),
+    "criteria": (
+        "El grupo considera también a las organizaciones de la sociedad civil que trabajan los "
+        "temas del grupo aunque no las proponga su pilar, y los esfuerzos reales de una empresa "
+        "por cumplir los Principios. Si hay dudas, se invita a representantes de las "
+        "comunidades a expresar directamente sus puntos de vista."
+    ),
+    "working_rules": (
+        "En cada reunión se acuerdan los temas, los invitados y la sede de la siguiente. "
+        "Después de cada reunión la Secretaría redacta un informe de los principales aportes, "
+        "que revisa el Grupo de Coordinación antes de circularlo entre los miembros."
+    ),
+    "management": (
+        "La Secretaría la ejerce Socios Perú con recursos propios; idealmente rotará entre los "
+        "participantes, que aportarán a su funcionamiento."
+    ),
+    "compliance": (
+        "El grupo es deliberativo y voluntario: quien no cumple los requisitos es recordado por "
+        "la Secretaría, y el Grupo de Coordinación puede proponer su suspensión."
+    ),
+}
+
+
+#: A group founded a few weeks ago, halfway through the ten steps (portal.guide): its
+#: Secretariat sees the founding guide on the dashboard.
+COLOMBIA = {
+    "slug": "colombia",
+    "name": "Grupo de Trabajo de los Principios Voluntarios en Colombia",
+    "country": "Colombia",
+    "default_language": "es",
+    "timezone": "America/Bogota",
+    "public_description": (
+        "Empresas, entidades del Estado y sociedad civil de Colombia, reunidas para mejorar el "
+        "respeto de los derechos humanos en la seguridad de las operaciones extractivas."
+    ),
+    "applications_open": True,
+}
+
+COLOMBIA_INSTITUTIONS = [
+    (
+        "Fundación Paz y Territorio",
+        "FPT",
+        "civil_society",
+        "ngo_academic",
+        "member",
+        False,
+        "Andrés Rojas",
+        "fpt",
+    ),
+    (
+        "Ministerio de Minas y Energía",
+        "MinEnergía",
+        "government",
+        "national_government",
+        "observer",
+        False,
+        "Laura Gómez",
+        "minenergia",
+    ),
+    (
+        "Carbones del Norte S.A.",
+        "Carbones del Norte",
+        "companies",
+        "company",
+        "member",
+        True,
+        "Carolina Díaz",
+        "carbones",
+    ),
+    (
+        "Corporación Defensoras del Cauca",
+        "Defensoras",
+        "civil_society",
+        "ngo_academic",
+        "member",
+        False,
+        "Mariana Pérez",
+        "defensoras",
+    ),
+    (
+        "Embajada de Suiza en Colombia",
+        "Suiza",
+        "government",
+        "foreign_government",
+        "member",
+        True,
+        "Lukas Meier",
+        "suiza",
+    ),
+]
+COLOMBIA_SECRETARIAT = "fpt"
+#: No government seat yet: step 1 of the guide is still open.
+COLOMBIA_SEATS = {"companies": "carbones", "civil_society": "defensoras"}
+COLOMBIA_FIRST_PLENARY = {
+    "title": "Sesión constitutiva del Grupo de Trabajo",
+    "days_ago": 20,
+    "venue": "Bogotá, sede de la Fundación Paz y Territorio",
+    "agenda": [
+        ("Presentaciones institucionales: por qué participamos", "presentation", 60),
+        ("Objetivos del grupo y primeras reglas de trabajo", "dialogue", 45),
+        ("Estudio de situación: alcance y calendario", "dialogue", 15),
+    ],
+}
+COLOMBIA_TERMS = {
+    "objectives": (
+        "Promover la implementación de los Principios Voluntarios en Colombia mediante el "
+        "diálogo entre empresas, Estado y sociedad civil, y mejorar las prácticas de seguridad "
+        "y derechos humanos en las regiones extractivas."
+    ),
+    "criteria": (
+        "El grupo invita a las comunidades afectadas a expresar directamente sus puntos de "
+        "vista cuando no estén representadas por una organización."
+    ),
+    "working_rules": (
+        "En cada plenaria se acuerdan los temas, los invitados y la sede de la siguiente; la "
+        "sede rota entre las instituciones miembros."
+    ),
+    "management": (
+        "La Secretaría la ejerce la Fundación Paz y Territorio durante el primer año, con "
+        "recursos propios."
+    ),
+    "change_note": "Primera versión, según lo conversado en la sesión constitutiva.",
+    "votes": {"carbones": "approve"},
+}
+
+
 @dataclass(frozen=True)
 class GroupSpec:
     fields: dict
@@ -415,6 +548,7 @@ GROUPS = (
         PERU, PERU_INSTITUTIONS, PERU_SECRETARIAT, PERU_SEATS, ("angloamerican", "icrc", "canada")
     ),
     GroupSpec(GHANA, GHANA_INSTITUTIONS, GHANA_SECRETARIAT, GHANA_SEATS, ("goldfields",)),
+    GroupSpec(COLOMBIA, COLOMBIA_INSTITUTIONS, COLOMBIA_SECRETARIAT, COLOMBIA_SEATS, ()),
 )
 
 #: E-mail addresses that are the same person in both groups (an embassy officer posted to both

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from members.forms import ApplicationForm, StatusLookupForm
 from members.models import Application
 from members.services import applications as application_service
+from members.services import terms as terms_service
 from vpswg.permissions import public
 from vpswg.ratelimit import allow
 
@@ -80,7 +81,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "members/apply.html",
-            {"form": ApplicationForm(), "limited": True},
+            {"form": ApplicationForm(), "limited": True, "adopted_terms": terms_service.current()},
             status=429,
         )
     form = ApplicationForm(request.POST or None, request.FILES or None)
@@ -93,7 +94,12 @@ def apply(request: HttpRequest) -> HttpResponse:
         refused = _too_many(request, form)
         if refused:
             form.add_error(None, refused)
-            return render(request, "members/apply.html", {"form": form}, status=429)
+            return render(
+                request,
+                "members/apply.html",
+                {"form": form, "adopted_terms": terms_service.current()},
+                status=429,
+            )
         try:
             application, _token = application_service.submit_application(
                 working_group=group,
@@ -106,7 +112,10 @@ def apply(request: HttpRequest) -> HttpResponse:
         else:
             request.session[SESSION_KEY] = application.reference
             return redirect("apply:thanks", wg=group.slug)
-    return render(request, "members/apply.html", {"form": form})
+    # The criteria the applicant attests to, as the group adopted them.
+    return render(
+        request, "members/apply.html", {"form": form, "adopted_terms": terms_service.current()}
+    )
 
 
 @public

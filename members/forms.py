@@ -19,9 +19,13 @@ from members.models import (
     StandingDecision,
     StandingProposal,
     StandingVote,
+    TermsOfReference,
+    TermsVote,
 )
 from members.services.applications import APPLICANT_FIELDS, NOMINATION_FIELDS
+from members.services.terms import clean_rules, rule_fields
 from vpswg.forms import https_urls
+from vpswg.models.tenancy import GOVERNED_FIELDS
 from vpswg.uploads import DocumentField
 
 
@@ -441,3 +445,51 @@ class ContributionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
         self.fields["year"].widget.attrs.update({"max": timezone.localdate().year + 1})
+
+
+class TermsForm(forms.ModelForm):
+    """A draft of the terms of reference: its texts, and the governed settings it sets, with
+    the settings' own fields and validation (``members.services.terms.clean_rules``)."""
+
+    class Meta:
+        model = TermsOfReference
+        fields = ["objectives", "criteria", "working_rules", "management", "compliance"]
+        fields += ["change_note"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in ("objectives", "criteria", "working_rules", "management", "compliance")
+        } | {"change_note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in rule_fields().items():
+            self.fields[name] = field
+            if name in self.instance.rules:
+                self.initial.setdefault(name, self.instance.rules[name])
+        self.fields["objectives"].required = True
+
+    def clean(self):
+        data = super().clean()
+        if all(name in data for name in GOVERNED_FIELDS):  # each parsed: now bound and crossed
+            try:
+                data["rules"] = clean_rules({name: data[name] for name in GOVERNED_FIELDS})
+            except forms.ValidationError as exc:
+                for name, errors in exc.error_dict.items():
+                    self.add_error(name, errors)
+        return data
+
+
+class TermsVoteForm(forms.Form):
+    vote = forms.ChoiceField(
+        label=_("Your seat's vote"), choices=TermsVote.Vote.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment (for the Secretariat and the other seats)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "terms-vote-%s")
+        super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vpswg.roles import Pillar
 from vpswg.scoping import TenantModel
@@ -628,3 +629,141 @@ class GroupContribution(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.institution} {self.year}: {self.get_kind_display()}"
+
+
+class TermsOfReference(TenantModel):
+    """One version of a group's terms of reference (seed steps 2, 4, 5 and 6): its objectives,
+    participation criteria, working rules, management levels, decision rules and compliance
+    requirements, in the group's words, with the settings they set (``rules``).
+
+    Moves only through ``members.services.terms`` and ``meetings.services.terms``:
+    draft -> review (the seats vote under the group's decision rule) -> adopted at a plenary
+    that has taken place, when the previous adopted version becomes superseded; a draft or a
+    version under review may be withdrawn, and one under review returned to a draft (its votes
+    set aside). Until a version is adopted the one before it, and its settings, apply.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("terms of reference", "Draft")
+        REVIEW = "review", _("Before the Coordination Group")
+        ADOPTED = "adopted", pgettext_lazy("terms of reference", "In force")
+        SUPERSEDED = "superseded", pgettext_lazy("terms of reference", "Superseded")
+        WITHDRAWN = "withdrawn", pgettext_lazy("terms of reference", "Withdrawn")
+
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    objectives = models.TextField(
+        _("objectives"),
+        blank=True,
+        help_text=_("What the group sets out to achieve, in the long term."),
+    )
+    criteria = models.TextField(
+        _("further participation criteria"),
+        blank=True,
+        help_text=_(
+            "Beyond criteria a) to d), which every version keeps: for instance, how the group "
+            "hears communities not represented by an organisation."
+        ),
+    )
+    working_rules = models.TextField(
+        _("further working rules"),
+        blank=True,
+        help_text=_(
+            "How topics, guests and the venue of the next meeting are agreed, how the venue "
+            "rotates, and any other rule of the meetings."
+        ),
+    )
+    management = models.TextField(
+        _("management levels and the Secretariat's role"),
+        blank=True,
+        help_text=_(
+            "What the plenary, the Coordination Group and the Secretariat each do, and how the "
+            "Secretariat is funded and rotates."
+        ),
+    )
+    compliance = models.TextField(
+        _("further compliance requirements"),
+        blank=True,
+        help_text=_("What follows when a member does not meet the requirements."),
+    )
+    #: The governed settings (``GOVERNED_FIELDS``) this version sets, as they will be applied.
+    rules = models.JSONField(default=dict)
+    change_note = models.TextField(
+        _("what changes, and why"),
+        blank=True,
+        help_text=_("Read by the seats and the plenary beside the text."),
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    adopted_at_meeting = models.ForeignKey(
+        "meetings.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("adopted at"),
+    )
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    superseded_on = models.DateField(_("superseded on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("terms of reference")
+        verbose_name_plural = _("terms of reference")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["working_group", "number"], name="terms_unique_number"),
+            # One version in force, and one proposal at a time: two could both be adopted.
+            models.UniqueConstraint(
+                fields=["working_group"],
+                condition=models.Q(status="adopted"),
+                name="terms_one_in_force",
+            ),
+            models.UniqueConstraint(
+                fields=["working_group"],
+                condition=models.Q(status__in=["draft", "review"]),
+                name="terms_one_proposal",
+            ),
+        ]
+        indexes = [models.Index(fields=["working_group", "status"], name="terms_wg_status")]
+
+    def __str__(self) -> str:
+        return str(_("Terms of reference, version %(number)s") % {"number": self.number})
+
+    @property
+    def pillar(self) -> str:
+        """No pillar must agree in particular: the terms are everyone's (``outcome``)."""
+        return ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in {self.Status.DRAFT, self.Status.REVIEW}
+
+
+class TermsVote(TenantModel):
+    """One Coordination seat's vote on a version of the terms under review."""
+
+    class Vote(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        DECLINE = "decline", _("Decline")
+        ABSTAIN = "abstain", _("Abstain")
+
+    terms = models.ForeignKey(TermsOfReference, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    pillar = models.CharField(_("seat"), max_length=20, choices=Pillar.choices)
+    vote = models.CharField(_("vote"), max_length=10, choices=Vote.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("vote on the terms of reference")
+        verbose_name_plural = _("votes on the terms of reference")
+        constraints = [
+            models.UniqueConstraint(fields=["terms", "voter"], name="terms_vote_once"),
+        ]
+        indexes = [models.Index(fields=["working_group", "terms"], name="terms_vote_wg")]

@@ -30,11 +30,12 @@ from members.forms import (
     HandOverVoteForm,
     SecretariatTermForm,
 )
-from members.models import Application, HandOver, Institution
+from members.models import Application, HandOver, Institution, Representative
 from members.services import secretariat as service
+from vpswg.forms import posted_id
 from vpswg.permissions import can, requires
 from vpswg.roles import Action
-from vpswg.services.roles import secretariat_users
+from vpswg.services.roles import seats, secretariat_users
 from workplan.models import PlannedActivity, WorkPlan
 
 #: Rows of each list of the checklist; the rest is counted.
@@ -152,6 +153,7 @@ def secretariat(request: HttpRequest) -> HttpResponse:
         "term": term,
         "terms": service.terms(),
         "holders": secretariat_users(),
+        "seats": seats(),
         "handover": handover,
         "is_secretariat": is_secretariat,
         "is_seat": is_seat,
@@ -173,7 +175,10 @@ def secretariat(request: HttpRequest) -> HttpResponse:
             context["needs_second_factor"] = not Authenticator.objects.filter(
                 user=user, type=Authenticator.Type.TOTP
             ).exists()
-    elif is_secretariat:
+    if is_secretariat:
+        held = {s.user_id for s in context["seats"]}
+        context["seat_candidates"] = [r for r in service.seat_candidates() if r.user_id not in held]
+    if handover is None and is_secretariat:
         institutions = _eligible(term)
         target = HandOverTargetForm(request.GET or None, institutions=institutions)
         context["target_form"] = target
@@ -321,3 +326,43 @@ def secretariat_term(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("The Secretariat's institution has been recorded."))
     return _back(request)
+
+
+@requires(Action.MANAGE_GROUP)
+@require_POST
+def seat_appoint(request: HttpRequest) -> HttpResponse:
+    """The Secretariat records who holds a pillar's seat, as the group chose."""
+    representative = Representative.objects.filter(
+        pk=posted_id(request.POST.get("representative"))
+    ).first()
+    if representative is None:
+        messages.error(request, _("Choose the representative who holds the seat."))
+        return _back(request, "seats")
+    try:
+        service.appoint_seat(
+            working_group=request.working_group, actor=request.user, representative=representative
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s holds the seat of %(pillar)s; they have been told.")
+            % {
+                "name": representative.user.get_full_name() or representative.user.email,
+                "pillar": representative.institution.get_pillar_display(),
+            },
+        )
+    return _back(request, "seats")
+
+
+@requires(Action.MANAGE_GROUP)
+@require_POST
+def seat_end(request: HttpRequest) -> HttpResponse:
+    seat = next((s for s in seats() if s.user_id == posted_id(request.POST.get("user"))), None)
+    if seat is None:
+        messages.error(request, _("This person holds no seat."))
+        return _back(request, "seats")
+    service.end_seat(working_group=request.working_group, actor=request.user, user=seat.user)
+    messages.success(request, _("The seat is vacant."))
+    return _back(request, "seats")

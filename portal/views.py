@@ -12,6 +12,8 @@ from meetings.queries import meeting_list
 from members.queries import composition
 from members.services import institutions as institution_service
 from members.services import secretariat as secretariat_service
+from members.services import terms as terms_service
+from portal import guide
 from vpswg.permissions import public
 
 
@@ -36,6 +38,11 @@ def group_home(request: HttpRequest) -> HttpResponse:
             if involved or seat or handover.status == handover.Status.SCHEDULED:
                 context["handover"] = handover
                 context["handover_involved"] = involved
+        if "manage_group" in request.wg_perms and group.founding_guide != group.Guide.NEVER:
+            found = guide.steps(group)
+            if guide.shown(group, found):
+                context["guide"] = found
+                context["guide_done"] = sum(step.done for step in found)
         return render(request, "portal/dashboard.html", context)
     notice = institution_service.standing_notice(request.user)
     if notice is not None:
@@ -47,6 +54,8 @@ def group_home(request: HttpRequest) -> HttpResponse:
             "members/standing_notice.html",
             {"institution": representative.institution, "decision": decision},
         )
+    # The participation criteria as the group adopted them, beside how to apply.
+    context["adopted_terms"] = terms_service.current()
     context["public_documents"] = list(
         public_documents().select_related("current_version").order_by("-date", "-pk")[:20]
     )

@@ -73,8 +73,18 @@ class WorkingGroupAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_readonly_fields(self, request, obj=None):
-        # The slug is in every address of the group and in the role groups' names.
-        return ["slug", "role_holders"] if obj is not None else []
+        # The slug is in every address of the group and in the role groups' names. The
+        # working rules are set at creation; then only the group's terms of reference change
+        # them, by a plenary's decision (``meetings.services.terms``), not the operator.
+        if obj is None:
+            return []
+        return [
+            "slug",
+            "role_holders",
+            "meeting_cadence_months",
+            "default_meeting_duration",
+            "notice_period_days",
+        ]
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj is not None else self.prepopulated_fields

@@ -32,6 +32,7 @@ APPLICATION = "members.Application.status"
 STANDING = "members.Institution.standing"
 PROPOSAL = "members.StandingProposal.status"
 HANDOVER = "members.HandOver.status"
+TERMS = "members.TermsOfReference.status"
 MEETING = "meetings.Meeting.status"
 MINUTES = "meetings.Minutes.status"
 TOPIC = "meetings.DiscussionTopic.status"
@@ -76,6 +77,14 @@ VERBS: dict[str, Verb] = {
     ),
     "secretariat.handover_withdrawn": Verb(_("Hand-over of the Secretariat withdrawn"), HANDOVER),
     "secretariat.handed_over": Verb(_("Secretariat handed over"), HANDOVER),
+    # The terms of reference
+    "terms.drafted": Verb(_("Version of the terms of reference drafted"), TERMS),
+    "terms.submitted": Verb(_("Terms of reference put before the Coordination Group"), TERMS),
+    "terms.voted": Verb(_("Vote on the terms of reference"), "members.TermsVote.vote"),
+    "terms.returned": Verb(_("Terms of reference returned to a draft"), TERMS),
+    "terms.withdrawn": Verb(_("Proposed terms of reference withdrawn"), TERMS),
+    "terms.adopted": Verb(_("Terms of reference adopted by the plenary"), TERMS),
+    "terms.superseded": Verb(_("Terms of reference superseded"), TERMS),
     "contribution.recorded": Verb(
         _("Contribution to the group's running recorded"), "members.GroupContribution.kind"
     ),

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from vpswg.models import WorkingGroup
+from vpswg.models.tenancy import GOVERNED_FIELDS
 
 #: The largest value of a bigint column (ids, revisions).
 BIGINT = 2**63 - 1
@@ -49,8 +50,10 @@ def https_urls(db_field: models.Field, **kwargs) -> forms.Field | None:
 
 
 class GroupSettingsForm(forms.ModelForm):
-    """What the Secretariat may change about its group (the slug and listing are the
-    operator's)."""
+    """What the Secretariat may change about its group. The slug and listing are the
+    operator's; the settings that govern how the group works and decides
+    (``GOVERNED_FIELDS``) are its terms of reference's, changed only when a plenary adopts a
+    version, so they are shown here, not edited."""
 
     class Meta:
         model = WorkingGroup
@@ -61,36 +64,32 @@ class GroupSettingsForm(forms.ModelForm):
             "default_language",
             "timezone",
             "applications_open",
-            "meeting_cadence_months",
-            "default_meeting_duration",
-            "notice_period_days",
-            "application_rule",
-            "attendance_required",
-            "attendance_window",
-            "annual_report_required",
-            "annual_report_due",
             "report_reminder_days",
-            "attribution_retention_days",
             "contributions_shown_to_members",
             "initiative_shares_meetings",
             "initiative_shares_activities",
             "initiative_shares_membership",
             "initiative_shares_minutes",
+            "founding_guide",
         ]
         widgets = {"public_description": forms.Textarea(attrs={"rows": 5})}
 
-    def clean(self):
-        data = super().clean()
-        required, window = data.get("attendance_required"), data.get("attendance_window")
-        if required is not None and window is not None and required > window:
-            self.add_error(
-                "attendance_required",
-                forms.ValidationError(
-                    _("%(required)s of the last %(window)s plenaries cannot be met."),
-                    params={"required": required, "window": window},
-                ),
-            )
-        return data
+
+def governed_values(group: WorkingGroup) -> list[tuple[str, str]]:
+    """Each governed setting's label and value as the group runs on it, to be read beside
+    the settings it may change."""
+    rows = []
+    for name in GOVERNED_FIELDS:
+        field = WorkingGroup._meta.get_field(name)
+        value = getattr(group, name)
+        if field.choices:
+            shown = str(getattr(group, f"get_{name}_display")())
+        elif isinstance(value, bool):
+            shown = str(_("Yes") if value else _("No"))
+        else:
+            shown = str(value)
+        rows.append((str(field.verbose_name), shown))
+    return rows
 
 
 class FilterSelect(forms.Select):

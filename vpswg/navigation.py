@@ -47,6 +47,10 @@ GROUP_NAV: tuple[NavSection, ...] = (
                 Action.VIEW_DIRECTORY,
                 also=("group:secretariat", "group:handover"),
             ),
+            # What the group agreed: its terms of reference and their versions (seed step 5).
+            NavEntry(
+                "group:terms", _("Terms of reference"), Action.VIEW_DIRECTORY, also=("group:terms",)
+            ),
         ),
     ),
     NavSection(

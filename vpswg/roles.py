@@ -64,6 +64,7 @@ class Action(models.TextChoices):
     PREPARE_ANNUAL_REPORT = "prepare_annual_report", _("Prepare the annual report PDF")
     VIEW_STATE_PARTICIPATION = "view_state_participation", _("See state participation")
     DECIDE_HANDOVER = "decide_handover", _("Decide on handing the Secretariat over")
+    REVIEW_TERMS = "review_terms", _("Vote on a proposed version of the terms of reference")
 
 
 _EVERYONE = {
@@ -89,6 +90,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         Action.REPORT_COMPLIANCE,
         # Who holds the Secretariat next is the seats' decision, not the Secretariat's own.
         Action.DECIDE_HANDOVER,
+        # The Secretariat proposes the terms of reference; the seats review them.
+        Action.REVIEW_TERMS,
     },
     Role.COORDINATION: frozenset(
         _EVERYONE
@@ -103,6 +106,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.VIEW_OUTREACH,
             Action.VIEW_STATE_PARTICIPATION,
             Action.DECIDE_HANDOVER,
+            Action.REVIEW_TERMS,
             # The report the Coordination Group presents: a heavy PDF made in the background,
             # for those who need it, not for every member.
             Action.PREPARE_ANNUAL_REPORT,

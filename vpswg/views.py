@@ -29,7 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from vpswg.forms import GroupSettingsForm
+from vpswg.forms import GroupSettingsForm, governed_values
 from vpswg.models import AuditEntry, Notification, WorkingGroup
 from vpswg.permissions import public, requires, signed_in
 from vpswg.roles import Action
@@ -173,7 +173,11 @@ def group_settings(request: HttpRequest) -> HttpResponse:
         update_settings(group=group, actor=request.user, form=form)
         messages.success(request, _("The settings have been saved."))
         return redirect("group:settings", wg=group.slug)
-    return render(request, "vpswg/group_settings.html", {"form": form})
+    return render(
+        request,
+        "vpswg/group_settings.html",
+        {"form": form, "governed": governed_values(group)},
+    )
 
 
 @public

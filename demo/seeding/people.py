@@ -79,16 +79,18 @@ def seed_group(spec: data.GroupSpec) -> list[tuple[str, str, str]]:
     return accounts
 
 
-def demo_people(group: WorkingGroup) -> tuple[dict[str, User], dict[str, Institution]]:
+def demo_people(
+    group: WorkingGroup, rows: list[tuple] = data.PERU_INSTITUTIONS
+) -> tuple[dict[str, User], dict[str, Institution]]:
     """The demo's representatives and their institutions, by the local part of their e-mail."""
     reps = {
         r.user.email: r
         for r in Representative.objects.filter(
-            user__email__in=[demo_email(local, group.slug) for *_, local in data.PERU_INSTITUTIONS]
+            user__email__in=[demo_email(local, group.slug) for *_, local in rows]
         ).select_related("user", "institution")
     }
     users, institutions = {}, {}
-    for *_, local in data.PERU_INSTITUTIONS:
+    for *_, local in rows:
         rep = reps[demo_email(local, group.slug)]
         users[local], institutions[local] = rep.user, rep.institution
     return users, institutions

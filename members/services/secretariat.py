@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from members.models import HandOver, HandOverVote, Institution, SecretariatTerm
+from members.models import HandOver, HandOverVote, Institution, Representative, SecretariatTerm
 from members.services import institutions as institution_service
 from members.services.applications.common import Tally, outcome, tally
 from vpswg.models import RoleAssignment, User, WorkingGroup
@@ -397,3 +397,54 @@ def record_term(
         data={"institution": institution.pk, "from": started_on.isoformat()},
     )
     return term
+
+
+# --- The Coordination Group's seats (seed step 6b) ---------------------------------------------
+
+
+def seat_candidates() -> list[Representative]:
+    """Who may hold a seat: a current representative of a member institution in good standing
+    that has a pillar; the seat is that pillar's (one row per person and institution)."""
+    return list(
+        Representative.objects.filter(
+            end_date__isnull=True,
+            user__is_active=True,
+            institution__participation=Institution.Participation.MEMBER,
+            institution__standing=Institution.Standing.ACTIVE,
+        )
+        .exclude(institution__pillar="")
+        .select_related("user", "institution")
+        .order_by("institution__pillar", "institution__name", "user__full_name", "pk")
+    )
+
+
+@transaction.atomic
+def appoint_seat(
+    *, working_group: WorkingGroup, actor: User, representative: Representative
+) -> RoleAssignment:
+    """Record the person the group chose for a pillar's seat (its plenary, or the pillar
+    itself, decides; the Secretariat records it). They are told, and must enrol a second
+    factor before they act; the seats and the Secretariat see it in the audit log."""
+    if representative.pk not in {r.pk for r in seat_candidates()}:
+        raise HandOverError(
+            _(
+                "A seat is held by a current representative of a member institution in good "
+                "standing that belongs to a pillar."
+            )
+        )
+    user = representative.user
+    if seat_of(user) is not None:
+        raise HandOverError(_("This person holds a seat already."))
+    return grant_role(
+        working_group=working_group,
+        user=user,
+        role=Role.COORDINATION,
+        pillar=representative.institution.pillar,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def end_seat(*, working_group: WorkingGroup, actor: User, user: User) -> bool:
+    """The person leaves the Coordination Group; votes they cast stay as they were cast."""
+    return revoke_role(working_group=working_group, user=user, role=Role.COORDINATION, actor=actor)

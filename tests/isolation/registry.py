@@ -129,6 +129,37 @@ def _handover(group: WorkingGroup, user: User) -> dict:
     return {"pk": handover.pk}
 
 
+#: Version numbers are looked up within the group: numbers drawn from one sequence for every
+#: group, so that another group's version is never this group's under the same number.
+_TERMS_NUMBERS = iter(range(1000, 10**6))
+
+
+def _terms(status: str) -> ObjectFactory:
+    """A version of the group's terms of reference in ``status`` (a proposal open before is
+    withdrawn: one at a time)."""
+
+    def build(group: WorkingGroup, user: User) -> dict:
+        from members.models import TermsOfReference
+        from tests.factories import make_user
+        from vpswg.scoping import group_scope
+
+        with group_scope(group):
+            if status in {"draft", "review"}:
+                TermsOfReference.objects.filter(status__in=["draft", "review"]).update(
+                    status="withdrawn"
+                )
+            terms = TermsOfReference.objects.create(
+                working_group=group,
+                number=next(_TERMS_NUMBERS),
+                status=status,
+                objectives="Probe objectives.",
+                proposed_by=make_user(),
+            )
+        return {"number": terms.number}
+
+    return build
+
+
 def _handover_voted(group: WorkingGroup, user: User) -> dict:
     """An open hand-over the requesting user, as a seat, has voted for: ready to be decided
     where they are the group's only seat."""
@@ -582,6 +613,22 @@ REGISTRY: dict[str, Probe] = {
         method="post", ok=302, obj=_handover_voted, data=lambda g: {"confirm": "on"}
     ),
     "group:handover_withdraw": Probe(method="post", ok=302, obj=_handover),
+    "group:seat_appoint": Probe(method="post", ok=302),
+    "group:seat_end": Probe(method="post", ok=302),
+    # The terms of reference: a version in force or superseded is every role's to read; each
+    # step answers with the page (a redirect), its message saying what was refused.
+    "group:terms": Probe(),
+    "group:terms_new": Probe(method="post", ok=302),
+    "group:terms_version": Probe(obj=_terms("superseded")),
+    "group:terms_pdf": Probe(obj=_terms("superseded")),
+    "group:terms_edit": Probe(obj=_terms("draft")),
+    "group:terms_submit": Probe(method="post", ok=302, obj=_terms("draft")),
+    "group:terms_withdraw": Probe(method="post", ok=302, obj=_terms("draft")),
+    "group:terms_vote": Probe(
+        method="post", ok=302, obj=_terms("review"), data=lambda g: {"vote": "approve"}
+    ),
+    "group:terms_return": Probe(method="post", ok=302, obj=_terms("review")),
+    "group:terms_adopt": Probe(method="post", ok=302, obj=_terms("review")),
     # Applying (public)
     "apply:form": Probe(),
     "apply:thanks": Probe(ok=302),  # nothing was sent from this session: back to the form

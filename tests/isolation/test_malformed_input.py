@@ -38,13 +38,14 @@ from meetings.documents import forms as document_forms
 from meetings.models import AgendaItem, Contribution, Meeting
 from meetings.services import minutes as minutes_service
 from members import forms as members_forms
-from members.models import Institution
+from members.models import Institution, TermsOfReference
 from members.services.applications import find_by_token
 from tests.factories import (
     APPLICATION_DATA,
     MINIMAL_PDF,
     PASSWORD,
     make_application,
+    make_coordination,
     make_institution,
     make_meeting,
     make_objective,
@@ -196,6 +197,27 @@ def _handover_proposal(c: Ctx) -> dict:
     }
 
 
+def _adoptable(c: Ctx) -> dict:
+    """Every seat approves the version under review; a plenary has taken place to adopt it."""
+    from members.models import TermsVote
+    from vpswg.services.roles import seats
+
+    terms = TermsOfReference.objects.get(number=c.kwargs["number"])
+    for seat in seats():
+        TermsVote.objects.update_or_create(
+            terms=terms,
+            voter=seat.user,
+            defaults={"working_group": c.group, "pillar": seat.pillar, "vote": "approve"},
+        )
+    return {"meeting": make_meeting(c.group, "held").pk}
+
+
+def _member_representative(c: Ctx) -> int:
+    from tests.factories import make_representative
+
+    return make_representative(c.group).pk
+
+
 def _objective(c: Ctx) -> dict:
     return {"objective": make_objective(make_plan(c.group)).pk}
 
@@ -338,6 +360,30 @@ INPUTS: dict[str, Inputs] = {
     ),
     "group:handover_decide": Inputs(post=("confirm",), actor=Role.COORDINATION),
     "group:handover_withdraw": Inputs(),
+    "group:seat_appoint": Inputs(
+        post=("representative",),
+        valid=lambda c: {"representative": _member_representative(c)},
+    ),
+    "group:seat_end": Inputs(
+        post=("user",), valid=lambda c: {"user": make_coordination(c.group, mfa=False).pk}
+    ),
+    # The terms of reference
+    "group:terms": Inputs(),
+    "group:terms_new": Inputs(),
+    "group:terms_version": Inputs(),
+    "group:terms_pdf": Inputs(),
+    "group:terms_edit": Inputs(
+        form=lambda c: members_forms.TermsForm(
+            instance=TermsOfReference.objects.get(number=c.kwargs["number"])
+        )
+    ),
+    "group:terms_submit": Inputs(),
+    "group:terms_withdraw": Inputs(),
+    "group:terms_return": Inputs(),
+    "group:terms_vote": Inputs(
+        form=lambda c: members_forms.TermsVoteForm(), actor=Role.COORDINATION
+    ),
+    "group:terms_adopt": Inputs(post=("meeting",), valid=lambda c: _adoptable(c)),
     # Contributions to the group's running
     "members:contributions": Inputs(query=("year",)),
     "members:contribution_new": Inputs(

@@ -187,8 +187,13 @@ def test_compliance_and_review_query_counts_do_not_grow(client, group):
 
 
 def test_group_settings_by_the_secretariat(client, group):
+    """The Secretariat changes the group's own settings; the rules the terms of reference
+    govern are shown, not edited: a crafted post of them changes nothing (issue 20)."""
     sign_in(client, make_secretariat(group))
     url = reverse("group:settings", kwargs={"wg": group.slug})
+    page = client.get(url).content.decode()
+    assert 'name="attendance_required"' not in page and 'name="application_rule"' not in page
+    assert "Set by the terms of reference" in page
     data = {
         "name": group.name,
         "country": group.country,
@@ -196,30 +201,27 @@ def test_group_settings_by_the_secretariat(client, group):
         "default_language": "en",
         "timezone": "UTC",
         "applications_open": "on",
-        "meeting_cadence_months": 3,
-        "default_meeting_duration": 120,
-        "notice_period_days": 21,
-        "application_rule": "majority",
-        "attendance_required": 5,
-        "attendance_window": 4,
-        "annual_report_required": "on",
-        "annual_report_due": "02-30",
-        "report_reminder_days": 30,
+        "report_reminder_days": 0,
+        "founding_guide": "always",
+        # Governed: not the settings page's to change.
+        "meeting_cadence_months": 1,
+        "application_rule": "unanimity",
+        "attendance_required": 3,
         "attribution_retention_days": 365,
     }
     response = client.post(url, data)
     assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert "attendance_required" in errors and "annual_report_due" in errors
-    response = client.post(url, {**data, "attendance_required": 3, "annual_report_due": "04-30"})
+    assert "report_reminder_days" in response.context["form"].errors
+    response = client.post(url, {**data, "report_reminder_days": 20})
     assert response.status_code == 302
     group.refresh_from_db()
-    assert group.attribution_retention_days == 365
-    assert (group.application_rule, group.attendance_required, group.annual_report_due) == (
-        "majority",
-        3,
-        "04-30",
-    )
+    assert (group.report_reminder_days, group.founding_guide) == (20, "always")
+    assert (
+        group.meeting_cadence_months,
+        group.application_rule,
+        group.attendance_required,
+        group.attribution_retention_days,
+    ) == (3, "majority_with_pillar", 2, 90)
 
 
 def test_only_years_of_membership_are_owed_a_report(client, group):

@@ -37,8 +37,8 @@ def test_six_sections_hold_every_page():
     the Secretariat's page under the overview, the contributions under the reports and the
     documents under the meetings)."""
     every_page = {entry.url_name for section in GROUP_NAV for entry in section.entries}
-    assert len(every_page) == 14
-    assert {"group:secretariat", "members:contributions"} <= every_page
+    assert len(every_page) == 15
+    assert {"group:secretariat", "group:terms", "members:contributions"} <= every_page
     assert all(
         entry.action is None or any(entry.action in ROLE_ACTIONS[role] for role in Role)
         for section in GROUP_NAV

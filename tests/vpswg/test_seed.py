@@ -229,3 +229,30 @@ def untranslated_catalogue(tmp_path, messages: list[str]):
     )
     subprocess.run(["msgfmt", "-o", str(folder / "django.mo"), str(po)], check=True)
     return tmp_path / "locale"
+
+
+def test_colombia_is_halfway_through_the_guide_and_peru_has_its_terms_in_force(client, demo):
+    """A new user sees the founding guide on the Colombian Secretariat's dashboard, its steps
+    read from the seeded data; the Peruvian group, which has run for years, reads its terms of
+    reference in force (adopted in 2010) and has turned the guide off."""
+    from members.models import TermsOfReference
+    from portal import guide
+
+    colombia = WorkingGroup.objects.get(slug="colombia")
+    with group_scope(colombia):
+        steps = {s.number: s.done for s in guide.steps(colombia)}
+        proposal = TermsOfReference.objects.get()
+        assert proposal.status == "review" and proposal.votes.count() == 1
+    assert steps[2] and steps[4] and steps[10]
+    assert not steps[1] and not steps[5] and not steps[7]
+    peru = WorkingGroup.objects.get(slug="peru")
+    assert peru.founding_guide == "never"
+    with group_scope(peru):
+        assert TermsOfReference.objects.get().status == "adopted"
+    secretariat = User.objects.get(email=f"{data.COLOMBIA_SECRETARIAT}@colombia.example.org")
+    from tests.factories import enrol_totp
+
+    enrol_totp(secretariat)  # outside the demo's mode, the Secretariat needs a second factor
+    sign_in(client, secretariat, password=data.PASSWORD)
+    body = client.get(reverse("group:home", kwargs={"wg": "colombia"})).content.decode()
+    assert 'id="founding-guide"' in body

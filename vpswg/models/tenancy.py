@@ -91,6 +91,28 @@ def validate_day_list(value: str) -> None:
         raise ValidationError(_("Each number of days must be between 0 and 60."), code="range")
 
 
+#: The settings of ``WorkingGroup`` that govern what the software does and that the group's
+#: terms of reference state: they change only when a version of the terms is adopted at a
+#: plenary (``meetings.services.terms.adopt``), never on the settings page. Grouped as the
+#: terms are read: working rules, decision rules, compliance requirements.
+GOVERNED_SETTINGS: dict[str, tuple[str, ...]] = {
+    "working_rules": (
+        "meeting_cadence_months",
+        "default_meeting_duration",
+        "notice_period_days",
+        "attribution_retention_days",
+    ),
+    "decision_rules": ("application_rule", "minutes_quorum", "minutes_review_days"),
+    "compliance": (
+        "attendance_required",
+        "attendance_window",
+        "annual_report_required",
+        "annual_report_due",
+    ),
+}
+GOVERNED_FIELDS: tuple[str, ...] = tuple(f for names in GOVERNED_SETTINGS.values() for f in names)
+
+
 class WorkingGroup(models.Model):
     """One in-country working group: the tenant every other row belongs to."""
 
@@ -249,6 +271,22 @@ class WorkingGroup(models.Model):
         default="7,1",
         validators=[validate_day_list],
         help_text=_("Days before a meeting, separated by commas, e.g. 7,1."),
+    )
+
+    # The seed's ten steps as a checklist on the Secretariat's dashboard (portal.guide).
+    class Guide(models.TextChoices):
+        UNTIL_DONE = "until_done", _("Until every step is met")
+        ALWAYS = "always", _("Always")
+        NEVER = "never", _("Never")
+
+    founding_guide = models.CharField(
+        _("show the founding guide on the dashboard"),
+        max_length=12,
+        choices=Guide.choices,
+        default=Guide.UNTIL_DONE,
+        help_text=_(
+            "The ten steps of the Peruvian model, each with its status read from the group's data."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -12,6 +12,7 @@ from django.test.utils import override_settings
 
 from demo import data
 from demo.seeding.documents import seed_documents
+from demo.seeding.founding import seed_founding, seed_terms_in_force
 from demo.seeding.meetings import seed_meetings, seed_minutes
 from demo.seeding.membership import (
     seed_contributions,
@@ -48,6 +49,10 @@ class Command(BaseCommand):
                     seed_minutes(peru)
                     seed_register(peru)
                     seed_documents(peru)
+                    seed_terms_in_force(peru)
+                colombia = WorkingGroup.objects.get(slug=data.COLOMBIA["slug"])
+                with group_scope(colombia):
+                    seed_founding(colombia)
             for group in WorkingGroup.objects.filter(
                 slug__in=[g.fields["slug"] for g in data.GROUPS]
             ):
