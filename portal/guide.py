@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Exists, F
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +40,8 @@ class Step:
 
 
 def _facts(group: WorkingGroup) -> dict[str, bool]:
-    """Every fact the steps read, in one query: an ``EXISTS`` each, over the group's rows (the
-    subqueries go through the scoped managers, so only this group's are seen)."""
+    """Every fact the steps read, in one query: an ``EXISTS`` each, tied to the group's row
+    (and, through the scoped managers, to the active scope as well)."""
     now = timezone.now()
     member = Institution.objects.filter(
         participation=Institution.Participation.MEMBER, standing=Institution.Standing.ACTIVE
@@ -78,7 +78,9 @@ def _facts(group: WorkingGroup) -> dict[str, bool]:
     }
     row = (
         WorkingGroup.objects.filter(pk=group.pk)
-        .annotate(**{name: Exists(qs) for name, qs in facts.items()})
+        .annotate(
+            **{name: Exists(qs.filter(working_group=OuterRef("pk"))) for name, qs in facts.items()}
+        )
         .values(*facts)
         .get()
     )

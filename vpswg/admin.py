@@ -104,7 +104,9 @@ class WorkingGroupAdmin(admin.ModelAdmin):
     @transaction.atomic
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            # Only the form's columns: the governed settings are the terms of reference's, and
+            # an adoption saved meanwhile must not be undone by the values the page was read with.
+            obj.save(update_fields=[name for name in form.fields if name != "appoint_secretariat"])
             with group_scope(obj):
                 record(
                     working_group=obj,

@@ -79,6 +79,7 @@ VERBS: dict[str, Verb] = {
     "secretariat.handed_over": Verb(_("Secretariat handed over"), HANDOVER),
     # The terms of reference
     "terms.drafted": Verb(_("Version of the terms of reference drafted"), TERMS),
+    "terms.edited": Verb(_("Draft of the terms of reference edited")),
     "terms.submitted": Verb(_("Terms of reference put before the Coordination Group"), TERMS),
     "terms.voted": Verb(_("Vote on the terms of reference"), "members.TermsVote.vote"),
     "terms.returned": Verb(_("Terms of reference returned to a draft"), TERMS),

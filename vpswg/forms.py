@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.db import models
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +89,9 @@ def governed_values(group: WorkingGroup) -> list[tuple[str, str]]:
             shown = str(getattr(group, f"get_{name}_display")())
         elif isinstance(value, bool):
             shown = str(_("Yes") if value else _("No"))
+        elif name == "annual_report_due":
+            month, day = (int(part) for part in value.split("-"))
+            shown = formats.date_format(date(2000, month, day), "MONTH_DAY_FORMAT")
         else:
             shown = str(value)
         rows.append((str(field.verbose_name), shown))

@@ -30,15 +30,17 @@ PLENARY_KINDS = (Meeting.Kind.PLENARY, Meeting.Kind.EXTRAORDINARY)
 
 
 def adopting_meetings():
-    """The plenaries that have taken place and whose minutes are not yet adopted: where a
-    version may be adopted (latest first; in the active group's scope)."""
+    """The plenaries that have taken place whose minutes are still a draft (or not started):
+    where a version may be adopted (latest first; in the active group's scope). Minutes
+    already before the seats or circulated would be reopened by the new decision and their
+    version withdrawn: the adoption is recorded before the minutes go out."""
     return (
         Meeting.objects.filter(
             kind__in=PLENARY_KINDS,
             status__in=[Meeting.Status.CONVENED, Meeting.Status.HELD],
             start__lte=timezone.now(),
         )
-        .filter(Q(minutes__isnull=True) | ~Q(minutes__status=Minutes.Status.ADOPTED))
+        .filter(Q(minutes__isnull=True) | Q(minutes__status=Minutes.Status.DRAFT))
         .order_by("-start")
     )
 
@@ -54,7 +56,7 @@ def adopt(*, terms: TermsOfReference, meeting: Meeting, actor: User) -> TermsOfR
     if meeting.working_group_id != group.pk or not adopting_meetings().filter(pk=meeting.pk):
         raise TermsError(
             _(
-                "Choose a plenary that has taken place and whose minutes are not yet adopted: "
+                "Choose a plenary that has taken place and whose minutes are still a draft: "
                 "the terms are adopted there, and its minutes record it."
             )
         )

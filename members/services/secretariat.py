@@ -81,7 +81,11 @@ def incoming_ids(handover: HandOver | None) -> set[int]:
 
 
 def count(handover: HandOver) -> Tally:
-    return tally(handover, list(handover.votes.all()), len(seats()))
+    """The votes of the current seats only: a seat ended while the hand-over is open takes
+    its vote with it (the Secretariat must not steer the count by changing the seats)."""
+    current = seats()
+    holders = {s.user_id for s in current}
+    return tally(handover, [v for v in handover.votes.all() if v.voter_id in holders], len(current))
 
 
 def people_of(institution: Institution) -> list[User]:
@@ -404,9 +408,14 @@ def record_term(
 
 def seat_candidates() -> list[Representative]:
     """Who may hold a seat: a current representative of a member institution in good standing
-    that has a pillar; the seat is that pillar's (one row per person and institution)."""
+    that has a pillar; the seat is that pillar's (one row per person and institution). Not
+    who holds the Secretariat: the Secretariat proposes, the seats decide (``vpswg.roles``),
+    and one person in both would vote on their own proposals."""
     return list(
-        Representative.objects.filter(
+        Representative.objects.exclude(
+            user__in=RoleAssignment.objects.filter(role=Role.SECRETARIAT).values("user_id")
+        )
+        .filter(
             end_date__isnull=True,
             user__is_active=True,
             institution__participation=Institution.Participation.MEMBER,
@@ -435,16 +444,60 @@ def appoint_seat(
     user = representative.user
     if seat_of(user) is not None:
         raise HandOverError(_("This person holds a seat already."))
-    return grant_role(
+    told = _seat_watchers(exclude=user)  # read before the grant
+    seat = grant_role(
         working_group=working_group,
         user=user,
         role=Role.COORDINATION,
         pillar=representative.institution.pillar,
         actor=actor,
     )
+    _tell_seat_change(working_group, told, seat.pillar, user, appointed=True, actor=actor)
+    return seat
 
 
 @transaction.atomic
 def end_seat(*, working_group: WorkingGroup, actor: User, user: User) -> bool:
-    """The person leaves the Coordination Group; votes they cast stay as they were cast."""
-    return revoke_role(working_group=working_group, user=user, role=Role.COORDINATION, actor=actor)
+    """The person leaves the Coordination Group. A vote they cast on an open question (terms
+    of reference, a hand-over) no longer counts: only current seats decide."""
+    seat = seat_of(user)
+    if seat is None or not revoke_role(
+        working_group=working_group, user=user, role=Role.COORDINATION, actor=actor
+    ):
+        return False
+    _tell_seat_change(
+        working_group,
+        _seat_watchers(exclude=actor),
+        seat.pillar,
+        user,
+        appointed=False,
+        actor=actor,
+    )
+    return True
+
+
+def _seat_watchers(exclude: User | None = None) -> list[User]:
+    """The Secretariat and the seats: who a change in the Coordination Group concerns. A new
+    seat reads the attributed records, so a seat recorded without them agreeing is seen."""
+    people = {u.pk: u for u in [s.user for s in seats()] + secretariat_users()}
+    return [
+        u for pk, u in sorted(people.items()) if u.is_active and (not exclude or pk != exclude.pk)
+    ]
+
+
+def _tell_seat_change(
+    group: WorkingGroup, recipients: list[User], pillar: str, user: User, *, appointed: bool, actor
+) -> None:
+    notifications.notify(
+        working_group=group,
+        recipients=recipients,
+        kind="seat_changed",
+        key=f"{user.pk}:{pillar}:{int(appointed)}:{timezone.now():%Y%m%d%H%M%S%f}",
+        context={
+            "name": user.full_name or user.email,
+            "pillar": pillar,
+            "appointed": appointed,
+            "by": actor.full_name or actor.email,
+        },
+        link=_link(group) + "#seats-card",
+    )

@@ -72,7 +72,11 @@ def history() -> list[TermsOfReference]:
 
 
 def count(terms: TermsOfReference) -> Tally:
-    return tally(terms, list(terms.votes.all()), len(seats()))
+    """The votes of the seats as they are now: a seat ended during the review takes its vote
+    with it, and the seats counted are the current ones."""
+    current = seats()
+    holders = {s.user_id for s in current}
+    return tally(terms, [v for v in terms.votes.all() if v.voter_id in holders], len(current))
 
 
 def agreed(terms: TermsOfReference) -> bool:
@@ -188,11 +192,24 @@ def save_draft(
     returned to a draft first, so nobody votes on a text that moved under them)."""
     terms = _locked(terms)
     cleaned = clean_rules(rules)
+    before = {name: getattr(terms, name) for name in (*TEXT_FIELDS, "change_note")}
     for name in TEXT_FIELDS:
         setattr(terms, name, (texts.get(name) or "").strip())
     terms.change_note = (texts.get("change_note") or "").strip()
+    changed = [name for name, value in before.items() if getattr(terms, name) != value]
+    changed += sorted(name for name, value in cleaned.items() if terms.rules.get(name) != value)
     terms.rules = cleaned
     terms.save()
+    if changed:
+        # Which parts changed, never the text: the log is read by the Secretariat and the
+        # seats, and the text is in the version itself.
+        record(
+            working_group=terms.working_group,
+            actor=actor,
+            verb="terms.edited",
+            obj=terms,
+            data={"fields": changed},
+        )
     return terms
 
 
@@ -228,7 +245,8 @@ def vote(*, terms: TermsOfReference, actor: User, choice: str, comment: str = ""
     """A seat's vote on the version under review; a seat may change it until adoption."""
     terms = _locked(terms, Status.REVIEW)
     seat = seat_of(actor)
-    if seat is None:
+    if seat is None or actor.pk in {u.pk for u in secretariat_users()}:
+        # The Secretariat proposes the terms; someone holding both roles does not vote on them.
         raise TermsError(_("Only a Coordination Group seat votes on the terms of reference."))
     if choice not in TermsVote.Vote.values:
         raise TermsError(_("Choose approve, decline or abstain."))
@@ -260,6 +278,7 @@ def return_to_draft(*, terms: TermsOfReference, actor: User) -> TermsOfReference
     terms = _locked(terms, Status.REVIEW)
     terms.votes.all().delete()
     transition(terms, to=Status.DRAFT, verb="terms.returned", actor=actor)
+    _tell_seats(terms, "returned")
     return terms
 
 
@@ -267,8 +286,24 @@ def return_to_draft(*, terms: TermsOfReference, actor: User) -> TermsOfReference
 def withdraw(*, terms: TermsOfReference, actor: User) -> TermsOfReference:
     """The Secretariat drops the proposal; the version in force stays."""
     terms = _locked(terms, Status.DRAFT, Status.REVIEW)
+    was = terms.status
     transition(terms, to=Status.WITHDRAWN, verb="terms.withdrawn", actor=actor)
+    if was == Status.REVIEW:  # a draft was never the seats' business
+        _tell_seats(terms, "withdrawn")
     return terms
+
+
+def _tell_seats(terms: TermsOfReference, what: str) -> None:
+    """The seats had the version before them: it is back with the Secretariat, or dropped."""
+    group = terms.working_group
+    notifications.notify(
+        working_group=group,
+        recipients=[s.user for s in seats() if s.user.is_active],
+        kind="terms_review_ended",
+        key=f"{terms.pk}:{what}:{timezone.now():%Y%m%d%H%M%S%f}",
+        context={"number": terms.number, "what": what},
+        link=link(group),
+    )
 
 
 def refusal(terms: TermsOfReference) -> str:

@@ -168,7 +168,7 @@ def test_adopted_at_a_held_plenary_recorded_in_its_minutes(group, people):
         service.vote(terms=second, actor=people["government"], choice="decline")
         assert "have not agreed" in service.refusal(second)
         service.vote(terms=second, actor=people["government"], choice="approve")
-        with pytest.raises(ValidationError, match="not yet adopted"):
+        with pytest.raises(ValidationError, match="still a draft"):
             adoption.adopt(terms=second, meeting=plenary, actor=people["secretariat"])
         adoption.adopt(
             terms=second, meeting=make_meeting(group, "held"), actor=people["secretariat"]
@@ -209,3 +209,85 @@ def test_the_statements_say_what_the_settings_do(group, people):
     assert "No attendance is required of member institutions." in said["compliance"]
     assert "No annual report is required of members." in said["compliance"]
     assert any("at least one seat of the applicant's pillar" in s for s in said["decision_rules"])
+
+
+def test_a_seat_ended_during_the_review_takes_its_vote_with_it(group, people):
+    """The Secretariat may not steer the count by changing the seats: a seat that declined and
+    is ended no longer counts, and the seats counted are the current ones."""
+    from members.services import secretariat
+
+    terms = draft(group, people)
+    with group_scope(group):
+        terms = service.submit(terms=terms, actor=people["secretariat"])
+        service.vote(terms=terms, actor=people["companies"], choice="approve")
+        service.vote(terms=terms, actor=people["government"], choice="decline")
+        assert service.count(terms).decline == 1
+        secretariat.end_seat(
+            working_group=group, actor=people["secretariat"], user=people["government"]
+        )
+        t = service.count(terms)
+        assert (t.approve, t.decline, t.seats) == (1, 0, 2)
+        # The other seats were told who left the Coordination Group.
+        assert Notification.objects.filter(
+            kind="seat_changed", recipient=people["civil_society"]
+        ).exists()
+
+
+def test_someone_holding_the_secretariat_and_a_seat_does_not_vote(group, people):
+    from vpswg.services.roles import grant_role
+
+    terms = draft(group, people)
+    with group_scope(group):
+        grant_role(
+            working_group=group,
+            user=people["secretariat"],
+            role="coordination",
+            pillar=Pillar.CIVIL_SOCIETY,
+            notify=False,
+        )
+        terms = service.submit(terms=terms, actor=people["secretariat"])
+        with pytest.raises(ValidationError, match="Only a Coordination Group seat"):
+            service.vote(terms=terms, actor=people["secretariat"], choice="approve")
+
+
+def test_the_settings_page_saved_after_an_adoption_does_not_undo_it(group, people):
+    """A settings form opened before the plenary's adoption was recorded and saved after it
+    writes only its own columns."""
+    from vpswg.forms import GroupSettingsForm
+    from vpswg.services.groups import update_settings
+
+    stale = WorkingGroup.objects.get(pk=group.pk)
+    form = GroupSettingsForm(
+        {
+            "name": "Renamed",
+            "country": stale.country,
+            "default_language": "en",
+            "timezone": "UTC",
+            "report_reminder_days": 30,
+            "founding_guide": "until_done",
+        },
+        instance=stale,
+    )
+    terms = agreed(group, people, meeting_cadence_months=6)
+    with group_scope(group):
+        adoption.adopt(
+            terms=terms, meeting=make_meeting(group, "held"), actor=people["secretariat"]
+        )
+    assert form.is_valid(), form.errors
+    update_settings(group=stale, actor=people["secretariat"], form=form)
+    group.refresh_from_db()
+    assert (group.name, group.meeting_cadence_months) == ("Renamed", 6)
+
+
+def test_minutes_already_before_the_seats_are_not_reopened_by_an_adoption(group, people):
+    from tests.factories import make_minutes
+
+    terms = agreed(group, people)
+    plenary = make_meeting(group, "held")
+    minutes = make_minutes(plenary, actor=people["secretariat"])
+    with group_scope(group):
+        Minutes.objects.filter(pk=minutes.pk).update(status=Minutes.Status.SUBMITTED)
+        assert plenary not in adoption.adopting_meetings()
+        with pytest.raises(ValidationError, match="still a draft"):
+            adoption.adopt(terms=terms, meeting=plenary, actor=people["secretariat"])
+        assert Minutes.objects.get(pk=minutes.pk).status == Minutes.Status.SUBMITTED

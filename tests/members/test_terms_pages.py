@@ -181,15 +181,24 @@ def test_the_secretariat_records_the_seats(client, world, other_group):
     institution = make_institution(group, name="Ministry of Mines", pillar=Pillar.GOVERNMENT)
     rep = make_representative(group, institution=institution)
     theirs = make_representative(other_group)
+    # The Secretariat's own person, a representative too, is offered no seat, and refused one.
+    own = make_representative(
+        group, user=world["secretariat"], institution=make_institution(group, name="Socios")
+    )
     client.force_login(world["secretariat"])
     page = client.get(url(group, "secretariat")).content.decode()
     assert "Ministry of Mines" in page and 'id="appoint-seat"' in page
+    assert "· Socios</option>" not in page and "· Ministry of Mines</option>" in page
+    client.post(url(group, "seat_appoint"), {"representative": own.pk})
     client.post(url(group, "seat_appoint"), {"representative": theirs.pk})
     client.post(url(group, "seat_appoint"), {"representative": rep.pk})
     with group_scope(group):
         seat = RoleAssignment.objects.get(user=rep.user, role=Role.COORDINATION)
         assert seat.pillar == Pillar.GOVERNMENT
         assert not RoleAssignment.objects.filter(user=theirs.user).exists()
+        assert not RoleAssignment.objects.filter(
+            user=world["secretariat"], role=Role.COORDINATION
+        ).exists()
     client.post(url(group, "seat_end"), {"user": rep.user.pk})
     with group_scope(group):
         assert not RoleAssignment.objects.filter(user=rep.user, role=Role.COORDINATION).exists()

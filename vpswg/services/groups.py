@@ -79,8 +79,13 @@ def groups_of(user: User) -> list[WorkingGroup]:
 
 @transaction.atomic
 def update_settings(*, group: WorkingGroup, actor: User, form) -> WorkingGroup:
-    """Save the Secretariat's changes to the group's settings, with the fields in the log."""
-    form.save()
+    """Save the Secretariat's changes to the group's settings, with the fields in the log.
+
+    Only the form's own columns are written: a save of the whole row would put back, from the
+    values read when the page was opened, the governed settings a plenary adopted meanwhile
+    (``meetings.services.terms.adopt``)."""
+    group = form.save(commit=False)
+    group.save(update_fields=[name for name in form.fields if name in form.Meta.fields])
     with group_scope(group):
         record(
             working_group=group,
