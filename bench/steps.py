@@ -108,6 +108,9 @@ def prepare_clients() -> dict:
         ("baseline", "member", "/_bench/baseline/"),
         ("layout only", "member", f"{g}/_bench/chrome/"),
         ("group dashboard", "member", f"{g}/"),
+        # The Secretariat's dashboard carries the founding guide (one query of EXISTS).
+        ("dashboard with the guide", "secretariat", f"{g}/"),
+        ("terms of reference", "member", f"{g}/terms/"),
         ("meetings list", "member", f"{g}/meetings/"),
         ("meeting page", "member", f"{g}/meetings/{meeting}/"),
         ("members' minutes", "member", f"{g}/meetings/{meeting}/minutes/"),

@@ -219,10 +219,23 @@ def steps(group: WorkingGroup) -> list[Step]:
     ]
 
 
+def wanted(group: WorkingGroup) -> bool:
+    """Whether the steps are to be read at all for the dashboard."""
+    return group.founding_guide in {WorkingGroup.Guide.UNTIL_DONE, WorkingGroup.Guide.ALWAYS}
+
+
 def shown(group: WorkingGroup, found: list[Step]) -> bool:
-    """Whether the dashboard shows the guide: as the group's setting says."""
-    if group.founding_guide == WorkingGroup.Guide.NEVER:
-        return False
+    """Whether the dashboard shows the guide, as the group's setting says. The first time
+    every step is met under "until every step is met", the setting becomes "met": the guide
+    is gone for good (the steps, some 20 ms of building the query, are not read again), until
+    the Secretariat chooses "Always" in the settings."""
     if group.founding_guide == WorkingGroup.Guide.ALWAYS:
         return True
-    return not all(step.done for step in found)
+    if group.founding_guide != WorkingGroup.Guide.UNTIL_DONE:
+        return False
+    if all(step.done for step in found):
+        WorkingGroup.objects.filter(
+            pk=group.pk, founding_guide=WorkingGroup.Guide.UNTIL_DONE
+        ).update(founding_guide=WorkingGroup.Guide.MET)
+        return False
+    return True

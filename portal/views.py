@@ -38,7 +38,7 @@ def group_home(request: HttpRequest) -> HttpResponse:
             if involved or seat or handover.status == handover.Status.SCHEDULED:
                 context["handover"] = handover
                 context["handover_involved"] = involved
-        if "manage_group" in request.wg_perms and group.founding_guide != group.Guide.NEVER:
+        if "manage_group" in request.wg_perms and guide.wanted(group):
             found = guide.steps(group)
             if guide.shown(group, found):
                 context["guide"] = found

@@ -239,3 +239,51 @@ def test_the_guide_reads_the_groups_data_in_a_constant_number_of_queries(client,
     group.save(update_fields=["founding_guide"])
     client.force_login(world["secretariat"])
     assert "Founding the group" not in client.get(home).content.decode()
+
+
+def test_the_guide_leaves_for_good_once_every_step_is_met(client, world):
+    """Every step met from the group's data: the dashboard no longer shows the guide, and the
+    setting says why; "Always" brings it back."""
+    from datetime import date
+
+    from activities.models import OutreachEntry
+    from members.services import secretariat as secretariat_service
+    from tests.factories import make_activity, make_agenda_item, make_plan
+    from vpswg.models import WorkingGroup
+
+    group, secretariat = world["group"], world["secretariat"]
+    home = reverse("group:home", kwargs={"wg": group.slug})
+    for pillar in PILLARS:
+        make_institution(group, pillar=pillar)
+    state = make_institution(group, pillar=Pillar.GOVERNMENT, kind="national_government")
+    plenary = make_meeting(group, "convened", days=3)
+    make_agenda_item(plenary, "Institutional presentations", format="presentation")
+    adopted(world)  # its own plenary; the one above is held below
+    make_activity(group, kind="study", title="Scoping study")
+    plan = make_plan(group, start=date(2026, 1, 1), end=date(2026, 12, 31))
+    topic = make_topic(group)
+    with group_scope(group):
+        from meetings.models import DiscussionTopic, Meeting
+        from workplan.models import WorkPlan
+
+        Meeting.objects.filter(pk=plenary.pk).update(
+            status="held", start=plenary.start.replace(year=2025)
+        )
+        WorkPlan.objects.filter(pk=plan.pk).update(status="adopted")
+        DiscussionTopic.objects.filter(pk=topic.pk).update(status="discussed")
+        OutreachEntry.objects.create(
+            working_group=group,
+            date=date(2026, 5, 1),
+            target_name="Ministry of the Interior",
+            target_kind="ministry",
+            created_by=secretariat,
+        )
+        secretariat_service.record_term(
+            working_group=group, institution=state, started_on=date(2026, 1, 1), actor=secretariat
+        )
+        assert all(step.done for step in guide.steps(group))
+    client.force_login(secretariat)
+    assert "Founding the group" not in client.get(home).content.decode()
+    assert WorkingGroup.objects.get(pk=group.pk).founding_guide == "met"
+    WorkingGroup.objects.filter(pk=group.pk).update(founding_guide="always")
+    assert "Founding the group" in client.get(home).content.decode()

@@ -278,6 +278,9 @@ class WorkingGroup(models.Model):
         UNTIL_DONE = "until_done", _("Until every step is met")
         ALWAYS = "always", _("Always")
         NEVER = "never", _("Never")
+        # Set when every step is met under UNTIL_DONE: the guide is gone, and reopened by
+        # choosing "Always" (the steps are not read again on every dashboard).
+        MET = "met", _("Hidden: every step has been met")
 
     founding_guide = models.CharField(
         _("show the founding guide on the dashboard"),
