@@ -176,8 +176,7 @@ def secretariat(request: HttpRequest) -> HttpResponse:
                 user=user, type=Authenticator.Type.TOTP
             ).exists()
     if is_secretariat:
-        held = {s.user_id for s in context["seats"]}
-        context["seat_candidates"] = [r for r in service.seat_candidates() if r.user_id not in held]
+        context["seat_candidates"] = service.seat_candidates()
     if handover is None and is_secretariat:
         institutions = _eligible(term)
         target = HandOverTargetForm(request.GET or None, institutions=institutions)

@@ -90,10 +90,10 @@ def terms_version(request: HttpRequest, number: int) -> HttpResponse:
         "is_seat": is_seat,
     }
     if terms.status == Status.REVIEW:
-        votes = list(terms.votes.select_related("voter").order_by("pillar", "voter_id"))
-        context["tally"] = service.count(terms)
+        votes = list(terms.votes.order_by("pillar", "voter_id"))
+        context["tally"] = service.count(terms, votes)
         context["votes"] = votes
-        context["refusal"] = service.refusal(terms)
+        context["refusal"] = service.refusal(terms, context["tally"])
         mine = next((v for v in votes if v.voter_id == request.user.pk), None)
         if is_seat:
             context["vote_form"] = TermsVoteForm(

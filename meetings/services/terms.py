@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 from meetings.models import Meeting, Minutes
 from meetings.services.minutes import drafting
 from members.models import TermsOfReference
+from members.services import secretariat
 from members.services import terms as terms_service
 from members.services.terms import TermsError
-from vpswg.models import RoleAssignment, User
+from vpswg.models import User
 from vpswg.services.audit import record
+from vpswg.services.roles import role_holders
 from vpswg.services.transitions import transition
 
 Status = TermsOfReference.Status
@@ -53,7 +55,10 @@ def adopt(*, terms: TermsOfReference, meeting: Meeting, actor: User) -> TermsOfR
     group = terms.working_group
     if reason := terms_service.refusal(terms):
         raise TermsError(reason)
-    if meeting.working_group_id != group.pk or not adopting_meetings().filter(pk=meeting.pk):
+    if (
+        meeting.working_group_id != group.pk
+        or not adopting_meetings().filter(pk=meeting.pk).exists()
+    ):
         raise TermsError(
             _(
                 "Choose a plenary that has taken place and whose minutes are still a draft: "
@@ -68,7 +73,7 @@ def adopt(*, terms: TermsOfReference, meeting: Meeting, actor: User) -> TermsOfR
         }
     section = drafting.add_section(minutes=minutes, actor=actor, title=str(title))
     drafting.save_decision(section=section, actor=actor, text=str(text))
-    today = timezone.localtime(timezone.now(), group.zone).date()
+    today = secretariat.today(group)
     before = terms_service.current()
     if before is not None:
         transition(
@@ -96,12 +101,5 @@ def adopt(*, terms: TermsOfReference, meeting: Meeting, actor: User) -> TermsOfR
             obj=group,
             data={"fields": changed, "terms": terms.number},
         )
-    terms_service.notify_adopted(
-        terms,
-        list(
-            User.objects.filter(
-                pk__in=RoleAssignment.objects.values("user_id"), is_active=True
-            ).order_by("pk")
-        ),
-    )
+    terms_service.notify_adopted(terms, role_holders())
     return terms

@@ -28,12 +28,19 @@ from django.utils.translation import ngettext
 
 from members.models import HandOver, HandOverVote, Institution, Representative, SecretariatTerm
 from members.services import institutions as institution_service
-from members.services.applications.common import Tally, outcome, tally
+from members.services.applications.common import Tally, outcome, seat_tally
 from vpswg.models import RoleAssignment, User, WorkingGroup
 from vpswg.roles import Role
 from vpswg.services import notifications
 from vpswg.services.audit import record
-from vpswg.services.roles import grant_role, revoke_role, seat_of, seats, secretariat_users
+from vpswg.services.roles import (
+    grant_role,
+    revoke_role,
+    role_holders,
+    seat_of,
+    seats,
+    secretariat_users,
+)
 from vpswg.services.transitions import transition
 
 Status = HandOver.Status
@@ -81,11 +88,7 @@ def incoming_ids(handover: HandOver | None) -> set[int]:
 
 
 def count(handover: HandOver) -> Tally:
-    """The votes of the current seats only: a seat ended while the hand-over is open takes
-    its vote with it (the Secretariat must not steer the count by changing the seats)."""
-    current = seats()
-    holders = {s.user_id for s in current}
-    return tally(handover, [v for v in handover.votes.all() if v.voter_id in holders], len(current))
+    return seat_tally(handover, handover.votes.all())
 
 
 def people_of(institution: Institution) -> list[User]:
@@ -185,11 +188,7 @@ def propose(
 
 def _involved(handover: HandOver, exclude: User | None = None) -> list[User]:
     """The seats, the Secretariat and the incoming people: who the hand-over concerns."""
-    people = {u.pk: u for u in [s.user for s in seats()] + secretariat_users()}
-    people.update({u.pk: u for u in handover.incoming.all()})
-    return [
-        u for pk, u in sorted(people.items()) if u.is_active and (not exclude or pk != exclude.pk)
-    ]
+    return _seat_watchers(exclude=exclude, also=handover.incoming.all())
 
 
 def _locked(handover: HandOver, *states: str) -> HandOver:
@@ -328,11 +327,7 @@ def complete(*, handover: HandOver) -> bool:
         if a.user_id not in keep
     ]
     # Told before the roles move: who was in the group at the hand-over, old Secretariat too.
-    told = list(
-        User.objects.filter(
-            pk__in=RoleAssignment.objects.values("user_id"), is_active=True
-        ).order_by("pk")
-    )
+    told = role_holders()
     for user in outgoing:
         revoke_role(working_group=group, user=user, role=Role.SECRETARIAT, actor=None)
     for user in incoming:
@@ -409,11 +404,13 @@ def record_term(
 def seat_candidates() -> list[Representative]:
     """Who may hold a seat: a current representative of a member institution in good standing
     that has a pillar; the seat is that pillar's (one row per person and institution). Not
-    who holds the Secretariat: the Secretariat proposes, the seats decide (``vpswg.roles``),
-    and one person in both would vote on their own proposals."""
+    who holds a seat already, nor who holds the Secretariat: the Secretariat proposes, the
+    seats decide (``vpswg.roles``), and one person in both would vote on their own proposals."""
     return list(
         Representative.objects.exclude(
-            user__in=RoleAssignment.objects.filter(role=Role.SECRETARIAT).values("user_id")
+            user__in=RoleAssignment.objects.filter(
+                role__in=[Role.SECRETARIAT, Role.COORDINATION]
+            ).values("user_id")
         )
         .filter(
             end_date__isnull=True,
@@ -434,6 +431,9 @@ def appoint_seat(
     """Record the person the group chose for a pillar's seat (its plenary, or the pillar
     itself, decides; the Secretariat records it). They are told, and must enrol a second
     factor before they act; the seats and the Secretariat see it in the audit log."""
+    user = representative.user
+    if seat_of(user) is not None:
+        raise HandOverError(_("This person holds a seat already."))
     if representative.pk not in {r.pk for r in seat_candidates()}:
         raise HandOverError(
             _(
@@ -441,9 +441,6 @@ def appoint_seat(
                 "standing that belongs to a pillar."
             )
         )
-    user = representative.user
-    if seat_of(user) is not None:
-        raise HandOverError(_("This person holds a seat already."))
     told = _seat_watchers(exclude=user)  # read before the grant
     seat = grant_role(
         working_group=working_group,
@@ -476,10 +473,11 @@ def end_seat(*, working_group: WorkingGroup, actor: User, user: User) -> bool:
     return True
 
 
-def _seat_watchers(exclude: User | None = None) -> list[User]:
-    """The Secretariat and the seats: who a change in the Coordination Group concerns. A new
-    seat reads the attributed records, so a seat recorded without them agreeing is seen."""
-    people = {u.pk: u for u in [s.user for s in seats()] + secretariat_users()}
+def _seat_watchers(exclude: User | None = None, also: Iterable[User] = ()) -> list[User]:
+    """The Secretariat and the seats (and ``also``), active, each once, by id: who a change
+    in the Coordination Group concerns. A new seat reads the attributed records, so a seat
+    recorded without them agreeing is seen."""
+    people = {u.pk: u for u in [s.user for s in seats()] + secretariat_users() + list(also)}
     return [
         u for pk, u in sorted(people.items()) if u.is_active and (not exclude or pk != exclude.pk)
     ]

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from members.models import TermsOfReference, TermsVote
-from members.services.applications.common import Tally, outcome, tally
+from members.services.applications.common import Tally, outcome, seat_tally
 from vpswg.models import User, WorkingGroup
 from vpswg.models.tenancy import GOVERNED_FIELDS
 from vpswg.services import notifications
@@ -71,23 +71,9 @@ def history() -> list[TermsOfReference]:
     )
 
 
-def count(terms: TermsOfReference) -> Tally:
-    """The votes of the seats as they are now: a seat ended during the review takes its vote
-    with it, and the seats counted are the current ones."""
-    current = seats()
-    holders = {s.user_id for s in current}
-    return tally(terms, [v for v in terms.votes.all() if v.voter_id in holders], len(current))
-
-
-def agreed(terms: TermsOfReference) -> bool:
-    """Whether the seats have agreed the version under the group's rule, and it may go to a
-    plenary for adoption."""
-    t = count(terms)
-    return (
-        terms.status == Status.REVIEW
-        and t.can_decide
-        and outcome(terms.working_group.application_rule, terms, t)
-    )
+def count(terms: TermsOfReference, votes=None) -> Tally:
+    """The tally by the current seats (``votes``: the version's, if read already)."""
+    return seat_tally(terms, terms.votes.all() if votes is None else votes)
 
 
 def rules_of(group: WorkingGroup) -> dict[str, Any]:
@@ -231,7 +217,7 @@ def submit(*, terms: TermsOfReference, actor: User) -> TermsOfReference:
     )
     notifications.notify(
         working_group=group,
-        recipients=[s.user for s in seats() if s.user.is_active],
+        recipients=_seat_users(),
         kind="terms_review",
         key=f"{terms.pk}:{terms.submitted_at:%Y%m%d%H%M%S%f}",
         context={"number": terms.number, "change_note": terms.change_note},
@@ -293,12 +279,16 @@ def withdraw(*, terms: TermsOfReference, actor: User) -> TermsOfReference:
     return terms
 
 
+def _seat_users() -> list[User]:
+    return [s.user for s in seats() if s.user.is_active]
+
+
 def _tell_seats(terms: TermsOfReference, what: str) -> None:
     """The seats had the version before them: it is back with the Secretariat, or dropped."""
     group = terms.working_group
     notifications.notify(
         working_group=group,
-        recipients=[s.user for s in seats() if s.user.is_active],
+        recipients=_seat_users(),
         kind="terms_review_ended",
         key=f"{terms.pk}:{what}:{timezone.now():%Y%m%d%H%M%S%f}",
         context={"number": terms.number, "what": what},
@@ -306,11 +296,11 @@ def _tell_seats(terms: TermsOfReference, what: str) -> None:
     )
 
 
-def refusal(terms: TermsOfReference) -> str:
-    """Why the version may not be adopted yet, or ``""``."""
+def refusal(terms: TermsOfReference, t: Tally | None = None) -> str:
+    """Why the version may not be adopted yet, or ``""`` (``t``: its tally, if read already)."""
     if terms.status != Status.REVIEW:
         return _("Only a version the Coordination Group has reviewed can be adopted.")
-    t = count(terms)
+    t = t or count(terms)
     if not t.can_decide:
         return ngettext(
             "Wait for the votes: %(voted)s of %(seats)s seats has voted; a majority must.",
@@ -335,11 +325,6 @@ def notify_adopted(terms: TermsOfReference, recipients: list[User]) -> None:
         context={"number": terms.number, "adopted_on": terms.adopted_on},
         link=link(group),
     )
-
-
-def secretariat_and_seats() -> list[User]:
-    people = {u.pk: u for u in [s.user for s in seats()] + secretariat_users()}
-    return [u for _pk, u in sorted(people.items()) if u.is_active]
 
 
 def statements(terms: TermsOfReference) -> dict[str, list[str]]:

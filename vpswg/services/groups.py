@@ -85,7 +85,7 @@ def update_settings(*, group: WorkingGroup, actor: User, form) -> WorkingGroup:
     values read when the page was opened, the governed settings a plenary adopted meanwhile
     (``meetings.services.terms.adopt``)."""
     group = form.save(commit=False)
-    group.save(update_fields=[name for name in form.fields if name in form.Meta.fields])
+    group.save(update_fields=list(form.fields))
     with group_scope(group):
         record(
             working_group=group,

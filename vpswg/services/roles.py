@@ -45,6 +45,16 @@ def secretariat_users() -> list[User]:
     ]
 
 
+def role_holders() -> list[User]:
+    """Everyone who holds a role in the group, active accounts, by id: who is told of what
+    changes the group as a whole (a hand-over, adopted terms of reference)."""
+    return list(
+        User.objects.filter(
+            pk__in=RoleAssignment.objects.values("user_id"), is_active=True
+        ).order_by("pk")
+    )
+
+
 def confidential_role_holders():
     """The user ids of the Secretariat and the seats: who reads attributed records and closed
     meetings by their role (a queryset of ids, for filters)."""

@@ -22,7 +22,7 @@ from members.models import (
 from vpswg.models import WorkingGroup
 from vpswg.services import notifications
 from vpswg.services.notifications import Recipient
-from vpswg.services.roles import secretariat_users
+from vpswg.services.roles import seats, secretariat_users
 from vpswg.uploads import display_name, random_name
 
 Status = Application.Status
@@ -121,6 +121,15 @@ def tally(application: Application, votes: list[ApplicationVote], seat_count: in
         ),
         seats=seat_count,
     )
+
+
+def seat_tally(subject, votes) -> Tally:
+    """The tally of a question before the seats as they are now (a hand-over, the terms of
+    reference): a seat ended while the question is open takes its vote with it, and the seats
+    counted are the current ones, so changing the seats cannot steer the count."""
+    current = seats()
+    holders = {s.user_id for s in current}
+    return tally(subject, [v for v in votes if v.voter_id in holders], len(current))
 
 
 def outcome(rule: str, application: Application, t: Tally) -> bool:
